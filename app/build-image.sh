@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Builds the helloworld image kube-proxy-conformance/helloworld:0.1.0 from app/dist (bundled
+# first by app/build.sh). Skips the build when the image already carries the same input hash.
+#
+# Base image: $BASE_IMAGE if set; else kube-proxy-conformance/runtime:bookworm when it exists
+# locally (offline: Debian's nodejs 18); else node:20-bookworm-slim (pulled if needed).
+#
+# stdout: the image ref, as the last line. Logs go to stderr.
+# Exit 2 with one line "error: ..." when a prerequisite is missing.
+set -euo pipefail
+
+APP_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+IMAGE="kube-proxy-conformance/helloworld:0.1.0"
+RUNTIME_IMAGE="kube-proxy-conformance/runtime:bookworm"
+PUBLIC_BASE="node:20-bookworm-slim"
+LABEL_PREFIX="io.kube-proxy-conformance"
+HASH_LABEL="$LABEL_PREFIX.input-hash"
+
+log() { printf '[helloworld-image] %s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 2; }
+image_exists() { docker image inspect "$1" >/dev/null 2>&1; }
+
+command -v docker >/dev/null || die "docker CLI not found: install Docker (or run 'npm run prepare:docker')"
+docker version --format '{{.Server.Version}}' >/dev/null 2>&1 \
+  || die "no Docker engine answers: run 'npm run prepare:docker'"
+
+log "bundling app/src/main.ts -> app/dist/server.js"
+bash "$APP_DIR/build.sh" >&2
+[[ -s "$APP_DIR/dist/server.js" ]] || die "bundle $APP_DIR/dist/server.js is missing after app/build.sh"
+
+if [[ -n "${BASE_IMAGE:-}" ]]; then
+  base="$BASE_IMAGE"
+  log "base image $base (from BASE_IMAGE)"
+elif image_exists "$RUNTIME_IMAGE"; then
+  base="$RUNTIME_IMAGE"
+  log "base image $base (local runtime image)"
+else
+  base="$PUBLIC_BASE"
+  log "base image $base ($RUNTIME_IMAGE is not built)"
+fi
+if ! image_exists "$base"; then
+  log "pulling $base"
+  if ! pull_output="$(docker pull --quiet "$base" 2>&1)"; then
+    reason="$(printf '%s' "$pull_output" | tail -n 1 | tr -s '\r\n\t' ' ')"
+    die "base image $base is not local and could not be pulled ($reason): build $RUNTIME_IMAGE (images/) or set BASE_IMAGE to a local image with Node 18+"
+  fi
+fi
+base_id="$(docker image inspect --format '{{.Id}}' "$base")"
+
+input_hash="$(
+  {
+    printf '%s\n' "$IMAGE" "$base_id"
+    cat "$APP_DIR/Dockerfile" "$APP_DIR/.dockerignore"
+    (cd "$APP_DIR/dist" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum)
+  } | sha256sum | cut -c1-16
+)"
+
+previous_id=""
+if image_exists "$IMAGE"; then
+  previous_id="$(docker image inspect --format '{{.Id}}' "$IMAGE")"
+  current_hash="$(docker image inspect --format "{{ index .Config.Labels \"$HASH_LABEL\" }}" "$IMAGE" 2>/dev/null || true)"
+  if [[ "$current_hash" == "$input_hash" ]]; then
+    log "$IMAGE is up to date (input hash $input_hash)"
+    echo "$IMAGE"
+    exit 0
+  fi
+fi
+
+log "building $IMAGE on $base (input hash $input_hash)"
+iid_file="$(mktemp)"
+trap 'rm -f "$iid_file"' EXIT
+DOCKER_BUILDKIT=0 docker build \
+  --build-arg "BASE_IMAGE=$base" \
+  --label "$HASH_LABEL=$input_hash" \
+  --label "$LABEL_PREFIX.base-image=$base" \
+  --iidfile "$iid_file" \
+  --file "$APP_DIR/Dockerfile" \
+  "$APP_DIR" >&2
+new_id="$(cat "$iid_file")"
+
+# The base must bring Node 18+ on PATH: check the new image before it takes the tag, so a
+# wrong BASE_IMAGE fails here (and leaves a previous good image tagged), not in the cluster.
+reject() { docker image rm "$new_id" >/dev/null 2>&1 || true; die "$1"; }
+node_version="$(docker run --rm --network none "$new_id" node --version 2>/dev/null || true)"
+[[ "$node_version" =~ ^v([0-9]+)\. ]] \
+  || reject "base image $base has no working 'node' on PATH: use an image with Node 18+"
+((BASH_REMATCH[1] >= 18)) || reject "base image $base has Node $node_version; the bundle needs Node 18+"
+
+docker tag "$new_id" "$IMAGE"
+log "built $IMAGE (${new_id:7:12}, node $node_version)"
+
+# Drop the image this build replaced, if nothing else uses it (never forced).
+if [[ -n "$previous_id" && "$previous_id" != "$new_id" ]]; then
+  docker image rm "$previous_id" >/dev/null 2>&1 || true
+fi
+
+echo "$IMAGE"

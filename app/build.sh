@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Bundles the helloworld server into app/dist/server.js: one CommonJS file for Node 18+
+# (Debian bookworm's nodejs is 18.x), no node_modules needed at run time.
+# Prints nothing on stdout; exits 2 with "error: ..." when esbuild is missing.
+set -euo pipefail
+
+APP_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT_DIR="$(cd "$APP_DIR/.." && pwd)"
+ESBUILD="$ROOT_DIR/node_modules/.bin/esbuild"
+DIST="$APP_DIR/dist"
+
+# out-name=entry point. burst.js is the harness's traffic client, run by the container client.
+ENTRIES=(
+  "server=$APP_DIR/src/main.ts"
+  "burst=$ROOT_DIR/harness/traffic/burst-cli.ts"
+)
+
+die() { printf 'error: %s\n' "$*" >&2; exit 2; }
+[[ -x "$ESBUILD" ]] || die "esbuild not found at $ESBUILD: run 'npm ci' in $ROOT_DIR"
+
+mkdir -p "$DIST"
+"$ESBUILD" "${ENTRIES[@]}" \
+  --bundle --platform=node --target=node18 --format=cjs \
+  --outdir="$DIST" --log-level=warning --legal-comments=none --charset=utf8
+# The repository's package.json says "type": "module"; this marker makes `node app/dist/*.js`
+# load the bundles as CommonJS both here and in the image (where it is /app/package.json).
+printf '{ "type": "commonjs" }\n' > "$DIST/package.json"
