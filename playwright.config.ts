@@ -1,12 +1,61 @@
-import { defineConfig } from '@playwright/test';
+import path from 'node:path';
+import { defineConfig, type Project } from '@playwright/test';
+import type { RunOptions } from './specs/support/fixtures.js';
+import { runConfigFromEnv, type RunConfig } from './harness/run/run-config.js';
+import { DEFAULT_REQUESTS_PER_NODE } from './harness/stats/defaults.js';
+import { DEFAULT_CONCURRENCY } from './harness/traffic/traffic-plan.js';
 
-// API-only: no project launches a browser. Cluster specs share one cluster booted by the
-// "cluster setup" project and deleted by "cluster teardown" (unless KPC_KEEP=1).
-export default defineConfig({
+/**
+ * Projects: "unit" (pure logic, no cluster), then per cluster profile a chain
+ * setup -> lab (the NodePort lab, step by step) -> teardown. `npm test` runs the profiles
+ * nftables and iptables; `npm run certify` runs one profile, "certify", described by KPC_RUN_CONFIG.
+ */
+const certify = runConfigFromEnv();
+
+function testProfile(proxyMode: 'nftables' | 'iptables'): RunConfig {
+  const name = `kpc-test-${proxyMode}`;
+  return {
+    profile: proxyMode,
+    cluster: { kind: 'kind', name, proxyMode, configFile: 'kind-config.yaml', kubeconfig: path.resolve('.kube', `${name}.kubeconfig`) },
+    keep: process.env.KPC_KEEP === '1',
+    client: 'auto',
+    namespace: 'kpc-lab',
+    requestsPerNode: DEFAULT_REQUESTS_PER_NODE,
+    concurrency: DEFAULT_CONCURRENCY,
+    reportDir: path.resolve('reports', `test-${proxyMode}`),
+  };
+}
+
+function clusterProjects(run: RunConfig, labDirs: string[], after?: string): Project<RunOptions>[] {
+  const id = run.profile;
+  return [
+    { name: `${id}:setup`, testDir: 'specs', testMatch: 'cluster.setup.ts', use: { run }, teardown: `${id}:teardown`, dependencies: after ? [after] : [] },
+    // Each folder runs after the one before: the fault specs break the deployment the lab made.
+    ...labDirs.map((dir, i) => ({
+      name: `${id}:${path.basename(dir)}`,
+      testDir: dir,
+      use: { run },
+      dependencies: [i === 0 ? `${id}:setup` : `${id}:${path.basename(labDirs[i - 1]!)}`],
+    })),
+    { name: `${id}:teardown`, testDir: 'specs', testMatch: 'cluster.teardown.ts', use: { run } },
+  ];
+}
+
+const projects: Project<RunOptions>[] = certify
+  ? clusterProjects(certify, ['specs/lab'])
+  : [
+      { name: 'unit', testDir: 'specs/unit' },
+      { name: 'cli', testDir: 'specs/cli' },
+      ...clusterProjects(testProfile('nftables'), ['specs/lab', 'specs/cluster', 'specs/faults']),
+      ...clusterProjects(testProfile('iptables'), ['specs/lab', 'specs/cluster']),
+    ];
+
+export default defineConfig<RunOptions>({
   timeout: 10 * 60_000,
-  reporter: [['list'], ['junit', { outputFile: 'test-results/junit.xml' }]],
   workers: 1,
-  projects: [
-    { name: 'unit', testDir: 'specs/unit' },
-  ],
+  outputDir: certify ? path.join(certify.reportDir, 'test-results') : 'test-results',
+  reporter: certify
+    ? [['list'], ['html', { outputFolder: path.join(certify.reportDir, 'html'), open: 'never' }]]
+    : [['list'], ['junit', { outputFile: 'test-results/junit.xml' }]],
+  projects,
 });

@@ -1,0 +1,94 @@
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { Command } from 'commander';
+import { defaultKubeconfigPath } from '../cluster/kind-cluster-provider.js';
+import { PROXY_MODES, type ProxyMode } from '../cluster/proxy-mode.js';
+import type { RunConfig } from '../run/run-config.js';
+import { DEFAULT_REQUESTS_PER_NODE } from '../stats/defaults.js';
+import { CLIENT_KINDS, type ClientKind } from '../traffic/traffic-client.js';
+import { DEFAULT_CONCURRENCY } from '../traffic/traffic-plan.js';
+import { UsageError } from '../util/errors.js';
+import { oneOf, positiveInt } from './cli-runner.js';
+
+export interface CertifyOptions {
+  proxyMode?: ProxyMode;
+  workers?: number;
+  requests: number;
+  concurrency: number;
+  kubeconfig?: string;
+  name: string;
+  config: string;
+  keep?: boolean;
+  reuse?: boolean;
+  client: ClientKind;
+  namespace: string;
+  reportDir: string;
+}
+
+export function certifyCommand(): Command {
+  return new Command('certify')
+    .description('Run the NodePort lab on a kind cluster (or the one given) and certify the service proxy on every node')
+    .option('--proxy-mode <mode>', `kube-proxy mode to boot (${PROXY_MODES.join(', ')}); with --kubeconfig, the mode the cluster must run`, oneOf('proxy mode', PROXY_MODES))
+    .option('--workers <n>', 'worker nodes of the kind cluster (default: as in kind-config.yaml)', positiveInt('--workers'))
+    .option('--requests <n>', 'requests per node, each on a new connection', positiveInt('--requests'), DEFAULT_REQUESTS_PER_NODE)
+    .option('--concurrency <n>', 'requests in flight at once', positiveInt('--concurrency'), DEFAULT_CONCURRENCY)
+    .option('--kubeconfig <file>', 'certify the cluster this kubeconfig points at instead of booting one')
+    .option('--name <name>', 'name of the kind cluster to boot', 'kpc-certify')
+    .option('--config <file>', 'kind cluster config', 'kind-config.yaml')
+    .option('--keep', 'keep the cluster and the lab namespace afterwards')
+    .option('--reuse', 'attach to a kind cluster of that name if it exists')
+    .option('--client <kind>', `where traffic comes from: ${CLIENT_KINDS.join(', ')}`, oneOf('client', CLIENT_KINDS), 'auto')
+    .option('--namespace <ns>', 'namespace for the lab objects (new, or one this harness made)', 'kpc-lab')
+    .option('--report-dir <dir>', 'where report.json, junit.xml, records and the HTML report go', 'reports');
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/** Checks that need nothing but the options; turns them into the run's configuration. */
+export function toRunConfig(options: CertifyOptions): RunConfig {
+  if (!DNS_LABEL.test(options.namespace)) {
+    throw new UsageError(`invalid namespace "${options.namespace}"`, 'use lower-case letters, digits and dashes (a DNS label, at most 63 characters)');
+  }
+  if (options.kubeconfig && options.workers !== undefined) {
+    throw new UsageError('--workers applies only to a cluster the harness boots', 'drop --workers when passing --kubeconfig');
+  }
+  if (options.kubeconfig && options.reuse) {
+    throw new UsageError('--reuse applies only to a kind cluster the harness boots', 'drop --reuse when passing --kubeconfig');
+  }
+  const reportDir = ensureWritableDir(options.reportDir);
+  const cluster: RunConfig['cluster'] = options.kubeconfig
+    ? { kind: 'existing', kubeconfig: path.resolve(options.kubeconfig), expectedProxyMode: options.proxyMode }
+    : {
+        kind: 'kind',
+        name: options.name,
+        proxyMode: options.proxyMode ?? 'nftables',
+        workers: options.workers,
+        configFile: path.resolve(options.config),
+        kubeconfig: defaultKubeconfigPath(options.name),
+        reuse: options.reuse,
+      };
+  return {
+    profile: 'certify',
+    cluster,
+    keep: options.keep === true,
+    client: options.client,
+    namespace: options.namespace,
+    requestsPerNode: options.requests,
+    concurrency: options.concurrency,
+    reportDir,
+  };
+}
+
+/** The report directory must be a directory we can write, or creatable; nothing is made yet. */
+function ensureWritableDir(dir: string): string {
+  const absolute = path.resolve(dir);
+  let existing = absolute;
+  while (!existsSync(existing)) existing = path.dirname(existing);
+  try {
+    if (!statSync(existing).isDirectory()) throw Object.assign(new Error(), { code: `${existing} is not a directory` });
+    accessSync(existing, constants.W_OK);
+  } catch (error) {
+    throw new UsageError(`cannot use report directory ${absolute} (${(error as NodeJS.ErrnoException).code ?? 'not writable'})`, 'pass --report-dir with a writable directory');
+  }
+  return absolute;
+}

@@ -1,0 +1,98 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { assertDockerReachable, nodeContainers } from '../cluster/docker.js';
+import { REPO_ROOT } from '../cluster/node-image.js';
+import { readProxyMode } from '../cluster/existing-cluster-provider.js';
+import { Kubectl } from '../kube/kubectl.js';
+import { claimNamespace } from '../lab/namespace-guard.js';
+import { providerFor, resolveTools } from '../run/providers.js';
+import { RUN_CONFIG_ENV, type RunConfig } from '../run/run-config.js';
+import { UsageError } from '../util/errors.js';
+import { certifyCommand, toRunConfig, type CertifyOptions } from './certify-options.js';
+import { parseArgs, runCli } from './cli-runner.js';
+import type { Logger } from '../util/log.js';
+import { writeErrorReport } from '../report/error-report.js';
+import { hostHasIpvs, IPVS_NOT_TESTABLE } from '../cluster/proxy-mode.js';
+
+const program = certifyCommand();
+parseArgs(program);
+const options = program.opts<CertifyOptions>();
+
+await runCli('certify', async ({ log, cleanup, signal }) => {
+  const config = toRunConfig(options);
+  const createsCluster = await preflight(config, log);
+  if (createsCluster && !config.keep) {
+    // The teardown project deletes the cluster; this is the safety net for Ctrl-C and crashes.
+    cleanup.push(`delete kind cluster "${(config.cluster as { name: string }).name}" if still there`, async () => {
+      const tools = await resolveTools(config.cluster, log);
+      const provider = providerFor(config.cluster, tools, log);
+      if ((await nodeContainers((config.cluster as { name: string }).name)).length > 0 || existsSync(config.cluster.kubeconfig)) await provider.down();
+    });
+  }
+  mkdirSync(config.reportDir, { recursive: true });
+  rmSync(path.join(config.reportDir, 'report.json'), { force: true });
+  rmSync(path.join(config.reportDir, 'cluster.json'), { force: true });
+
+  log.step(`running the NodePort lab (${config.requestsPerNode} requests per node, client ${config.client}); reports in ${config.reportDir}`);
+  const exitCode = await runPlaywright(config, signal);
+  if (signal.aborted) return 130;
+
+  const reportFile = path.join(config.reportDir, 'report.json');
+  if (!existsSync(reportFile)) {
+    writeErrorReport(config, `the run ended (Playwright exit ${exitCode}) before a verdict; see the output above and ${path.join(config.reportDir, 'html')}`, {
+      notes: hostHasIpvs() ? [] : [IPVS_NOT_TESTABLE],
+    });
+  }
+  const report = JSON.parse(readFileSync(reportFile, 'utf8')) as { verdict: string; error: string | null; checks: { status: string; id: string; message: string }[] };
+  const failed = report.checks.filter((c) => c.status === 'fail');
+  for (const check of failed) log.info(`FAIL ${check.id}: ${check.message}`);
+  log.step(`verdict: ${report.verdict.toUpperCase()}${report.error ? ` (${report.error})` : ''}; report: ${reportFile}`);
+  if (report.verdict === 'pass') return 0;
+  if (report.verdict === 'fail') return 1;
+  process.stderr.write(`error: ${report.error ?? 'the run could not reach a verdict'}\n`);
+  return 2;
+});
+
+/**
+ * Every check that can fail before anything is made: bad input exits 2 and leaves nothing behind.
+ * Returns true when the run will boot a kind cluster of its own.
+ */
+async function preflight(config: RunConfig, log: Logger): Promise<boolean> {
+  const tools = await resolveTools(config.cluster, log);
+  const provider = providerFor(config.cluster, tools, log);
+  if (config.cluster.kind === 'kind') {
+    await provider.preflight?.();
+    return (await nodeContainers(config.cluster.name)).length === 0;
+  }
+  const kubectl = new Kubectl(tools.kubectl, config.cluster.kubeconfig);
+  await kubectl.assertReachable();
+  const expected = config.cluster.expectedProxyMode;
+  if (expected) {
+    const actual = await readProxyMode(kubectl);
+    if (actual !== expected) {
+      throw new UsageError(`the cluster runs proxy mode "${actual}", not "${expected}"`, 'drop --proxy-mode, or point --kubeconfig at a cluster running that mode');
+    }
+  }
+  await claimNamespace(kubectl, config.namespace, { dryRun: true });
+  if (config.client === 'container') await assertDockerReachable();
+  return false;
+}
+
+function runPlaywright(config: RunConfig, signal: AbortSignal): Promise<number> {
+  const cli = createRequire(import.meta.url).resolve('@playwright/test/cli');
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cli, 'test', '--config', path.join(REPO_ROOT, 'playwright.config.ts')], {
+      cwd: REPO_ROOT,
+      stdio: 'inherit',
+      env: { ...process.env, [RUN_CONFIG_ENV]: JSON.stringify(config), FORCE_COLOR: process.env.FORCE_COLOR ?? '0' },
+    });
+    const stop = () => child.kill('SIGINT');
+    signal.addEventListener('abort', stop, { once: true });
+    child.on('close', (code) => {
+      signal.removeEventListener('abort', stop);
+      resolve(code ?? 1);
+    });
+  });
+}

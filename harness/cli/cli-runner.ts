@@ -1,0 +1,74 @@
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { CleanupStack } from '../util/cleanup.js';
+import { errorMessage, UsageError } from '../util/errors.js';
+import { createLogger, type Logger } from '../util/log.js';
+
+export interface CliContext {
+  log: Logger;
+  cleanup: CleanupStack;
+  signal: AbortSignal;
+}
+
+/** Parses argv with commander; any usage problem becomes one line and exit code 2. */
+export function parseArgs(program: Command, argv = process.argv): void {
+  program.exitOverride().configureOutput({ writeErr: () => {}, writeOut: (s) => process.stdout.write(s) });
+  try {
+    program.parse(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') process.exit(0);
+      const message = error.message.replace(/^error: /, '');
+      process.stderr.write(`error: ${message}: see \`--help\` for the options\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+}
+
+/**
+ * Runs a command body with clean-up on every exit path: 0 on success (or the number it returns),
+ * 2 for usage or environment problems, 130 after Ctrl-C, 1 for anything else. No stack traces.
+ */
+export async function runCli(scope: string, body: (ctx: CliContext) => Promise<number | void>): Promise<never> {
+  const log = createLogger(scope);
+  const cleanup = new CleanupStack(log);
+  const untrap = cleanup.trapSignals();
+  let code: number;
+  try {
+    code = (await body({ log, cleanup, signal: cleanup.signal })) ?? 0;
+  } catch (error) {
+    if (cleanup.interrupted) code = 130;
+    else if (error instanceof UsageError) {
+      process.stderr.write(`error: ${error.message}\n`);
+      code = 2;
+    } else {
+      process.stderr.write(`error: ${errorMessage(error)}\n`);
+      if (process.env.KPC_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
+      code = 1;
+    }
+  }
+  await cleanup.runAll();
+  untrap();
+  if (cleanup.interrupted) {
+    log.step('interrupted: everything this run made has been removed');
+    code = 130;
+  }
+  process.exit(code);
+}
+
+export function positiveInt(name: string, min = 1) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) {
+      throw new InvalidArgumentError(`${name} must be a whole number >= ${min}, got "${value}"`);
+    }
+    return n;
+  };
+}
+
+export function oneOf<T extends string>(name: string, choices: readonly T[]) {
+  return (value: string): T => {
+    if ((choices as readonly string[]).includes(value)) return value as T;
+    throw new InvalidArgumentError(`unknown ${name} "${value}"; use one of ${choices.join(', ')}`);
+  };
+}

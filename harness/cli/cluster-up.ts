@@ -1,0 +1,46 @@
+import { Command } from 'commander';
+import { KindClusterProvider, defaultKubeconfigPath } from '../cluster/kind-cluster-provider.js';
+import { PROXY_MODES } from '../cluster/proxy-mode.js';
+import { resolveKind, resolveKubectl } from '../tools/tool-resolver.js';
+import { run } from '../util/exec.js';
+import { oneOf, parseArgs, positiveInt, runCli } from './cli-runner.js';
+
+const program = new Command('cluster:up')
+  .description('Boot the kind cluster described by kind-config.yaml and wait until it is ready')
+  .option('--name <name>', 'cluster name', 'kpc')
+  .option('--proxy-mode <mode>', `kube-proxy mode: ${PROXY_MODES.join(', ')}`, oneOf('proxy mode', PROXY_MODES), 'nftables')
+  .option('--workers <n>', 'worker nodes (default: as in the kind config)', positiveInt('--workers'))
+  .option('--config <file>', 'kind cluster config', 'kind-config.yaml')
+  .option('--kubeconfig <file>', 'where to write the kubeconfig (default: .kube/<name>.kubeconfig)')
+  .option('--reuse', 'attach to a cluster of that name if it exists, instead of refusing')
+  .option('--export-kubeconfig', 'also merge the cluster into ~/.kube/config (never done unless asked)');
+parseArgs(program);
+const opts = program.opts<{ name: string; proxyMode: (typeof PROXY_MODES)[number]; workers?: number; config: string; kubeconfig?: string; reuse?: boolean; exportKubeconfig?: boolean }>();
+
+await runCli('cluster:up', async ({ log, cleanup, signal }) => {
+  const kind = await resolveKind(log);
+  const kubectl = await resolveKubectl(log);
+  const provider = new KindClusterProvider(
+    {
+      name: opts.name,
+      proxyMode: opts.proxyMode,
+      workers: opts.workers,
+      configFile: opts.config,
+      kubeconfig: opts.kubeconfig ?? defaultKubeconfigPath(opts.name),
+      kind: kind.path,
+      kubectl: kubectl.path,
+      reuse: opts.reuse,
+    },
+    log,
+  );
+  await provider.preflight();
+  cleanup.push(`delete kind cluster "${opts.name}"`, async () => {
+    if (provider.createdHere) await provider.down();
+  });
+  const started = Date.now();
+  const info = await provider.up(signal);
+  cleanup.release();
+  if (opts.exportKubeconfig) await run(kind.path, ['export', 'kubeconfig', '--name', opts.name]);
+  log.step(`cluster "${info.name}" ready in ${((Date.now() - started) / 1000).toFixed(0)} s: Kubernetes ${info.kubernetesVersion}, proxy mode ${info.proxyMode}`);
+  process.stdout.write(`${info.kubeconfig}\n`);
+});

@@ -1,0 +1,127 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { run } from '../util/exec.js';
+import { UsageError } from '../util/errors.js';
+import { Kubectl } from '../kube/kubectl.js';
+import { waitForClusterReady } from '../kube/cluster-readiness.js';
+import { assertDockerReachable, nodeContainers, removeNetwork } from './docker.js';
+import { chooseNodeImage } from './node-image.js';
+import { readKindConfig, renderKindConfig } from './kind-config.js';
+import { assertModeRunsHere, type ProxyMode } from './proxy-mode.js';
+import type { ClusterInfo, ClusterProvider } from './cluster-provider.js';
+import type { Logger } from '../util/log.js';
+
+export interface KindClusterOptions {
+  name: string;
+  proxyMode: ProxyMode;
+  workers?: number;
+  configFile: string;
+  kubeconfig: string;
+  kind: string;
+  kubectl: string;
+  /** Attach to a cluster of that name instead of refusing it. */
+  reuse?: boolean;
+}
+
+const CLUSTER_NAME = /^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/;
+
+/** Each cluster gets a Docker network of its own, so deleting the cluster leaves no network behind. */
+export const dockerNetworkFor = (cluster: string) => `kpc-${cluster}`;
+
+export function defaultKubeconfigPath(cluster: string): string {
+  return path.resolve('.kube', `${cluster}.kubeconfig`);
+}
+
+export class KindClusterProvider implements ClusterProvider {
+  readonly kind = 'kind' as const;
+  private created = false;
+
+  constructor(private readonly options: KindClusterOptions, private readonly log: Logger) {
+    if (!CLUSTER_NAME.test(options.name)) {
+      throw new UsageError(`invalid cluster name "${options.name}"`, 'use 1-32 lower-case letters, digits and dashes, starting and ending with a letter or digit');
+    }
+  }
+
+  /** Checks that need no cluster: they fail before anything is made. */
+  async preflight(): Promise<string> {
+    const { proxyMode, configFile, workers } = this.options;
+    assertModeRunsHere(proxyMode);
+    const rendered = renderKindConfig(readKindConfig(configFile), { proxyMode, workers });
+    await assertDockerReachable();
+    const existing = await nodeContainers(this.options.name);
+    if (existing.length > 0 && !this.options.reuse) {
+      throw new UsageError(`a kind cluster named "${this.options.name}" already exists (${existing.join(', ')})`, 'pick another --name, pass --reuse to attach to it, or delete it with `npm run cluster:down -- --name ' + this.options.name + '`');
+    }
+    return rendered;
+  }
+
+  async up(signal: AbortSignal): Promise<ClusterInfo> {
+    const rendered = await this.preflight();
+    const { name, kubeconfig } = this.options;
+    const kubectl = new Kubectl(this.options.kubectl, kubeconfig);
+    const expectedNodes = 1 + (this.options.workers ?? (rendered.match(/role: worker/g) ?? []).length);
+    let nodeImage: string | undefined;
+    if ((await nodeContainers(name)).length > 0) {
+      this.log.step(`reusing kind cluster "${name}"`);
+      await this.exportKubeconfig();
+    } else {
+      const image = await chooseNodeImage(this.log, signal);
+      nodeImage = image.ref;
+      this.log.step(`node image: ${image.ref} (${image.source})`);
+      const configPath = path.join(mkdirTemp(), 'kind-config.yaml');
+      writeFileSync(configPath, rendered);
+      mkdirSync(path.dirname(kubeconfig), { recursive: true });
+      this.created = true;
+      this.log.step(`creating kind cluster "${name}" (${expectedNodes} nodes, proxy mode ${this.options.proxyMode})`);
+      await run(this.options.kind, ['create', 'cluster', '--name', name, '--image', image.ref, '--config', configPath, '--kubeconfig', kubeconfig], {
+        signal,
+        env: { ...process.env, KIND_EXPERIMENTAL_DOCKER_NETWORK: dockerNetworkFor(name) },
+        onStderrLine: (line) => {
+          const text = line.replace(/^[\s•✓✗⠈⠁⠂⠄⡀⢀⠠⠐]+/u, '').trim();
+          if (text && !text.startsWith('WARNING: Overriding docker network')) this.log.info(text);
+        },
+      });
+      rmSync(path.dirname(configPath), { recursive: true, force: true });
+    }
+    this.log.step('waiting for nodes and kube-system pods');
+    await waitForClusterReady(kubectl, expectedNodes, this.log, signal);
+    const kubernetesVersion = await kubectl.assertReachable();
+    return {
+      name,
+      provider: 'kind',
+      kubeconfig,
+      kubernetesVersion,
+      proxyMode: this.options.proxyMode,
+      dockerNetwork: dockerNetworkFor(name),
+      nodeImage,
+    };
+  }
+
+  /** True when this provider made the cluster (so clean-up after a failure should delete it). */
+  get createdHere(): boolean {
+    return this.created;
+  }
+
+  async down(): Promise<void> {
+    const { name, kubeconfig } = this.options;
+    await run(this.options.kind, ['delete', 'cluster', '--name', name, '--kubeconfig', kubeconfig]);
+    await removeNetwork(dockerNetworkFor(name));
+    rmSync(kubeconfig, { force: true });
+  }
+
+  async loadImage(ref: string, signal: AbortSignal): Promise<void> {
+    await run(this.options.kind, ['load', 'docker-image', ref, '--name', this.options.name], { signal });
+  }
+
+  private async exportKubeconfig(): Promise<void> {
+    mkdirSync(path.dirname(this.options.kubeconfig), { recursive: true });
+    await run(this.options.kind, ['export', 'kubeconfig', '--name', this.options.name, '--kubeconfig', this.options.kubeconfig]);
+  }
+}
+
+function mkdirTemp(): string {
+  const dir = path.join(os.tmpdir(), `kpc-${process.pid}-${Date.now()}`);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}

@@ -1,0 +1,57 @@
+import { readFileSync } from 'node:fs';
+import { parse, stringify } from 'yaml';
+import { UsageError } from '../util/errors.js';
+import type { ProxyMode } from './proxy-mode.js';
+
+interface KindNode {
+  role: 'control-plane' | 'worker';
+  [key: string]: unknown;
+}
+
+interface KindConfig {
+  kind: 'Cluster';
+  apiVersion: string;
+  networking?: Record<string, unknown>;
+  nodes?: KindNode[];
+  [key: string]: unknown;
+}
+
+export function readKindConfig(file: string): KindConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read kind config ${file} (${(error as NodeJS.ErrnoException).code})`, 'pass --config with a readable kind Cluster config');
+  }
+  let config: unknown;
+  try {
+    config = parse(text);
+  } catch (error) {
+    throw new UsageError(`kind config ${file} is not valid YAML (${(error as Error).message.split('\n')[0]})`, 'fix the file or pass another with --config');
+  }
+  if (!isKindConfig(config)) {
+    throw new UsageError(`${file} is not a kind Cluster config`, 'it needs kind: Cluster and apiVersion: kind.x-k8s.io/v1alpha4');
+  }
+  return config;
+}
+
+function isKindConfig(value: unknown): value is KindConfig {
+  const v = value as Partial<KindConfig> | null;
+  return typeof v === 'object' && v !== null && v.kind === 'Cluster' && typeof v.apiVersion === 'string' && v.apiVersion.startsWith('kind.x-k8s.io/');
+}
+
+/** The user's config with the proxy mode and, when asked, the worker count set. */
+export function renderKindConfig(config: KindConfig, options: { proxyMode: ProxyMode; workers?: number }): string {
+  const nodes = config.nodes ?? [{ role: 'control-plane' }];
+  const controlPlanes = nodes.filter((n) => n.role === 'control-plane');
+  if (controlPlanes.length === 0) throw new UsageError('the kind config has no control-plane node', 'add `- role: control-plane` under nodes');
+  const workers = nodes.filter((n) => n.role === 'worker');
+  const template = workers[0] ?? { role: 'worker' as const };
+  const wanted = options.workers === undefined ? workers : Array.from({ length: options.workers }, (_, i) => workers[i] ?? { ...template });
+  const rendered: KindConfig = {
+    ...config,
+    networking: { ...config.networking, kubeProxyMode: options.proxyMode },
+    nodes: [...controlPlanes, ...wanted],
+  };
+  return stringify(rendered);
+}

@@ -1,0 +1,63 @@
+import { run, type RunResult } from '../util/exec.js';
+import { CommandError, UsageError } from '../util/errors.js';
+
+export interface KubectlCallOptions {
+  namespace?: string;
+  input?: string;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  check?: boolean;
+}
+
+/**
+ * Runs kubectl against one kubeconfig, always passed explicitly, so ~/.kube/config is never read
+ * or written by accident.
+ */
+export class Kubectl {
+  constructor(
+    readonly binary: string,
+    readonly kubeconfig: string,
+    private readonly defaults: { signal?: AbortSignal } = {},
+  ) {}
+
+  withSignal(signal: AbortSignal): Kubectl {
+    return new Kubectl(this.binary, this.kubeconfig, { signal });
+  }
+
+  async run(args: readonly string[], options: KubectlCallOptions = {}): Promise<RunResult> {
+    const full = ['--kubeconfig', this.kubeconfig];
+    if (options.namespace) full.push('--namespace', options.namespace);
+    full.push(...args);
+    return run(this.binary, full, {
+      input: options.input,
+      signal: options.signal ?? this.defaults.signal,
+      timeoutMs: options.timeoutMs ?? 120_000,
+      check: options.check,
+      env: { ...process.env, KUBECONFIG: this.kubeconfig },
+    });
+  }
+
+  async text(args: readonly string[], options: KubectlCallOptions = {}): Promise<string> {
+    return (await this.run(args, options)).stdout;
+  }
+
+  async json<T>(args: readonly string[], options: KubectlCallOptions = {}): Promise<T> {
+    const stdout = await this.text([...args, '-o', 'json'], options);
+    return JSON.parse(stdout) as T;
+  }
+
+  /** Fails with one actionable line when the API server does not answer. */
+  async assertReachable(timeoutMs = 15_000): Promise<string> {
+    try {
+      const { stdout } = await this.run(['version', '-o', 'json', `--request-timeout=${Math.ceil(timeoutMs / 1000)}s`], { timeoutMs: timeoutMs + 5_000 });
+      const version = JSON.parse(stdout) as { serverVersion?: { gitVersion?: string } };
+      return version.serverVersion?.gitVersion ?? 'unknown';
+    } catch (error) {
+      const detail = error instanceof CommandError ? error.stderr.trim().split('\n').pop() : String(error);
+      throw new UsageError(
+        `the API server in ${this.kubeconfig} does not answer (${detail})`,
+        'start the cluster, or pass --kubeconfig for a cluster that is running',
+      );
+    }
+  }
+}

@@ -1,0 +1,98 @@
+import path from 'node:path';
+import type { Kubectl } from '../kube/kubectl.js';
+import { REPO_ROOT } from '../cluster/node-image.js';
+import { notYet, waitFor } from '../util/wait.js';
+
+export const APP_NAME = 'helloworld';
+export const APP_PORT = 8080;
+export const MANIFESTS = {
+  deployment: path.join(REPO_ROOT, 'manifests/helloworld-deployment.yaml'),
+  service: path.join(REPO_ROOT, 'manifests/helloworld-service.yaml'),
+  nodePortService: path.join(REPO_ROOT, 'manifests/helloworld-service-nodeport.yaml'),
+};
+
+/** The lab's patch, verbatim: `kubectl patch svc helloworld -p '{"spec": {"type": "NodePort"}}' -n $NS`. */
+export const LAB_NODEPORT_PATCH = '{"spec": {"type": "NodePort"}}';
+
+/** Asks the ClusterIP from inside a helloworld pod, with the lab's request body. Constant: no input goes in. */
+const IN_CLUSTER_POST = `
+const http = require('http');
+const req = http.request({ host: process.argv[1], port: ${APP_PORT}, path: '/api/messages', method: 'POST',
+  headers: { 'Content-Type': 'application/json', Connection: 'close' } }, (res) => {
+  let body = ''; res.on('data', (d) => (body += d)); res.on('end', () => { console.log(JSON.stringify({ status: res.statusCode, body })); });
+});
+req.on('error', (e) => { console.log(JSON.stringify({ error: e.message })); });
+req.setTimeout(5000, () => req.destroy(new Error('timeout')));
+req.end(JSON.stringify({ sender: 'in-cluster' }));`;
+
+export interface InClusterReply {
+  status?: number;
+  body?: string;
+  error?: string;
+}
+
+/** The NodePort lab's steps, one method each, against one namespace. */
+export class HelloworldLab {
+  constructor(readonly kubectl: Kubectl, readonly namespace: string) {}
+
+  async deploy(): Promise<void> {
+    await this.kubectl.run(['apply', '-f', MANIFESTS.deployment, '-f', MANIFESTS.service], { namespace: this.namespace });
+  }
+
+  async waitForRollout(timeoutMs = 180_000): Promise<void> {
+    await this.kubectl.run(['rollout', 'status', `deployment/${APP_NAME}`, `--timeout=${Math.round(timeoutMs / 1000)}s`], {
+      namespace: this.namespace,
+      timeoutMs: timeoutMs + 10_000,
+    });
+  }
+
+  async serviceJson(): Promise<unknown> {
+    return this.kubectl.json(['get', 'service', APP_NAME], { namespace: this.namespace });
+  }
+
+  async nodesJson(): Promise<unknown> {
+    return this.kubectl.json(['get', 'nodes']);
+  }
+
+  async endpointSlicesJson(): Promise<unknown> {
+    return this.kubectl.json(['get', 'endpointslices', '-l', `kubernetes.io/service-name=${APP_NAME}`], { namespace: this.namespace });
+  }
+
+  /** POSTs to `target` (the ClusterIP or the Service's DNS name) from inside a helloworld pod. */
+  async postFromInside(target: string): Promise<InClusterReply> {
+    const { stdout } = await this.kubectl.run(['exec', `deployment/${APP_NAME}`, '--', 'node', '-e', IN_CLUSTER_POST, target], { namespace: this.namespace });
+    return JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as InClusterReply;
+  }
+
+  async patchToNodePort(): Promise<void> {
+    await this.kubectl.run(['patch', 'svc', APP_NAME, '-p', LAB_NODEPORT_PATCH], { namespace: this.namespace });
+  }
+
+  async applyNodePortManifest(): Promise<void> {
+    await this.kubectl.run(['apply', '-f', MANIFESTS.nodePortService], { namespace: this.namespace });
+  }
+
+  async describeService(): Promise<string> {
+    return this.kubectl.text(['describe', 'svc', APP_NAME], { namespace: this.namespace });
+  }
+
+  /** Waits until the Service's EndpointSlices list `replicas` ready endpoints. */
+  async waitForReadyEndpoints(replicas: number, count: (slices: unknown) => number, timeoutMs = 120_000): Promise<void> {
+    await waitFor(
+      async () => {
+        const ready = count(await this.endpointSlicesJson());
+        return ready >= replicas ? true : notYet(`${ready} of ${replicas} endpoints ready`);
+      },
+      { what: `${replicas} ready endpoints behind service ${APP_NAME}`, timeoutMs },
+    );
+  }
+
+  async replicas(): Promise<number> {
+    const deployment = await this.kubectl.json<{ spec?: { replicas?: number } }>(['get', 'deployment', APP_NAME], { namespace: this.namespace });
+    return deployment.spec?.replicas ?? 1;
+  }
+
+  async deleteNamespace(): Promise<void> {
+    await this.kubectl.run(['delete', 'namespace', this.namespace, '--wait=false', '--ignore-not-found']);
+  }
+}

@@ -1,0 +1,33 @@
+import { ExistingClusterProvider } from '../cluster/existing-cluster-provider.js';
+import { KindClusterProvider } from '../cluster/kind-cluster-provider.js';
+import type { ClusterProvider } from '../cluster/cluster-provider.js';
+import { resolveKind, resolveKubectl } from '../tools/tool-resolver.js';
+import type { Logger } from '../util/log.js';
+import type { ClusterSource } from './run-config.js';
+
+export interface Tools {
+  kind?: string;
+  kubectl: string;
+}
+
+export async function resolveTools(source: ClusterSource, log: Logger): Promise<Tools> {
+  const kubectl = (await resolveKubectl(log)).path;
+  return source.kind === 'kind' ? { kubectl, kind: (await resolveKind(log)).path } : { kubectl };
+}
+
+export function providerFor(source: ClusterSource, tools: Tools, log: Logger): ClusterProvider & { preflight?: () => Promise<unknown> } {
+  if (source.kind === 'existing') return new ExistingClusterProvider(source.kubeconfig, tools.kubectl, log);
+  return new KindClusterProvider(
+    {
+      name: source.name,
+      proxyMode: source.proxyMode,
+      workers: source.workers,
+      configFile: source.configFile,
+      kubeconfig: source.kubeconfig,
+      reuse: source.reuse,
+      kind: tools.kind ?? 'kind',
+      kubectl: tools.kubectl,
+    },
+    log,
+  );
+}

@@ -1,0 +1,50 @@
+import { GenericContainer, type StartedTestContainer } from 'testcontainers';
+import type { RequestRecord } from '../report/request-record.js';
+import type { ProgressListener } from './burst.js';
+import type { TrafficClient } from './traffic-client.js';
+import type { TrafficPlan } from './traffic-plan.js';
+
+/** Inside the app image: the same burst code as the host client, bundled by app/build.sh. */
+const BURST_ENTRY = '/app/burst.js';
+
+/**
+ * Sends from a container attached to the cluster's Docker network, as a client outside the
+ * cluster but next to the nodes would. Runs the same burst code as the host client.
+ */
+export class ContainerTrafficClient implements TrafficClient {
+  readonly kind = 'container' as const;
+  private container: StartedTestContainer | undefined;
+
+  private constructor(private readonly image: string, private readonly network: string) {}
+
+  static async start(image: string, network: string): Promise<ContainerTrafficClient> {
+    // The reaper image cannot be pulled offline; the harness removes its container itself.
+    process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
+    const client = new ContainerTrafficClient(image, network);
+    client.container = await new GenericContainer(image)
+      .withNetworkMode(network)
+      .withEntrypoint(['sleep'])
+      .withCommand(['infinity'])
+      .withLabels({ 'io.kube-proxy-conformance/role': 'traffic-client' })
+      .start();
+    return client;
+  }
+
+  async send(plan: TrafficPlan, onProgress?: ProgressListener): Promise<RequestRecord[]> {
+    if (!this.container) throw new Error('the traffic container is not running');
+    const total = plan.targets.length * plan.requestsPerNode;
+    onProgress?.(0, total);
+    const result = await this.container.exec(['node', BURST_ENTRY, JSON.stringify(plan)]);
+    if (result.exitCode !== 0) {
+      throw new Error(`traffic client in ${this.image} on network ${this.network} exited ${result.exitCode}: ${result.stderr.trim().split('\n').pop()}`);
+    }
+    const records = result.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as RequestRecord);
+    onProgress?.(records.length, total);
+    return records;
+  }
+
+  async close(): Promise<void> {
+    await this.container?.stop({ timeout: 1_000, remove: true, removeVolumes: true });
+    this.container = undefined;
+  }
+}

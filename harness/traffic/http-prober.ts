@@ -1,0 +1,81 @@
+import http from 'node:http';
+import type { Socket } from 'node:net';
+import axios, { type AxiosInstance } from 'axios';
+import type { RequestRecord } from '../report/request-record.js';
+import { hostPort, type TrafficTarget } from './traffic-plan.js';
+
+interface MessageReply {
+  sender?: unknown;
+  message?: unknown;
+  host?: unknown;
+  podIP?: unknown;
+  node?: unknown;
+}
+
+/** An agent that never reuses a connection and tells who asked which socket it opened. */
+class OneConnectionAgent extends http.Agent {
+  constructor(private readonly onSocket: (socket: Socket) => void) {
+    super({ keepAlive: false });
+  }
+
+  override createConnection(...args: Parameters<http.Agent['createConnection']>): ReturnType<http.Agent['createConnection']> {
+    const socket = super.createConnection(...args) as Socket;
+    this.onSocket(socket);
+    return socket;
+  }
+}
+
+/**
+ * Sends POST /api/messages, each on a NEW TCP connection: a proxy balances connections, not
+ * requests, so a kept-alive connection would pin every request to one backend.
+ */
+export class HttpProber {
+  private readonly http: AxiosInstance;
+
+  constructor(timeoutMs: number) {
+    this.http = axios.create({
+      proxy: false,
+      timeout: timeoutMs,
+      validateStatus: () => true,
+      headers: { 'Content-Type': 'application/json', Connection: 'close' },
+    });
+  }
+
+  async send(seq: number, target: TrafficTarget, sender: string): Promise<RequestRecord> {
+    let clientPort: number | null = null;
+    // The local port is read at connect time: after the reply the socket may already be gone.
+    const httpAgent = new OneConnectionAgent((socket) => socket.once('connect', () => (clientPort = socket.localPort ?? null)));
+    const base = { seq, node: target.node, address: target.address, port: target.port };
+    const started = performance.now();
+    try {
+      const response = await this.http.post<MessageReply>(`http://${hostPort(target.address, target.port)}/api/messages`, { sender }, { httpAgent });
+      const body: MessageReply = typeof response.data === 'object' && response.data !== null ? response.data : {};
+      return {
+        ...base,
+        clientPort,
+        status: response.status,
+        pod: typeof body.host === 'string' ? body.host : null,
+        podIP: typeof body.podIP === 'string' ? body.podIP : null,
+        backendNode: typeof body.node === 'string' ? body.node : null,
+        latencyMs: performance.now() - started,
+        error: validateReply(response.status, body, sender),
+      };
+    } catch (error) {
+      return { ...base, clientPort, status: null, pod: null, podIP: null, backendNode: null, latencyMs: performance.now() - started, error: describe(error) };
+    }
+  }
+}
+
+/** The reply must be the lab's: 200, the sender echoed, "Hello S (direct)", and which pod answered. */
+export function validateReply(status: number, body: MessageReply, sender: string): string | null {
+  if (status !== 200) return `HTTP ${status}`;
+  if (body.sender !== sender) return `reply echoed sender ${JSON.stringify(body.sender)}, expected ${JSON.stringify(sender)}`;
+  if (body.message !== `Hello ${sender} (direct)`) return `unexpected message ${JSON.stringify(body.message)}`;
+  if (typeof body.host !== 'string' || body.host === '') return 'reply does not say which pod answered (host)';
+  return null;
+}
+
+function describe(error: unknown): string {
+  if (axios.isAxiosError(error)) return error.code ? `${error.code}: ${error.message}` : error.message;
+  return error instanceof Error ? error.message : String(error);
+}

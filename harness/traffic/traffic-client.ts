@@ -1,0 +1,13 @@
+import type { RequestRecord } from '../report/request-record.js';
+import type { ProgressListener } from './burst.js';
+import type { TrafficPlan } from './traffic-plan.js';
+
+export const CLIENT_KINDS = ['host', 'container', 'auto'] as const;
+export type ClientKind = (typeof CLIENT_KINDS)[number];
+
+/** Where the traffic comes from: this process, or a container on the cluster's Docker network. */
+export interface TrafficClient {
+  readonly kind: Exclude<ClientKind, 'auto'>;
+  send(plan: TrafficPlan, onProgress?: ProgressListener, signal?: AbortSignal): Promise<RequestRecord[]>;
+  close(): Promise<void>;
+}

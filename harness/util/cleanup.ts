@@ -1,0 +1,65 @@
+import { errorMessage } from './errors.js';
+import type { Logger } from './log.js';
+
+type CleanupAction = { label: string; action: () => Promise<void> };
+
+/**
+ * Clean-up actions run in reverse order of registration, once, on success, failure or Ctrl-C.
+ * An interrupt aborts `signal`, so long steps stop waiting and the clean-up can start at once.
+ */
+export class CleanupStack {
+  private readonly actions: CleanupAction[] = [];
+  private readonly controller = new AbortController();
+  private running: Promise<void> | undefined;
+  private interruptedBy: NodeJS.Signals | undefined;
+
+  constructor(private readonly log: Logger) {}
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  get interrupted(): NodeJS.Signals | undefined {
+    return this.interruptedBy;
+  }
+
+  push(label: string, action: () => Promise<void>): void {
+    this.actions.push({ label, action });
+  }
+
+  /** Forgets every action, e.g. when the user asked to keep what was made. */
+  release(): void {
+    this.actions.length = 0;
+  }
+
+  /** Installs SIGINT/SIGTERM handlers that abort the run; a second Ctrl-C is ignored while cleaning. */
+  trapSignals(): () => void {
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (this.interruptedBy) return;
+      this.interruptedBy = signal;
+      this.log.warn(`${signal}: stopping and cleaning up (this can take a few seconds)`);
+      this.controller.abort(new Error(`interrupted by ${signal}`));
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    return () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    };
+  }
+
+  runAll(): Promise<void> {
+    this.running ??= (async () => {
+      while (this.actions.length > 0) {
+        const { label, action } = this.actions.pop()!;
+        this.log.step(`cleaning up: ${label}`);
+        try {
+          await action();
+        } catch (error) {
+          this.log.warn(`clean-up "${label}" failed: ${errorMessage(error)}`);
+        }
+      }
+    })();
+    return this.running;
+  }
+}

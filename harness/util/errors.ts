@@ -1,0 +1,37 @@
+/** Bad input or an unusable environment: one line naming the problem and the fix, exit code 2. */
+export class UsageError extends Error {
+  readonly exitCode = 2;
+  constructor(problem: string, readonly fix: string) {
+    super(`${problem}: ${fix}`);
+    this.name = 'UsageError';
+  }
+}
+
+/** A child process that failed; keeps the command and the tail of its stderr for the message. */
+export class CommandError extends Error {
+  constructor(
+    readonly command: string,
+    readonly args: readonly string[],
+    readonly exitCode: number | null,
+    readonly stdout: string,
+    readonly stderr: string,
+    readonly signal: NodeJS.Signals | null = null,
+  ) {
+    const tail = stderr.trim().split('\n').slice(-3).join(' | ');
+    const how = signal ? `was stopped by ${signal}` : `exited ${exitCode}`;
+    super(`${command} ${args.slice(0, 4).join(' ')}${args.length > 4 ? ' ...' : ''} ${how}${tail ? `: ${tail}` : ''}`);
+    this.name = 'CommandError';
+  }
+}
+
+/** The run was interrupted (Ctrl-C or SIGTERM); exit code 130 after clean-up. */
+export class InterruptedError extends Error {
+  constructor(signal: string) {
+    super(`interrupted by ${signal}`);
+    this.name = 'InterruptedError';
+  }
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

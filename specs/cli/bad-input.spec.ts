@@ -1,0 +1,72 @@
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test, expect } from '@playwright/test';
+import { run } from '../../harness/util/exec.js';
+import { runCli } from '../support/cli.js';
+
+/** Every bad input: exit 2, one line that names the problem and the fix, nothing left behind. */
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'kpc-bad-input-'));
+const reportDir = path.join(scratch, 'reports');
+const aFile = path.join(scratch, 'a-file');
+writeFileSync(aFile, 'not a directory');
+const deadApiServer = path.join(scratch, 'dead.kubeconfig');
+writeFileSync(
+  deadApiServer,
+  JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: 'dead', cluster: { server: 'https://127.0.0.1:1', 'insecure-skip-tls-verify': true } }],
+    users: [{ name: 'dead', user: { token: 'x' } }],
+    contexts: [{ name: 'dead', context: { cluster: 'dead', user: 'dead' } }],
+    'current-context': 'dead',
+  }),
+);
+
+const cases: { name: string; command?: 'certify' | 'cluster-up'; args: string[]; env?: NodeJS.ProcessEnv; says: RegExp }[] = [
+  { name: 'unknown proxy mode', args: ['--proxy-mode', 'userspace'], says: /unknown proxy mode "userspace".*iptables, nftables, ipvs, none/ },
+  { name: '--requests 0', args: ['--requests', '0'], says: /--requests must be a whole number >= 1/ },
+  { name: '--requests not a number', args: ['--requests', 'many'], says: /--requests must be a whole number/ },
+  { name: '--workers 0', args: ['--workers', '0'], says: /--workers must be a whole number >= 1/ },
+  { name: 'unknown client', args: ['--client', 'browser'], says: /unknown client "browser".*host, container, auto/ },
+  { name: 'unknown option', args: ['--frobnicate'], says: /unknown option '--frobnicate'/ },
+  { name: 'missing kubeconfig file', args: ['--kubeconfig', path.join(scratch, 'nope.kubeconfig')], says: /kubeconfig .*nope\.kubeconfig does not exist or is not readable/ },
+  { name: 'kubeconfig whose API server is down', args: ['--kubeconfig', deadApiServer], says: /the API server in .*dead\.kubeconfig does not answer/ },
+  { name: '--workers with --kubeconfig', args: ['--kubeconfig', deadApiServer, '--workers', '3'], says: /--workers applies only to a cluster the harness boots/ },
+  { name: 'invalid namespace', args: ['--namespace', 'Not_A_Label'], says: /invalid namespace "Not_A_Label"/ },
+  { name: 'report dir is a file', args: ['--report-dir', path.join(aFile, 'reports')], says: /cannot use report directory/ },
+  { name: 'unreadable kind config', args: ['--config', path.join(scratch, 'missing.yaml')], says: /cannot read kind config .*missing\.yaml/ },
+  { name: 'kind config that is not a kind Cluster', args: ['--config', aFile], says: /is not a kind Cluster config/ },
+  { name: 'ipvs on a kernel without IP_VS', args: ['--proxy-mode', 'ipvs'], says: /ipvs needs IP_VS, which the host kernel lacks/ },
+  { name: 'Docker not reachable', args: [], env: { DOCKER_HOST: 'unix:///nonexistent/docker.sock' }, says: /Docker is not reachable at unix:\/\/\/nonexistent\/docker\.sock/ },
+  { name: 'invalid cluster name', args: ['--name', 'Bad_Name'], says: /invalid cluster name "Bad_Name"/ },
+  { name: 'cluster:up: unknown proxy mode', command: 'cluster-up', args: ['--proxy-mode', 'userspace'], says: /unknown proxy mode/ },
+  { name: 'cluster:up: ipvs', command: 'cluster-up', args: ['--proxy-mode', 'ipvs'], says: /ipvs needs IP_VS/ },
+];
+
+async function dockerObjects(): Promise<string> {
+  const lists = await Promise.all([
+    run('docker', ['ps', '-aq'], { check: false }),
+    run('docker', ['network', 'ls', '-q'], { check: false }),
+    run('docker', ['volume', 'ls', '-q'], { check: false }),
+  ]);
+  return lists.map((l) => l.stdout.split('\n').sort().join(',')).join('|');
+}
+
+for (const c of cases) {
+  test(`bad input: ${c.name}`, async () => {
+    const before = await dockerObjects();
+    const command = c.command ?? 'certify';
+    const withReportDir = command === 'certify' && !c.args.includes('--report-dir') ? ['--report-dir', reportDir] : [];
+    const result = await runCli(command, [...c.args, ...withReportDir], c.env);
+    expect(result.code, result.stderr).toBe(2);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines, 'exactly one line on stderr').toHaveLength(1);
+    expect(lines[0]).toMatch(/^error: /);
+    expect(lines[0]).toMatch(c.says);
+    expect(lines[0], 'names a fix after the problem').toMatch(/: [a-z`].*(use|pass|drop|start|set|pick|fix|point|add|see|run)/i);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(reportDir), 'no report directory left behind').toBe(false);
+    expect(await dockerObjects(), 'no Docker containers, networks or volumes left behind').toBe(before);
+  });
+}

@@ -1,0 +1,34 @@
+import path from 'node:path';
+import { test } from './support/fixtures.js';
+import { claimNamespace } from '../harness/lab/namespace-guard.js';
+import { Kubectl } from '../harness/kube/kubectl.js';
+import { providerFor, resolveTools } from '../harness/run/providers.js';
+import { writeClusterState } from '../harness/run/run-config.js';
+import { REPO_ROOT } from '../harness/cluster/node-image.js';
+import { run as exec } from '../harness/util/exec.js';
+
+test('boot the cluster (or attach to the one given) and load the app image', async ({ run, log }) => {
+  test.setTimeout(90 * 60_000);
+  const tools = await resolveTools(run.cluster, log);
+  const provider = providerFor(run.cluster, tools, log);
+  const controller = new AbortController();
+  let info;
+  try {
+    info = await provider.up(controller.signal);
+  } catch (error) {
+    if ('createdHere' in provider && provider.createdHere) await provider.down();
+    throw error;
+  }
+  const created = run.cluster.kind === 'kind' && 'createdHere' in provider && provider.createdHere === true;
+  // Written before anything else can fail, so the teardown project always knows what to delete.
+  writeClusterState(run, { info, created, namespaceCreated: false, appImage: '' });
+
+  log.step('building the helloworld image (cached when unchanged)');
+  const { stdout } = await exec('bash', [path.join(REPO_ROOT, 'app/build-image.sh')], { onStderrLine: (l) => l.trim() && log.info(l) });
+  const appImage = stdout.trim().split('\n').pop() ?? '';
+  await provider.loadImage(appImage, controller.signal);
+
+  const claim = await claimNamespace(new Kubectl(tools.kubectl, info.kubeconfig), run.namespace);
+  writeClusterState(run, { info, created, namespaceCreated: claim.created, appImage });
+  log.step(`cluster "${info.name}" ready: ${info.kubeconfig}`);
+});

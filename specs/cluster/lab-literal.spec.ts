@@ -1,0 +1,37 @@
+import { test, expect } from '../support/fixtures.js';
+import { LAB_FIRST_NODE_EXTERNAL_IP, LAB_NODE_PORT } from '../../harness/queries/jq-programs.js';
+import { LAB_NODEPORT_PATCH } from '../../harness/lab/helloworld-lab.js';
+import { run } from '../../harness/util/exec.js';
+
+/**
+ * The lab's own commands, typed as the lab prints them, against the cluster the lab left behind:
+ * kubectl patch, the two jq pipelines (with the jq program, not jq-wasm) and the curl with two
+ * Content-Type headers.
+ */
+test.describe("the lab's literal commands", () => {
+  test('kubectl patch, both jq queries and the curl work as printed', async ({ kubectl, run: config }) => {
+    const ns = config.namespace;
+    await kubectl.run(['patch', 'svc', 'helloworld', '-p', LAB_NODEPORT_PATCH, '-n', ns]);
+
+    const nodesJson = await kubectl.text(['get', 'nodes', '-o', 'json']);
+    const externalIp = (await run('jq', ['-r', LAB_FIRST_NODE_EXTERNAL_IP], { input: nodesJson })).stdout.trim();
+    const serviceJson = await kubectl.text(['get', 'svc', 'helloworld', '-n', ns, '--output', 'json']);
+    const nodePort = (await run('jq', ['-r', LAB_NODE_PORT], { input: serviceJson })).stdout.trim();
+    expect(nodePort).toMatch(/^3[0-2]\d{3}$/);
+
+    // kind nodes have no ExternalIP: the lab's query prints nothing there, so the InternalIP stands in.
+    const internalIp = (await run('jq', ['-r', '.items[0].status.addresses | .[] | select( .type=="InternalIP" ) | .address '], { input: nodesJson })).stdout.trim();
+    const publicIp = externalIp || internalIp;
+    if (!externalIp) test.info().annotations.push({ type: 'note', description: `no ExternalIP on kind nodes; used InternalIP ${internalIp}` });
+
+    const curl = await run('curl', [
+      '-sS', '-L', '-X', 'POST', `http://${publicIp}:${nodePort}/api/messages`,
+      '-H', 'Content-Type: application/json', '-H', 'Content-Type: text/plain',
+      '-d', '{ "sender": "world1" }',
+    ]);
+    const reply = JSON.parse(curl.stdout) as Record<string, unknown>;
+    expect(reply).toMatchObject({ sender: 'world1', message: 'Hello world1 (direct)' });
+    expect(reply.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(typeof reply.host).toBe('string');
+  });
+});

@@ -1,0 +1,66 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test, expect } from '../support/fixtures.js';
+import { runCli } from '../support/cli.js';
+import { NodeFaultInjector } from '../../harness/faults/node-fault-injector.js';
+import { describeFault, type ProxyFault } from '../../harness/faults/proxy-fault.js';
+import { JqRunner } from '../../harness/queries/jq-runner.js';
+import { APP_PORT } from '../../harness/lab/helloworld-lab.js';
+import type { Endpoint } from '../../harness/queries/types.js';
+import type { Report } from '../../harness/report/report-types.js';
+
+/**
+ * A harness that cannot fail certifies nothing: break the proxy on ONE worker of the live
+ * cluster, run `certify` against it, and require exit 1 with that node (and endpoint) named.
+ */
+test.describe('certify catches a broken proxy on one node', () => {
+  test.describe.configure({ mode: 'serial' });
+  let endpoints: Endpoint[];
+  let victim: string;
+
+  test.beforeAll(async ({ lab, state }) => {
+    test.skip(state.info.provider !== 'kind', 'faults are injected into kind node containers');
+    const jq = await JqRunner.load();
+    endpoints = jq.endpoints(await lab.endpointSlicesJson()).ready;
+    const nodes = jq.nodeAddresses(await lab.nodesJson()).addressed.map((n) => n.name);
+    victim = nodes.filter((n) => !n.endsWith('control-plane')).sort().at(-1)!;
+  });
+
+  const cases: { name: string; fault: () => ProxyFault; failing: (report: Report) => string[] }[] = [
+    { name: 'the node stops forwarding its NodePort', fault: () => ({ kind: 'no-forwarding' }), failing: () => [`forwarding/${victim}`] },
+    {
+      name: 'the node never sends to one endpoint',
+      fault: () => ({ kind: 'exclude-endpoint', excluded: endpoints[0]!, endpoints }),
+      failing: () => [`reach/${victim}/${endpoints[0]!.pod}`],
+    },
+    {
+      name: "the node's spread is skewed 2:1:1",
+      fault: () => ({ kind: 'skew', weights: endpoints.map((endpoint, i) => ({ endpoint, weight: i === 0 ? 2 : 1 })) }),
+      failing: () => [`balance/${victim}`],
+    },
+  ];
+
+  for (const c of cases) {
+    test(c.name, async ({ state, run, log }) => {
+      expect(endpoints.length, 'the lab runs 3 replicas').toBeGreaterThanOrEqual(3);
+      const injector = new NodeFaultInjector(victim);
+      const fault = c.fault();
+      const reportDir = mkdtempSync(path.join(os.tmpdir(), 'kpc-fault-'));
+      log.step(`breaking the proxy on ${victim}: it ${describeFault(fault)}`);
+      await injector.inject(fault, APP_PORT);
+      try {
+        const result = await runCli('certify', ['--kubeconfig', state.info.kubeconfig, '--namespace', run.namespace, '--client', 'host', '--report-dir', reportDir]);
+        expect(await injector.active(), 'kube-proxy did not repair the fault during the run').toBe(true);
+        expect(result.code, result.stderr.split('\n').slice(-5).join('\n')).toBe(1);
+        const report = JSON.parse(readFileSync(path.join(reportDir, 'report.json'), 'utf8')) as Report;
+        expect(report.verdict).toBe('fail');
+        const failed = report.checks.filter((check) => check.status === 'fail');
+        for (const id of c.failing(report)) expect(failed.map((f) => f.id), `report names ${id}`).toContain(id);
+        expect(new Set(failed.map((f) => f.node)), 'only the broken node fails').toEqual(new Set([victim]));
+      } finally {
+        await injector.clear();
+      }
+    });
+  }
+});

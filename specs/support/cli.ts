@@ -1,0 +1,35 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { REPO_ROOT } from '../../harness/cluster/node-image.js';
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+const TSX = path.join(REPO_ROOT, 'node_modules/.bin/tsx');
+
+/** Starts one of the npm commands' entry points (harness/cli/<name>.ts) with an argument array. */
+export function startCli(name: 'certify' | 'cluster-up' | 'cluster-down', args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; done: Promise<CliResult>; output: () => string } {
+  const child = spawn(TSX, [path.join(REPO_ROOT, 'harness/cli', `${name}.ts`), ...args], {
+    cwd: REPO_ROOT,
+    env: { ...parentEnv(), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const done = new Promise<CliResult>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+  return { child, done, output: () => stderr };
+}
+
+export function runCli(name: 'certify' | 'cluster-up' | 'cluster-down', args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return startCli(name, args, env).done;
+}
+
+/** A nested Playwright run must not think it is one of this run's workers. */
+function parentEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(PW_|PLAYWRIGHT_|TEST_WORKER_|TEST_PARALLEL_)/.test(key)));
+}
