@@ -46,7 +46,7 @@ const projects: Project<RunOptions>[] = certify
   : [
       { name: 'unit', testDir: 'specs/unit' },
       { name: 'cli', testDir: 'specs/cli' },
-      ...clusterProjects(testProfile('nftables'), ['specs/lab', 'specs/cluster', 'specs/faults']),
+      ...clusterProjects(testProfile('nftables'), ['specs/lab', 'specs/cluster', 'specs/faults', 'specs/lifecycle']),
       ...clusterProjects(testProfile('iptables'), ['specs/lab', 'specs/cluster']),
     ];
 

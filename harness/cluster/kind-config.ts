@@ -30,7 +30,7 @@ export function readKindConfig(file: string): KindConfig {
     throw new UsageError(`kind config ${file} is not valid YAML (${(error as Error).message.split('\n')[0]})`, 'fix the file or pass another with --config');
   }
   if (!isKindConfig(config)) {
-    throw new UsageError(`${file} is not a kind Cluster config`, 'it needs kind: Cluster and apiVersion: kind.x-k8s.io/v1alpha4');
+    throw new UsageError(`${file} is not a kind Cluster config`, 'pass a file with kind: Cluster and apiVersion: kind.x-k8s.io/v1alpha4');
   }
   return config;
 }

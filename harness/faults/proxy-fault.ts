@@ -40,7 +40,7 @@ export function faultScript(fault: ProxyFault, targetPort: number): string {
       '    type nat hook prerouting priority dstnat - 10; policy accept;',
       `    ${match} ct mark set ${FAULT_MARK} dnat to numgen random mod ${picks.length} map { ${map} } : ${targetPort}`,
       '  }',
-      '  chain masquerade {',
+      '  chain leave {',
       '    type nat hook postrouting priority srcnat - 10; policy accept;',
       `    ct mark ${FAULT_MARK} masquerade`,
       '  }',

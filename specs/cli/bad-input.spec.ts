@@ -44,11 +44,12 @@ const cases: { name: string; command?: 'certify' | 'cluster-up'; args: string[];
   { name: 'cluster:up: ipvs', command: 'cluster-up', args: ['--proxy-mode', 'ipvs'], says: /ipvs needs IP_VS/ },
 ];
 
+/** What a run of this harness could leave: kind node containers, traffic clients, kpc-* networks. */
 async function dockerObjects(): Promise<string> {
   const lists = await Promise.all([
-    run('docker', ['ps', '-aq'], { check: false }),
-    run('docker', ['network', 'ls', '-q'], { check: false }),
-    run('docker', ['volume', 'ls', '-q'], { check: false }),
+    run('docker', ['ps', '-aq', '--filter', 'label=io.x-k8s.kind.cluster'], { check: false }),
+    run('docker', ['ps', '-aq', '--filter', 'label=io.kube-proxy-conformance/role'], { check: false }),
+    run('docker', ['network', 'ls', '-q', '--filter', 'name=kpc-'], { check: false }),
   ]);
   return lists.map((l) => l.stdout.split('\n').sort().join(',')).join('|');
 }
@@ -67,6 +68,6 @@ for (const c of cases) {
     expect(lines[0], 'names a fix after the problem').toMatch(/: [a-z`].*(use|pass|drop|start|set|pick|fix|point|add|see|run)/i);
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(existsSync(reportDir), 'no report directory left behind').toBe(false);
-    expect(await dockerObjects(), 'no Docker containers, networks or volumes left behind').toBe(before);
+    expect(await dockerObjects(), 'no kind nodes, traffic clients or kpc-* networks left behind').toBe(before);
   });
 }

@@ -1,0 +1,101 @@
+// npm run bench: the figures in docs/benchmarks.md, measured in one run on this machine.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { REPO_ROOT } from '../harness/cluster/node-image.js';
+import { run } from '../harness/util/exec.js';
+import { runBurst } from '../harness/traffic/burst.js';
+import type { Report } from '../harness/report/report-types.js';
+import { MemorySampler } from './memory-sampler.js';
+
+const TSX = path.join(REPO_ROOT, 'node_modules/.bin/tsx');
+const cli = (name: string) => path.join(REPO_ROOT, 'harness/cli', `${name}.ts`);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
+
+async function timed<T>(body: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const started = performance.now();
+  const value = await body();
+  return { ms: performance.now() - started, value };
+}
+
+async function clusterUp(name: string): Promise<void> {
+  await run(TSX, [cli('cluster-up'), '--name', name, '--proxy-mode', 'nftables']);
+}
+const clusterDown = (name: string) => run(TSX, [cli('cluster-down'), '--name', name]);
+
+const rows: [string, string, string][] = [];
+const row = (what: string, value: string, goal = '') => {
+  rows.push([what, value, goal]);
+  log(`${what}: ${value}`);
+};
+
+log('warm node image rebuild');
+const rebuild = await timed(() => run('bash', [path.join(REPO_ROOT, 'images/build-node-image.sh')]));
+row('warm node-image rebuild (`npm run build:node-image`, inputs unchanged)', seconds(rebuild.ms));
+
+const ups: number[] = [];
+let peakMiB = 0;
+for (let i = 1; i <= 3; i++) {
+  const name = `kpc-bench-up${i}`;
+  log(`cluster:up ${i}/3`);
+  const sampler = MemorySampler.start();
+  ups.push((await timed(() => clusterUp(name))).ms);
+  peakMiB = Math.max(peakMiB, sampler.stop());
+  await clusterDown(name);
+}
+row('warm `cluster:up` (3 nodes, nftables), median of 3', `${seconds(median(ups))} (runs: ${ups.map(seconds).join(', ')})`, '<= 150 s');
+row('peak memory added while a cluster boots and runs', `${peakMiB.toFixed(0)} MiB`);
+
+const name = 'kpc-bench';
+await clusterUp(name);
+const kubeconfig = path.join(REPO_ROOT, '.kube', `${name}.kubeconfig`);
+try {
+  const verdicts: number[] = [];
+  let reportDir = '';
+  for (let i = 1; i <= 3; i++) {
+    reportDir = mkdtempSync(path.join(os.tmpdir(), 'kpc-bench-'));
+    log(`certify on the running cluster ${i}/3`);
+    verdicts.push((await timed(() => run(TSX, [cli('certify'), '--kubeconfig', kubeconfig, '--keep', '--report-dir', reportDir, '--client', 'host']))).ms);
+  }
+  row('time to verdict on a running cluster (`certify --kubeconfig`, 900 requests/node), median of 3', `${seconds(median(verdicts))} (runs: ${verdicts.map(seconds).join(', ')})`, '<= 30 s');
+
+  const report = JSON.parse(readFileSync(path.join(reportDir, 'report.json'), 'utf8')) as Report;
+  const node = report.nodes[1] ?? report.nodes[0]!;
+  const target = { node: node.name, address: node.address, port: report.service.nodePort! };
+  const burst = await timed(() => runBurst({ targets: [target], requestsPerNode: 4000, concurrency: 16, timeoutMs: 5000, sender: 'world1' }));
+  const failed = burst.value.filter((r) => r.error).length;
+  const ours = burst.value.length / (burst.ms / 1000);
+  const wrk = await wrkRate(`http://${node.address}:${target.port}/api/messages`);
+  row('traffic client, requests/s (new connection each, 16 in flight, one node)', `${ours.toFixed(0)} (${failed} failed)`);
+  row('wrk, requests/s (`Connection: close`, 16 connections, same NodePort, same run)', wrk.toFixed(0));
+  row('ratio traffic client / wrk', (ours / wrk).toFixed(2), '>= 0.7');
+} finally {
+  await clusterDown(name);
+}
+
+log('warm certify including boot and teardown');
+const full = await timed(() => run(TSX, [cli('certify'), '--name', 'kpc-bench-full', '--report-dir', mkdtempSync(path.join(os.tmpdir(), 'kpc-bench-'))]));
+row('warm `npm run certify` including boot and teardown', seconds(full.ms), '<= 180 s');
+
+writeResults();
+
+async function wrkRate(url: string): Promise<number> {
+  const script = path.join(mkdtempSync(path.join(os.tmpdir(), 'kpc-wrk-')), 'post.lua');
+  writeFileSync(script, 'wrk.method = "POST"\nwrk.body = \'{"sender":"world1"}\'\nwrk.headers["Content-Type"] = "application/json"\n');
+  const { stdout } = await run('wrk', ['-t2', '-c16', '-d10s', '-s', script, '-H', 'Connection: close', url]);
+  const match = /Requests\/sec:\s+([\d.]+)/.exec(stdout);
+  if (!match) throw new Error(`could not read wrk's rate from: ${stdout}`);
+  return Number(match[1]);
+}
+
+function writeResults(): void {
+  const file = path.join(REPO_ROOT, 'docs/benchmarks.md');
+  const text = readFileSync(file, 'utf8');
+  const table = ['| measurement | result | goal |', '| --- | --- | --- |', ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+  const stamp = `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, kernel ${os.release()}.`;
+  const block = `<!-- bench:start -->\n${stamp}\n\n${table}\n<!-- bench:end -->`;
+  writeFileSync(file, text.replace(/<!-- bench:start -->[\s\S]*<!-- bench:end -->/, block));
+  log(`wrote ${file}`);
+}

@@ -1,0 +1,13 @@
+export type { Check, CheckStatus, Report, ReportCluster, ReportService, ReportVerdict, TrafficMatrix } from './report-types.js';
+export type { RequestRecord } from './request-record.js';
+export { buildChecks, type CheckInput } from './build-checks.js';
+export { decideVerdict, type VerdictDecision } from './verdict.js';
+export { failureReason, failuresFromRecords, isSuccessful, matrixFromRecords } from './traffic-matrix.js';
+export { assertValidReport, isValidReport, reportProblems, REPORT_SCHEMA_URL } from './report-validator.js';
+export { ReportSchemaError } from './report-schema-error.js';
+export { renderJunit } from './junit.js';
+export { renderNdjson } from './ndjson.js';
+export { renderHeatmap } from './heatmap.js';
+export { escapeHtml, escapeXml } from './escape.js';
+export { REPORT_FILES, writeHeatmap, writeJunit, writeRecords, writeReportFiles, writeReportJson, type WrittenReport } from './write-report.js';
+export { errorReport, writeErrorReport, type ErrorReportOptions } from './error-report.js';

@@ -1,0 +1,19 @@
+/** One request sent through a node's NodePort; written one per line to records.ndjson. */
+export interface RequestRecord {
+  /** Order of sending within the run, from 0. */
+  seq: number;
+  /** Node whose NodePort was targeted. */
+  node: string;
+  address: string;
+  port: number;
+  /** Local source port of the connection, read at connect time; null if it never connected. */
+  clientPort: number | null;
+  /** HTTP status; null when no response arrived. */
+  status: number | null;
+  /** Backend that answered, as the app reports itself. */
+  pod: string | null;
+  podIP: string | null;
+  backendNode: string | null;
+  latencyMs: number;
+  error: string | null;
+}

@@ -1,0 +1,34 @@
+import type { RequestRecord } from './request-record.js';
+import type { TrafficMatrix } from './report-types.js';
+
+/** A request counts for balance only when it got a 2xx from a pod that named itself. */
+export function isSuccessful(record: RequestRecord): boolean {
+  return record.error === null && record.status !== null && record.status >= 200 && record.status < 300 && record.pod !== null;
+}
+
+/** node -> pod -> successful responses; every node in `nodes` gets an entry, even with no answers. */
+export function matrixFromRecords(records: readonly RequestRecord[], nodes: readonly string[] = []): TrafficMatrix {
+  const matrix: TrafficMatrix = Object.fromEntries(nodes.map((n) => [n, {}]));
+  for (const record of records) {
+    const row = (matrix[record.node] ??= {});
+    if (isSuccessful(record)) row[record.pod as string] = (row[record.pod as string] ?? 0) + 1;
+  }
+  return matrix;
+}
+
+/** node -> failed requests; every node in `nodes` gets an entry, 0 if none failed. */
+export function failuresFromRecords(records: readonly RequestRecord[], nodes: readonly string[] = []): Record<string, number> {
+  const failures: Record<string, number> = Object.fromEntries(nodes.map((n) => [n, 0]));
+  for (const record of records) {
+    failures[record.node] = (failures[record.node] ?? 0) + (isSuccessful(record) ? 0 : 1);
+  }
+  return failures;
+}
+
+/** Why a request failed, short enough to group by. */
+export function failureReason(record: RequestRecord): string {
+  if (record.error !== null) return record.error;
+  if (record.status === null) return 'no response';
+  if (record.status < 200 || record.status >= 300) return `HTTP ${record.status}`;
+  return 'answer without a pod name';
+}

@@ -1,0 +1,45 @@
+import chisquareCdf from '@stdlib/stats-base-dists-chisquare-cdf';
+
+export interface ChiSquareResult {
+  chiSquare: number;
+  df: number;
+  pValue: number;
+}
+
+/**
+ * Upper tail P(X > x) for X ~ chi-square(df).
+ * Computed as 1 - cdf, so anything below ~1e-16 comes out as 0; we only compare
+ * p-values against alphas of 1e-3 or so, where that loss does not matter.
+ */
+export function chiSquareSurvival(x: number, df: number): number {
+  if (x <= 0) return 1;
+  return Math.max(0, 1 - chisquareCdf(x, df));
+}
+
+export function chiSquareCdf(x: number, df: number): number {
+  if (x <= 0) return 0;
+  return chisquareCdf(x, df);
+}
+
+/** Pearson statistic sum((o - e)^2 / e); `expected` must be positive. */
+export function pearsonStatistic(observed: readonly number[], expected: readonly number[]): number {
+  if (observed.length !== expected.length) {
+    throw new Error(`observed has ${observed.length} cells, expected has ${expected.length}`);
+  }
+  let sum = 0;
+  observed.forEach((o, i) => {
+    const e = expected[i] as number;
+    sum += ((o - e) * (o - e)) / e;
+  });
+  return sum;
+}
+
+/** Goodness of fit against the uniform distribution over the given cells, df = k - 1. */
+export function chiSquareUniform(counts: readonly number[]): ChiSquareResult {
+  const k = counts.length;
+  const n = counts.reduce((a, b) => a + b, 0);
+  if (k < 2 || n === 0) return { chiSquare: 0, df: Math.max(0, k - 1), pValue: 1 };
+  const chiSquare = pearsonStatistic(counts, counts.map(() => n / k));
+  const df = k - 1;
+  return { chiSquare, df, pValue: chiSquareSurvival(chiSquare, df) };
+}

@@ -1,0 +1,12 @@
+export type { BalanceInput, BalanceOptions, BalanceStatus, BalanceVerdict, NodeBalance, PooledBalance } from './balance-types.js';
+export { evaluateBalance } from './balance.js';
+export { chiSquareCdf, chiSquareSurvival, chiSquareUniform, pearsonStatistic, type ChiSquareResult } from './chi-square.js';
+export { chiSquareCriticalValue } from './chi-square-quantile.js';
+export { noncentralChiSquareCdf } from './noncentral-chi-square.js';
+export { holmAdjust } from './holm.js';
+export { chiSquarePower, leastFavourableMaterialShares, noncentrality, requiredRequestsPerNode, type PowerOptions } from './power.js';
+export { missChanceBound, minRequestsForReach } from './reach.js';
+export { recommendedRequestsPerNode, type Sizing, type SizingOptions } from './sizing.js';
+export { mulberry32, sampleMultinomial } from './simulation.js';
+export * from './defaults.js';
+export { balanceInputsFor } from './balance-inputs.js';

@@ -1,0 +1,44 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test, expect } from '@playwright/test';
+import { parse } from 'yaml';
+import { readKindConfig, renderKindConfig } from '../../harness/cluster/kind-config.js';
+import { assertModeRunsHere, parseProxyMode } from '../../harness/cluster/proxy-mode.js';
+import { UsageError } from '../../harness/util/errors.js';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'kpc-unit-'));
+const write = (name: string, text: string) => {
+  const file = path.join(dir, name);
+  writeFileSync(file, text);
+  return file;
+};
+
+test('the repository kind config: one control plane and two workers', () => {
+  const rendered = parse(renderKindConfig(readKindConfig('kind-config.yaml'), { proxyMode: 'iptables' }));
+  expect(rendered.networking.kubeProxyMode).toBe('iptables');
+  expect(rendered.nodes.map((n: { role: string }) => n.role)).toEqual(['control-plane', 'worker', 'worker']);
+});
+
+test('--workers sets the worker count and keeps the user settings of the first worker', () => {
+  const file = write('c.yaml', 'kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnodes:\n- role: control-plane\n- role: worker\n  labels: {tier: a}\n');
+  const rendered = parse(renderKindConfig(readKindConfig(file), { proxyMode: 'nftables', workers: 3 }));
+  expect(rendered.nodes).toHaveLength(4);
+  expect(rendered.nodes[3]).toEqual({ role: 'worker', labels: { tier: 'a' } });
+});
+
+test('configs that are not kind Cluster configs are refused with a fix', () => {
+  expect(() => readKindConfig(write('x.yaml', 'kind: Pod\napiVersion: v1\n'))).toThrow(/not a kind Cluster config: pass a file with kind: Cluster/);
+  expect(() => readKindConfig(write('y.yaml', 'kind: [\n'))).toThrow(/not valid YAML/);
+  expect(() => readKindConfig(path.join(dir, 'none.yaml'))).toThrow(/cannot read kind config .*ENOENT/);
+  const noControlPlane = readKindConfig(write('z.yaml', 'kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnodes:\n- role: worker\n'));
+  expect(() => renderKindConfig(noControlPlane, { proxyMode: 'iptables' })).toThrow(UsageError);
+});
+
+test('proxy modes: the four kind knows, and ipvs only where the kernel has IP_VS', () => {
+  expect(parseProxyMode('nftables')).toBe('nftables');
+  expect(() => parseProxyMode('userspace')).toThrow(/unknown proxy mode "userspace"/);
+  expect(() => assertModeRunsHere('ipvs', false)).toThrow(/lacks/);
+  expect(() => assertModeRunsHere('ipvs', true)).not.toThrow();
+  expect(() => assertModeRunsHere('iptables', false)).not.toThrow();
+});

@@ -1,0 +1,30 @@
+import { test, expect } from '@playwright/test';
+import { faultScript } from '../../harness/faults/proxy-fault.js';
+
+const endpoints = [
+  { pod: 'hw-a', ip: '10.244.1.2', node: 'w1' },
+  { pod: 'hw-b', ip: '10.244.2.3', node: 'w2' },
+  { pod: 'hw-c', ip: '10.244.2.4', node: 'w2' },
+];
+
+test('no-forwarding refuses NodePort connections ahead of kube-proxy', () => {
+  const script = faultScript({ kind: 'no-forwarding' }, 8080);
+  expect(script).toContain('priority dstnat - 10');
+  expect(script).toContain('tcp dport 30000-32767 reject with tcp reset');
+});
+
+test('exclude-endpoint spreads over every endpoint but the excluded one', () => {
+  const script = faultScript({ kind: 'exclude-endpoint', excluded: endpoints[0]!, endpoints }, 8080);
+  expect(script).toContain('numgen random mod 2 map { 0 : 10.244.2.3, 1 : 10.244.2.4 } : 8080');
+  expect(script).not.toContain('10.244.1.2');
+  expect(script).toContain('masquerade');
+});
+
+test('skew repeats an endpoint by its weight', () => {
+  const script = faultScript({ kind: 'skew', weights: endpoints.map((endpoint, i) => ({ endpoint, weight: i === 0 ? 2 : 1 })) }, 8080);
+  expect(script).toContain('numgen random mod 4 map { 0 : 10.244.1.2, 1 : 10.244.1.2, 2 : 10.244.2.3, 3 : 10.244.2.4 }');
+});
+
+test('a fault that leaves no endpoint is refused', () => {
+  expect(() => faultScript({ kind: 'exclude-endpoint', excluded: endpoints[0]!, endpoints: [endpoints[0]!] }, 8080)).toThrow(/at least one endpoint/);
+});

@@ -1,0 +1,263 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { test, expect } from '@playwright/test';
+import type { Endpoint, NodeAddress } from '../../harness/queries/types.js';
+import { buildChecks } from '../../harness/report/build-checks.js';
+import { escapeXml } from '../../harness/report/escape.js';
+import { renderHeatmap } from '../../harness/report/heatmap.js';
+import { renderJunit } from '../../harness/report/junit.js';
+import { renderNdjson } from '../../harness/report/ndjson.js';
+import type { RequestRecord } from '../../harness/report/request-record.js';
+import { ReportSchemaError } from '../../harness/report/report-schema-error.js';
+import type { Report } from '../../harness/report/report-types.js';
+import { reportProblems } from '../../harness/report/report-validator.js';
+import { failuresFromRecords, matrixFromRecords } from '../../harness/report/traffic-matrix.js';
+import { decideVerdict } from '../../harness/report/verdict.js';
+import { writeReportFiles, writeReportJson } from '../../harness/report/write-report.js';
+import { evaluateBalance } from '../../harness/stats/balance.js';
+import { balanceInputsFor } from '../../harness/stats/balance-inputs.js';
+
+const NODES: NodeAddress[] = [
+  { name: 'kind-control-plane', address: '172.18.0.3', addressType: 'InternalIP' },
+  { name: 'kind-worker', address: '172.18.0.2', addressType: 'InternalIP' },
+  { name: 'kind-worker2', address: '172.18.0.4', addressType: 'InternalIP' },
+];
+const ENDPOINTS: Endpoint[] = [
+  { pod: 'helloworld-abc', ip: '10.244.2.3', node: 'kind-worker2' },
+  { pod: 'helloworld-def', ip: '10.244.1.2', node: 'kind-worker' },
+  { pod: 'helloworld-ghi', ip: '10.244.1.3', node: 'kind-worker' },
+];
+
+let seq = 0;
+function records(node: string, perPod: number[], failed = 0, error = 'ECONNREFUSED'): RequestRecord[] {
+  const out: RequestRecord[] = [];
+  const address = NODES.find((n) => n.name === node)!.address;
+  perPod.forEach((count, i) => {
+    const ep = ENDPOINTS[i]!;
+    for (let j = 0; j < count; j++) {
+      out.push({ seq: seq++, node, address, port: 30080, clientPort: 40000 + (seq % 20000), status: 200, pod: ep.pod, podIP: ep.ip, backendNode: ep.node, latencyMs: 1.5, error: null });
+    }
+  });
+  for (let j = 0; j < failed; j++) {
+    out.push({ seq: seq++, node, address, port: 30080, clientPort: null, status: null, pod: null, podIP: null, backendNode: null, latencyMs: 3, error });
+  }
+  return out;
+}
+
+function reportFrom(all: RequestRecord[], requestsPerNode = 300): Report {
+  const names = NODES.map((n) => n.name);
+  const matrix = matrixFromRecords(all, names);
+  const failures = failuresFromRecords(all, names);
+  const balance = evaluateBalance(balanceInputsFor(NODES, ENDPOINTS, matrix));
+  const checks = buildChecks({ nodes: NODES, endpoints: ENDPOINTS, matrix, failures, balance, nodePort: 30080, records: all });
+  const { verdict, error } = decideVerdict(checks);
+  return {
+    verdict,
+    proxyMode: 'nftables',
+    cluster: { name: 'kind', provider: 'kind', kubeconfig: '/work/main/.kube/kind.kubeconfig', kubernetesVersion: 'v1.34.1' },
+    service: { namespace: 'kpc-lab', name: 'helloworld', nodePort: 30080 },
+    nodes: NODES,
+    endpoints: ENDPOINTS,
+    matrix,
+    failures,
+    checks,
+    balance,
+    client: 'host',
+    requestsPerNode,
+    startedAt: '2025-11-26T22:00:00.000Z',
+    finishedAt: '2025-11-26T22:01:30.500Z',
+    notes: ['ipvs: not testable on this host (the kernel has no IP_VS)'],
+    error,
+  };
+}
+
+const passing = (): Report => reportFrom([...records('kind-control-plane', [100, 98, 102]), ...records('kind-worker', [101, 99, 100]), ...records('kind-worker2', [97, 103, 100])]);
+// kind-worker2 never reaches helloworld-abc and loses 4 requests.
+const failing = (): Report => reportFrom([...records('kind-control-plane', [100, 98, 102]), ...records('kind-worker', [101, 99, 100]), ...records('kind-worker2', [0, 150, 146], 4)]);
+
+test.describe('schema', () => {
+  test('a passing report validates', () => {
+    const report = passing();
+    expect(report.verdict).toBe('pass');
+    expect(reportProblems(report)).toEqual([]);
+  });
+
+  test('a failing report validates, and survives a JSON round trip', () => {
+    const report = failing();
+    expect(report.verdict).toBe('fail');
+    expect(reportProblems(JSON.parse(JSON.stringify(report)))).toEqual([]);
+  });
+
+  test('an error report with no balance validates', () => {
+    const report: Report = { ...passing(), verdict: 'error', error: 'cluster never came up', balance: null, checks: [], nodes: [], matrix: {}, failures: {}, client: null };
+    expect(reportProblems(report)).toEqual([]);
+  });
+
+  test('a report missing verdict fails validation', () => {
+    const { verdict: _verdict, ...rest } = passing();
+    expect(reportProblems(rest).join('\n')).toContain("must have required property 'verdict'");
+  });
+
+  test('inconsistent reports fail validation', () => {
+    const base = passing();
+    const cases: Array<[string, unknown]> = [
+      ['pass with a failed check', { ...base, checks: [...base.checks, { id: 'x/y', node: null, endpoint: null, status: 'fail', message: 'm' }] }],
+      ['fail with no failed check', { ...base, verdict: 'fail' }],
+      ['error without a message', { ...base, verdict: 'error', error: null }],
+      ['pass with an error message', { ...base, error: 'boom' }],
+      ['relative kubeconfig', { ...base, cluster: { ...base.cluster, kubeconfig: '.kube/config' } }],
+      ['a bad timestamp', { ...base, startedAt: 'yesterday' }],
+      ['an unknown proxy mode', { ...base, proxyMode: 'userspace' }],
+      ['a negative count', { ...base, failures: { 'kind-worker': -1 } }],
+      ['duplicate check ids', { ...base, checks: [base.checks[0], base.checks[0]] }],
+      ['a matrix row for an unknown node', { ...base, matrix: { ...base.matrix, ghost: {} } }],
+    ];
+    for (const [label, value] of cases) expect(reportProblems(value), label).not.toEqual([]);
+  });
+
+  test('writeReportJson refuses an invalid report and writes nothing', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kpc-report-'));
+    try {
+      expect(() => writeReportJson(dir, { ...passing(), verdict: 'maybe' } as unknown as Report)).toThrow(ReportSchemaError);
+      expect(existsSync(path.join(dir, 'report.json'))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+test.describe('checks', () => {
+  test('stable ids in a stable order', () => {
+    const ids = passing().checks.map((c) => c.id);
+    expect(ids.slice(0, 5)).toEqual([
+      'forwarding/kind-control-plane',
+      'reach/kind-control-plane/helloworld-abc',
+      'reach/kind-control-plane/helloworld-def',
+      'reach/kind-control-plane/helloworld-ghi',
+      'balance/kind-control-plane',
+    ]);
+    expect(ids).toHaveLength(3 * 5 + 1);
+    expect(ids.at(-1)).toBe('balance/pooled');
+  });
+
+  test('a missing endpoint and failed requests give actionable messages', () => {
+    const checks = failing().checks;
+    const byId = new Map(checks.map((c) => [c.id, c]));
+    const reach = byId.get('reach/kind-worker2/helloworld-abc')!;
+    expect(reach).toMatchObject({ status: 'fail', node: 'kind-worker2', endpoint: 'helloworld-abc' });
+    expect(reach.message).toContain('node kind-worker2: 0 of 296 requests reached helloworld-abc (10.244.2.3); expected about 99');
+    const forwarding = byId.get('forwarding/kind-worker2')!;
+    expect(forwarding.status).toBe('fail');
+    expect(forwarding.message).toBe('node kind-worker2 (172.18.0.4:30080): 4 of 300 requests failed (ECONNREFUSED: 4)');
+    const balance = byId.get('balance/kind-worker2')!;
+    expect(balance.status).toBe('fail');
+    expect(balance.message).toMatch(/^node kind-worker2: unbalanced: helloworld-abc got 0\.0% of 296 answers, expected 33\.3%/);
+    expect(byId.get('balance/kind-worker')!.message).toMatch(/^node kind-worker: balanced over 3 endpoints/);
+  });
+
+  test('answers from pods that are not endpoints fail forwarding', () => {
+    const matrix = { 'kind-worker': { 'helloworld-abc': 100, 'helloworld-def': 100, 'helloworld-ghi': 95, 'old-pod': 5 } };
+    const balance = evaluateBalance(balanceInputsFor([NODES[1]!], ENDPOINTS, matrix));
+    const [forwarding] = buildChecks({ nodes: [NODES[1]!], endpoints: ENDPOINTS, matrix, failures: { 'kind-worker': 0 }, balance, nodePort: 30080 });
+    expect(forwarding).toMatchObject({ status: 'fail' });
+    expect(forwarding!.message).toContain('old-pod: 5');
+  });
+
+  test('externalTrafficPolicy Local: answers from a remote endpoint fail forwarding', () => {
+    const matrix = { 'kind-worker': { 'helloworld-def': 140, 'helloworld-ghi': 150, 'helloworld-abc': 10 } };
+    const balance = evaluateBalance(balanceInputsFor([NODES[1]!], ENDPOINTS, matrix, 'Local'));
+    const checks = buildChecks({ nodes: [NODES[1]!], endpoints: ENDPOINTS, matrix, failures: {}, balance });
+    expect(checks.map((c) => c.id)).toEqual(['forwarding/kind-worker', 'reach/kind-worker/helloworld-def', 'reach/kind-worker/helloworld-ghi', 'balance/kind-worker', 'balance/pooled']);
+    expect(checks[0]).toMatchObject({ status: 'fail' });
+    expect(checks[0]!.message).toContain('endpoints this node should not use (helloworld-abc: 10)');
+  });
+
+  test('too few answers make a missing endpoint a skip; unaddressed nodes are skipped, not dropped', () => {
+    const matrix = { 'kind-worker': { 'helloworld-abc': 5, 'helloworld-def': 5 } };
+    const balance = evaluateBalance(balanceInputsFor([NODES[1]!], ENDPOINTS, matrix));
+    const checks = buildChecks({
+      nodes: [NODES[1]!],
+      unaddressedNodes: [{ name: 'lost', reason: 'no usable ExternalIP or InternalIP (it has only Hostname)' }],
+      endpoints: ENDPOINTS,
+      matrix,
+      failures: {},
+      balance,
+    });
+    const byId = new Map(checks.map((c) => [c.id, c]));
+    expect(byId.get('reach/kind-worker/helloworld-ghi')).toMatchObject({ status: 'skip' });
+    expect(byId.get('reach/kind-worker/helloworld-ghi')!.message).toContain('too few to tell (at least 20 needed)');
+    expect(byId.get('forwarding/lost')).toMatchObject({ status: 'skip', message: 'node lost was not tested: no usable ExternalIP or InternalIP (it has only Hostname)' });
+  });
+
+  test('verdict: error wins, then fail, and only skips is no pass', () => {
+    const skip = { id: 'a', node: null, endpoint: null, status: 'skip' as const, message: 'm' };
+    expect(decideVerdict([skip], 'boom')).toEqual({ verdict: 'error', error: 'boom' });
+    expect(decideVerdict([skip, { ...skip, id: 'b', status: 'fail' }])).toEqual({ verdict: 'fail', error: null });
+    expect(decideVerdict([skip]).verdict).toBe('error');
+    expect(decideVerdict([skip, { ...skip, id: 'b', status: 'pass' }])).toEqual({ verdict: 'pass', error: null });
+  });
+});
+
+test.describe('writers', () => {
+  test('XML escaping covers markup characters and characters XML cannot carry', () => {
+    expect(escapeXml(`a<b>&"c"'d'`)).toBe('a&lt;b&gt;&amp;&quot;c&quot;&apos;d&apos;');
+    expect(escapeXml('bell\u0007 tab\t nl\n')).toBe('bell\uFFFD tab\t nl\n');
+    expect(escapeXml('lone \uD800 pair \uD83D\uDE00')).toBe('lone \uFFFD pair \uD83D\uDE00');
+  });
+
+  test('junit.xml: one testcase per check, failures carry escaped messages', () => {
+    const report = failing();
+    report.checks[0] = { ...report.checks[0]!, status: 'fail', message: 'got <html> & "quotes" \u0001' };
+    const xml = renderJunit(report);
+    expect(xml.match(/<testcase /g)).toHaveLength(report.checks.length);
+    const failures = report.checks.filter((c) => c.status === 'fail').length;
+    expect(xml).toContain(`<testsuites name="kube-proxy-conformance" tests="${report.checks.length}" failures="${failures}" errors="0" skipped="0" time="90.500">`);
+    expect(xml).toContain('<failure message="got &lt;html&gt; &amp; &quot;quotes&quot; \uFFFD">');
+    expect(xml).not.toContain('<html>');
+    expect(xml).toContain('name="reach/kind-worker2/helloworld-abc"');
+  });
+
+  test('junit.xml for an error run has an error testcase', () => {
+    const xml = renderJunit({ ...passing(), verdict: 'error', error: 'kind create cluster failed: <exit 1>', checks: [] });
+    expect(xml).toContain('<error message="kind create cluster failed: &lt;exit 1&gt;">');
+    expect(xml).toContain('tests="1" failures="0" errors="1"');
+  });
+
+  test('records.ndjson: one parseable line per record', () => {
+    const rs = records('kind-worker', [2, 1, 0], 1);
+    const text = renderNdjson(rs);
+    const lines = text.trimEnd().split('\n');
+    expect(lines).toHaveLength(4);
+    expect(lines.map((l) => JSON.parse(l) as RequestRecord)).toEqual(rs);
+    expect(renderNdjson([])).toBe('');
+  });
+
+  test('heatmap.html: self-contained, every node and pod, escaped', () => {
+    const report = failing();
+    const html = renderHeatmap({ ...report, notes: ['<script>alert(1)</script>'] });
+    for (const node of report.nodes) expect(html).toContain(node.name);
+    for (const ep of report.endpoints) expect(html).toContain(ep.pod);
+    expect(html).toContain('all nodes pooled');
+    expect(html).toContain('&lt;script&gt;');
+    expect(html).not.toContain('<script>');
+    expect(html).not.toMatch(/<link|src=|https?:\/\//);
+    expect(html, 'every < starts a tag').not.toMatch(/<(?![a-zA-Z/!])/);
+    expect(html).toContain('class="zero"');
+  });
+
+  test('writeReportFiles writes the four files', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kpc-report-'));
+    try {
+      const report = failing();
+      const rs = records('kind-worker', [1, 1, 1]);
+      const written = writeReportFiles(dir, report, rs);
+      expect(JSON.parse(readFileSync(written.reportJson, 'utf8'))).toEqual(JSON.parse(JSON.stringify(report)));
+      expect(readFileSync(written.recordsNdjson, 'utf8').split('\n')).toHaveLength(4);
+      expect(readFileSync(written.junitXml, 'utf8')).toMatch(/^<\?xml/);
+      expect(readFileSync(written.heatmapHtml, 'utf8')).toMatch(/^<!DOCTYPE html>/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
