@@ -1,9 +1,12 @@
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
 import { Kubectl } from '../kube/kubectl.js';
 import { UsageError } from '../util/errors.js';
-import { PROXY_MODES, type ProxyMode } from './proxy-mode.js';
+import { JqRunner } from '../queries/jq-runner.js';
+import { resolveKind } from '../tools/tool-resolver.js';
+import { run } from '../util/exec.js';
+import { nodeContainers } from './docker.js';
+import type { ProxyMode } from './proxy-mode.js';
 import type { ClusterInfo, ClusterProvider } from './cluster-provider.js';
 import type { Logger } from '../util/log.js';
 
@@ -11,6 +14,7 @@ import type { Logger } from '../util/log.js';
 export class ExistingClusterProvider implements ClusterProvider {
   readonly kind = 'existing' as const;
   readonly kubeconfig: string;
+  private kindName: string | undefined;
 
   constructor(kubeconfig: string, private readonly kubectlBinary: string, private readonly log: Logger) {
     this.kubeconfig = path.resolve(kubeconfig);
@@ -32,28 +36,32 @@ export class ExistingClusterProvider implements ClusterProvider {
       kubeconfig: this.kubeconfig,
       kubernetesVersion,
       proxyMode: await readProxyMode(kubectl),
-      dockerNetwork: await kindNetworkOf(kubectl),
+      dockerNetwork: (this.kindName = await kindClusterNameOf(kubectl)) ? `kpc-${this.kindName}` : undefined,
     };
   }
 
   async down(): Promise<void> {}
 
-  async loadImage(ref: string): Promise<void> {
+  /** A kind cluster on this host gets the image loaded; any other cluster must be able to pull it. */
+  async loadImage(ref: string, signal: AbortSignal): Promise<void> {
+    if (this.kindName && (await nodeContainers(this.kindName).catch(() => [])).length > 0) {
+      const kind = await resolveKind(this.log, false);
+      await run(kind.path, ['load', 'docker-image', ref, '--name', this.kindName], { signal });
+      return;
+    }
     this.log.info(`existing cluster: ${ref} must be pullable by its nodes (or loaded beforehand)`);
   }
 }
 
-/** kube-proxy's mode from its ConfigMap (kubeadm and kind write one); "unknown" when there is none. */
+/** kube-proxy's mode from its ConfigMap (kubeadm and kind write one); "none" when there is none. */
 export async function readProxyMode(kubectl: Kubectl): Promise<ProxyMode | 'unknown'> {
-  const { stdout, exitCode } = await kubectl.run(['get', 'configmap', 'kube-proxy', '--namespace', 'kube-system', '-o', 'jsonpath={.data.config\\.conf}'], { check: false });
-  if (exitCode !== 0 || !stdout.trim()) return 'none';
-  const mode = (parse(stdout) as { mode?: string } | null)?.mode || 'iptables';
-  return (PROXY_MODES as readonly string[]).includes(mode) ? (mode as ProxyMode) : 'unknown';
+  const { stdout, exitCode } = await kubectl.run(['get', 'configmap', 'kube-proxy', '--namespace', 'kube-system', '-o', 'json'], { check: false });
+  return (await JqRunner.load()).proxyMode(exitCode === 0 ? stdout : null).mode;
 }
 
-/** Nodes made by this project's kind provider sit on a network named after the cluster. */
-async function kindNetworkOf(kubectl: Kubectl): Promise<string | undefined> {
-  const { stdout } = await kubectl.run(['get', 'nodes', '-o', 'jsonpath={.items[0].metadata.labels.kubernetes\\.io/hostname}'], { check: false });
-  const match = /^(.+)-control-plane$/.exec(stdout.trim());
-  return match ? `kpc-${match[1]}` : undefined;
+/** A kind cluster's name, from its control plane's hostname; the harness's kind clusters sit on network kpc-<name>. */
+async function kindClusterNameOf(kubectl: Kubectl): Promise<string | undefined> {
+  const { stdout } = await kubectl.run(['get', 'nodes', '-o', 'jsonpath={.items[*].metadata.labels.kubernetes\\.io/hostname}'], { check: false });
+  const controlPlane = stdout.split(' ').find((host) => host.endsWith('-control-plane'));
+  return controlPlane?.replace(/-control-plane$/, '');
 }
