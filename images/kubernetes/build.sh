@@ -2,6 +2,7 @@
 # Builds the Kubernetes server binaries from the k8s.io/kubernetes Go module, with stamped
 # versions, into $KPC_CACHE_DIR/bin/kubernetes-$K8S_VERSION. Reuses the result when present.
 source "$(dirname "$0")/../lib/common.sh"
+source "$IMAGES_DIR/lib/gobuild.sh"
 
 OUT="$KPC_CACHE_DIR/bin/kubernetes-$K8S_VERSION"
 COMMANDS=(kube-apiserver kube-controller-manager kube-scheduler kube-proxy kubelet kubeadm kubectl)
@@ -16,7 +17,7 @@ mkdir -p "$WORK" "$OUT.partial"
 cd "$WORK"
 
 log "kubernetes $K8S_VERSION: resolving the module and its staging replaces"
-GOMOD="$(go mod download -json "k8s.io/kubernetes@$K8S_VERSION" | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",\{0,1\}$/\1/p')"
+GOMOD="$(module_gomod "k8s.io/kubernetes@$K8S_VERSION")"
 [[ -f "$GOMOD" ]] || die "could not download k8s.io/kubernetes@$K8S_VERSION from the Go module proxy"
 STAGING_VERSION="v0.${K8S_VERSION#v1.}"
 

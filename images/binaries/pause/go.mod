@@ -1,0 +1,3 @@
+module kpc.local/pause
+
+go 1.24
