@@ -47,7 +47,7 @@ const projects: Project<RunOptions>[] = certify
       { name: 'unit', testDir: 'specs/unit' },
       { name: 'cli', testDir: 'specs/cli' },
       ...clusterProjects(testProfile('nftables'), ['specs/lab', 'specs/cluster', 'specs/faults', 'specs/lifecycle']),
-      ...clusterProjects(testProfile('iptables'), ['specs/lab', 'specs/cluster']),
+      ...clusterProjects(testProfile('iptables'), ['specs/lab', 'specs/cluster', 'specs/faults']),
     ];
 
 export default defineConfig<RunOptions>({
