@@ -35,7 +35,12 @@ export interface InClusterReply {
 export class HelloworldLab {
   constructor(readonly kubectl: Kubectl, readonly namespace: string) {}
 
+  /**
+   * The lab's first step, from a clean slate: a Service left by an earlier run (perhaps already
+   * NodePort) is deleted first; the Deployment is applied in place, so its pods stay.
+   */
   async deploy(): Promise<void> {
+    await this.kubectl.run(['delete', 'service', APP_NAME, '--ignore-not-found'], { namespace: this.namespace });
     await this.kubectl.run(['apply', '-f', MANIFESTS.deployment, '-f', MANIFESTS.service], { namespace: this.namespace });
   }
 

@@ -2,6 +2,7 @@ import { test, expect } from '../support/fixtures.js';
 import { LAB_FIRST_NODE_EXTERNAL_IP, LAB_NODE_PORT } from '../../harness/queries/jq-programs.js';
 import { LAB_NODEPORT_PATCH } from '../../harness/lab/helloworld-lab.js';
 import { run } from '../../harness/util/exec.js';
+import { waitFor } from '../../harness/util/wait.js';
 
 /**
  * The lab's own commands, typed as the lab prints them, against the cluster the lab left behind:
@@ -9,8 +10,10 @@ import { run } from '../../harness/util/exec.js';
  * Content-Type headers.
  */
 test.describe("the lab's literal commands", () => {
-  test('kubectl patch, both jq queries and the curl work as printed', async ({ kubectl, run: config }) => {
+  test('kubectl patch, both jq queries and the curl work as printed', async ({ kubectl, lab, run: config }) => {
     const ns = config.namespace;
+    await lab.deploy();
+    await lab.waitForRollout();
     await kubectl.run(['patch', 'svc', 'helloworld', '-p', LAB_NODEPORT_PATCH, '-n', ns]);
 
     const nodesJson = await kubectl.text(['get', 'nodes', '-o', 'json']);
@@ -24,12 +27,18 @@ test.describe("the lab's literal commands", () => {
     const publicIp = externalIp || internalIp;
     if (!externalIp) test.info().annotations.push({ type: 'note', description: `no ExternalIP on kind nodes; used InternalIP ${internalIp}` });
 
-    const curl = await run('curl', [
-      '-sS', '-L', '-X', 'POST', `http://${publicIp}:${nodePort}/api/messages`,
-      '-H', 'Content-Type: application/json', '-H', 'Content-Type: text/plain',
-      '-d', '{ "sender": "world1" }',
-    ]);
-    const reply = JSON.parse(curl.stdout) as Record<string, unknown>;
+    const curl = () =>
+      run('curl', [
+        '-sS', '-L', '-X', 'POST', `http://${publicIp}:${nodePort}/api/messages`,
+        '-H', 'Content-Type: application/json', '-H', 'Content-Type: text/plain',
+        '-d', '{ "sender": "world1" }',
+      ]);
+    // The patch just allocated the NodePort; the proxy may need a moment to program it.
+    const reply = await waitFor(async () => JSON.parse((await curl()).stdout) as Record<string, unknown>, {
+      what: `the lab's curl to ${publicIp}:${nodePort} to be answered`,
+      timeoutMs: 30_000,
+      intervalMs: 500,
+    });
     expect(reply).toMatchObject({ sender: 'world1', message: 'Hello world1 (direct)' });
     expect(reply.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(typeof reply.host).toBe('string');

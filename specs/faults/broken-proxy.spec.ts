@@ -23,6 +23,9 @@ test.describe('certify catches a broken proxy on one node', () => {
   test.beforeAll(async ({ lab, state }) => {
     test.skip(state.info.provider !== 'kind', 'faults are injected into kind node containers');
     const jq = await JqRunner.load();
+    await lab.deploy();
+    await lab.waitForRollout();
+    await lab.waitForReadyEndpoints(await lab.replicas(), (slices) => jq.endpoints(slices).ready.length);
     endpoints = jq.endpoints(await lab.endpointSlicesJson()).ready;
     const nodes = jq.nodeAddresses(await lab.nodesJson()).addressed;
     const node = nodes.filter((n) => !n.name.endsWith('control-plane')).sort((a, b) => a.name.localeCompare(b.name)).at(-1)!;

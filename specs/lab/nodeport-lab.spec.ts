@@ -4,6 +4,7 @@ import { LabRun } from '../../harness/run/lab-run.js';
 import { APP_NAME, APP_PORT } from '../../harness/lab/helloworld-lab.js';
 import { chooseClient } from '../../harness/traffic/choose-client.js';
 import { DEFAULT_TIMEOUT_MS } from '../../harness/traffic/traffic-plan.js';
+import { awaitProgrammed } from '../../harness/traffic/await-programmed.js';
 
 /**
  * The NodePort lab, step by step, as a user would type it; the last two steps turn its claim
@@ -94,6 +95,8 @@ test.describe.serial('NodePort lab', () => {
   test("7. POST /api/messages through every node's NodePort", async ({ run, state, log }) => {
     await labRun.step('traffic', async () => {
       const targets = labRun.targets();
+      const silent = await awaitProgrammed(targets, 'world1');
+      if (silent.length > 0) log.step(`no answer yet from ${silent.join(', ')} after 30 s; measuring anyway`);
       const client = await chooseClient(run.client, { appImage: state.appImage, dockerNetwork: state.info.dockerNetwork, targets });
       try {
         log.step(`sending ${run.requestsPerNode} requests to each of ${targets.length} nodes from the ${client.kind} client, each on a new connection`);
