@@ -10,6 +10,8 @@ import { claimNamespace } from '../lab/namespace-guard.js';
 import { providerFor, resolveTools } from '../run/providers.js';
 import { RUN_CONFIG_ENV, type RunConfig } from '../run/run-config.js';
 import { UsageError } from '../util/errors.js';
+import { groupAlive, killGroup } from '../util/exec.js';
+import { notYet, waitFor } from '../util/wait.js';
 import { certifyCommand, toRunConfig, type CertifyOptions } from './certify-options.js';
 import { parseArgs, runCli } from './cli-runner.js';
 import type { Logger } from '../util/log.js';
@@ -83,15 +85,26 @@ async function preflight(config: RunConfig, log: Logger): Promise<boolean> {
 function runPlaywright(config: RunConfig, signal: AbortSignal): Promise<number> {
   const cli = createRequire(import.meta.url).resolve('@playwright/test/cli');
   return new Promise((resolve) => {
+    // A process group of its own: Ctrl-C is forwarded to all of it (workers, kind, docker), and
+    // clean-up starts only once every one of them has exited, so nothing is created after it.
     const child = spawn(process.execPath, [cli, 'test', '--config', path.join(REPO_ROOT, 'playwright.config.ts')], {
       cwd: REPO_ROOT,
       stdio: 'inherit',
+      detached: true,
       env: { ...process.env, [RUN_CONFIG_ENV]: JSON.stringify(config), FORCE_COLOR: process.env.FORCE_COLOR ?? '0' },
     });
-    const stop = () => child.kill('SIGINT');
+    const stop = () => killGroup(child.pid, 'SIGINT');
     signal.addEventListener('abort', stop, { once: true });
-    child.on('close', (code) => {
+    child.on('close', async (code) => {
       signal.removeEventListener('abort', stop);
+      if (signal.aborted && child.pid !== undefined) {
+        const pgid = child.pid;
+        await waitFor(async () => (groupAlive(pgid) ? notYet('processes of the run are still stopping') : true), {
+          what: 'the interrupted run to stop',
+          timeoutMs: 30_000,
+          intervalMs: 200,
+        }).catch(() => killGroup(pgid, 'SIGKILL'));
+      }
       resolve(code ?? 1);
     });
   });

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { run } from '../util/exec.js';
 import { UsageError } from '../util/errors.js';
 
@@ -40,4 +41,22 @@ export async function removeNetwork(name: string): Promise<void> {
 export async function dockerExec(container: string, args: readonly string[], input?: string): Promise<string> {
   const { stdout } = await run('docker', ['exec', ...(input === undefined ? [] : ['-i']), container, ...args], { input });
   return stdout;
+}
+
+/**
+ * Removes a cluster's node containers until none has appeared for `quietMs`: after kind is
+ * stopped mid-create, the Docker daemon may still finish a create it had already been asked for.
+ */
+export async function removeNodeContainersUntilQuiet(cluster: string, quietMs = 2_000, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let quietSince = Date.now();
+  while (Date.now() - quietSince < quietMs) {
+    if (Date.now() > deadline) throw new Error(`node containers of "${cluster}" kept appearing for ${timeoutMs / 1000} s`);
+    const names = await nodeContainers(cluster);
+    if (names.length > 0) {
+      await run('docker', ['rm', '--force', '--volumes', ...names], { check: false });
+      quietSince = Date.now();
+    }
+    await delay(250);
+  }
 }

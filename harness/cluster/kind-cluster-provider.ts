@@ -5,7 +5,7 @@ import { run } from '../util/exec.js';
 import { UsageError } from '../util/errors.js';
 import { Kubectl } from '../kube/kubectl.js';
 import { waitForClusterReady } from '../kube/cluster-readiness.js';
-import { assertDockerReachable, nodeContainers, removeNetwork } from './docker.js';
+import { assertDockerReachable, nodeContainers, removeNetwork, removeNodeContainersUntilQuiet } from './docker.js';
 import { chooseNodeImage } from './node-image.js';
 import { readKindConfig, renderKindConfig } from './kind-config.js';
 import { assertModeRunsHere, type ProxyMode } from './proxy-mode.js';
@@ -106,6 +106,7 @@ export class KindClusterProvider implements ClusterProvider {
   async down(): Promise<void> {
     const { name, kubeconfig } = this.options;
     await run(this.options.kind, ['delete', 'cluster', '--name', name, '--kubeconfig', kubeconfig]);
+    if (this.created) await removeNodeContainersUntilQuiet(name);
     await removeNetwork(dockerNetworkFor(name));
     rmSync(kubeconfig, { force: true });
   }

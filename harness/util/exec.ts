@@ -23,14 +23,18 @@ export interface RunResult {
 /** Runs a program with an argument array (never a shell string). */
 export function run(command: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
+    // Its own process group, so an abort reaches the children it started too (kind runs docker).
     const child = spawn(command, [...args], {
       env: options.env ?? process.env,
       cwd: options.cwd,
       stdio: ['pipe', 'pipe', 'pipe'],
-      signal: options.signal,
       timeout: options.timeoutMs,
       killSignal: 'SIGTERM',
+      detached: options.signal !== undefined,
     });
+    const abort = () => killGroup(child.pid, 'SIGTERM');
+    if (options.signal?.aborted) abort();
+    options.signal?.addEventListener('abort', abort, { once: true });
     let stdout = '';
     let stderr = '';
     let pending = '';
@@ -44,11 +48,13 @@ export function run(command: string, args: readonly string[], options: RunOption
       for (const line of lines) options.onStderrLine(line);
     });
     child.on('error', (error: NodeJS.ErrnoException) => {
+      options.signal?.removeEventListener('abort', abort);
       if (error.code === 'ENOENT') reject(new CommandError(command, args, null, '', `${command}: not found`));
-      else if (error.name === 'AbortError') reject(new CommandError(command, args, null, stdout, stderr, 'SIGTERM'));
       else reject(error);
     });
+    // 'close' comes once every process holding the pipes (the grandchildren too) has exited.
     child.on('close', (exitCode, signal) => {
+      options.signal?.removeEventListener('abort', abort);
       const result = { stdout, stderr, exitCode, signal };
       if (options.check !== false && (exitCode !== 0 || signal)) {
         reject(new CommandError(command, args, exitCode, stdout, stderr, signal));
@@ -57,4 +63,24 @@ export function run(command: string, args: readonly string[], options: RunOption
     child.stdin.on('error', () => {});
     child.stdin.end(options.input ?? '');
   });
+}
+
+/** Signals a process group started with `detached: true`; a group already gone is fine. */
+export function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // ESRCH: nothing left to stop.
+  }
+}
+
+/** True while any process of the group `pgid` is alive. */
+export function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
