@@ -106,7 +106,7 @@ export class KindClusterProvider implements ClusterProvider {
   async down(): Promise<void> {
     const { name, kubeconfig } = this.options;
     await run(this.options.kind, ['delete', 'cluster', '--name', name, '--kubeconfig', kubeconfig]);
-    if (this.created) await removeNodeContainersUntilQuiet(name);
+    await removeNodeContainersUntilQuiet(name);
     await removeNetwork(dockerNetworkFor(name));
     rmSync(kubeconfig, { force: true });
   }

@@ -1,3 +1,5 @@
+import os from 'node:os';
+import path from 'node:path';
 import { test, expect } from '../support/fixtures.js';
 import { startCli, runCli } from '../support/cli.js';
 import { run } from '../../harness/util/exec.js';
@@ -13,23 +15,29 @@ async function leftovers(cluster: string): Promise<string[]> {
   return [...containers.map((c) => `container ${c}`), ...networks.map((n) => `network ${n}`)];
 }
 
+const interruptions: { command: 'cluster-up' | 'certify'; name: string; args: string[] }[] = [
+  { command: 'cluster-up', name: 'kpc-interrupt', args: ['--proxy-mode', 'iptables'] },
+  { command: 'certify', name: 'kpc-interrupt-certify', args: ['--report-dir', path.join(os.tmpdir(), 'kpc-interrupt-certify')] },
+];
+
 test.describe('cluster lifecycle', () => {
-  test('Ctrl-C while cluster:up creates nodes leaves no containers, networks or volumes', async () => {
-    const name = 'kpc-interrupt';
-    const before = await volumes();
-    const up = startCli('cluster-up', ['--name', name, '--proxy-mode', 'iptables']);
-    await waitFor(async () => ((await leftovers(name)).some((l) => l.startsWith('container')) ? true : notYet(up.output().split('\n').slice(-2).join(' '))), {
-      what: 'cluster:up to start creating node containers',
-      timeoutMs: 180_000,
-      intervalMs: 250,
+  for (const { command, name, args } of interruptions) {
+    test(`Ctrl-C while ${command} creates nodes leaves no containers, networks or volumes`, async () => {
+      const before = await volumes();
+      const up = startCli(command, ['--name', name, ...args]);
+      await waitFor(async () => ((await leftovers(name)).some((l) => l.startsWith('container')) ? true : notYet(up.output().split('\n').slice(-2).join(' '))), {
+        what: `${command} to start creating node containers`,
+        timeoutMs: 180_000,
+        intervalMs: 250,
+      });
+      up.child.kill('SIGINT');
+      const result = await up.done;
+      expect(result.code, result.stderr.split('\n').slice(-3).join('\n')).toBe(130);
+      expect(await leftovers(name)).toEqual([]);
+      const added = [...(await volumes())].filter((v) => !before.has(v));
+      expect(added, 'volumes created by the interrupted run').toEqual([]);
     });
-    up.child.kill('SIGINT');
-    const result = await up.done;
-    expect(result.code, result.stderr.split('\n').slice(-3).join('\n')).toBe(130);
-    expect(await leftovers(name)).toEqual([]);
-    const added = [...(await volumes())].filter((v) => !before.has(v));
-    expect(added, 'volumes created by the interrupted run').toEqual([]);
-  });
+  }
 
   test('cluster:up refuses a name that is in use, and leaves that cluster alone', async ({ state }) => {
     test.skip(state.info.provider !== 'kind', 'needs a kind cluster');
