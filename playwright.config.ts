@@ -12,13 +12,14 @@ import { DEFAULT_CONCURRENCY } from './harness/traffic/traffic-plan.js';
  */
 const certify = runConfigFromEnv();
 
-function testProfile(proxyMode: 'nftables' | 'iptables'): RunConfig {
+/** One client per profile; specs/cluster/certify-cli.spec.ts certifies again with the other. */
+function testProfile(proxyMode: 'nftables' | 'iptables', client: 'host' | 'container'): RunConfig {
   const name = `kpc-test-${proxyMode}`;
   return {
     profile: proxyMode,
     cluster: { kind: 'kind', name, proxyMode, configFile: 'kind-config.yaml', kubeconfig: path.resolve('.kube', `${name}.kubeconfig`) },
     keep: process.env.KPC_KEEP === '1',
-    client: 'auto',
+    client,
     namespace: 'kpc-lab',
     requestsPerNode: DEFAULT_REQUESTS_PER_NODE,
     concurrency: DEFAULT_CONCURRENCY,
@@ -41,8 +42,8 @@ const projects: Project<RunOptions>[] = certify
   : [
       { name: 'unit', testDir: 'specs/unit' },
       { name: 'cli', testDir: 'specs/cli' },
-      ...clusterProjects(testProfile('nftables'), ['specs/lab', 'specs/cluster', 'specs/faults', 'specs/lifecycle']),
-      ...clusterProjects(testProfile('iptables'), ['specs/lab', 'specs/cluster', 'specs/faults']),
+      ...clusterProjects(testProfile('nftables', 'host'), ['specs/lab', 'specs/cluster', 'specs/faults', 'specs/lifecycle']),
+      ...clusterProjects(testProfile('iptables', 'container'), ['specs/lab', 'specs/cluster', 'specs/faults']),
     ];
 
 export default defineConfig<RunOptions>({

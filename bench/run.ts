@@ -25,6 +25,11 @@ async function clusterUp(name: string): Promise<void> {
 }
 const clusterDown = (name: string) => run(TSX, [cli('cluster-down'), '--name', name]);
 
+if ((await run('wrk', ['--version'], { check: false }).catch(() => ({ exitCode: 127 }))).exitCode === 127) {
+  process.stderr.write('error: wrk not found: install it (apt-get install wrk); the traffic client is compared against it\n');
+  process.exit(2);
+}
+
 const rows: [string, string, string][] = [];
 const row = (what: string, value: string, goal = '') => {
   rows.push([what, value, goal]);

@@ -1,0 +1,44 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test, expect } from '../support/fixtures.js';
+import { runCli } from '../support/cli.js';
+import type { Report } from '../../harness/report/report-types.js';
+import { hostHasIpvs, IPVS_NOT_TESTABLE } from '../../harness/cluster/proxy-mode.js';
+
+/** `npm run certify` against this profile's live cluster, as a user would run it with --kubeconfig. */
+test.describe('certify --kubeconfig on the live cluster', () => {
+  test('passes with the other traffic client too', async ({ state, run }) => {
+    const client = run.client === 'container' ? 'host' : 'container';
+    const reportDir = mkdtempSync(path.join(os.tmpdir(), 'kpc-certify-'));
+    const result = await runCli('certify', ['--kubeconfig', state.info.kubeconfig, '--namespace', run.namespace, '--client', client, '--report-dir', reportDir]);
+    expect(result.code, result.stderr.split('\n').slice(-5).join('\n')).toBe(0);
+    const report = JSON.parse(readFileSync(path.join(reportDir, 'report.json'), 'utf8')) as Report;
+    expect(report).toMatchObject({ verdict: 'pass', client, proxyMode: state.info.proxyMode });
+    if (!hostHasIpvs()) expect(report.notes, 'ipvs is reported as not testable, never passed silently').toContain(IPVS_NOT_TESTABLE);
+    for (const node of report.nodes) {
+      for (const endpoint of report.endpoints) expect(report.matrix[node.name]?.[endpoint.pod], `${node.name} -> ${endpoint.pod}`).toBeGreaterThan(0);
+    }
+  });
+
+  test("refuses a namespace holding someone else's objects, and leaves them alone", async ({ state, kubectl }) => {
+    const namespace = 'kpc-someone-else';
+    await kubectl.run(['create', 'namespace', namespace], { check: false });
+    await kubectl.run(['create', 'configmap', 'theirs', '--namespace', namespace, '--from-literal=owner=someone'], { check: false });
+    try {
+      const result = await runCli('certify', ['--kubeconfig', state.info.kubeconfig, '--namespace', namespace, '--report-dir', path.join(os.tmpdir(), 'kpc-unused')]);
+      expect(result.code).toBe(2);
+      expect(result.stderr.trim()).toMatch(/^error: namespace "kpc-someone-else" holds objects this harness did not make \(configmap\/theirs\): pass --namespace/);
+      expect((await kubectl.text(['get', 'configmap', 'theirs', '--namespace', namespace, '-o', 'jsonpath={.data.owner}']))).toBe('someone');
+    } finally {
+      await kubectl.run(['delete', 'namespace', namespace, '--wait=false'], { check: false });
+    }
+  });
+
+  test('refuses --proxy-mode that is not the mode the cluster runs', async ({ state }) => {
+    const other = state.info.proxyMode === 'iptables' ? 'nftables' : 'iptables';
+    const result = await runCli('certify', ['--kubeconfig', state.info.kubeconfig, '--proxy-mode', other, '--report-dir', path.join(os.tmpdir(), 'kpc-unused')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toBe(`error: the cluster runs proxy mode "${state.info.proxyMode}", not "${other}": drop --proxy-mode, or point --kubeconfig at a cluster running that mode`);
+  });
+});
