@@ -2,7 +2,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { REPO_ROOT } from '../harness/cluster/node-image.js';
+import { REPO_ROOT } from '../harness/util/repo-root.js';
 import { run } from '../harness/util/exec.js';
 import { runBurst } from '../harness/traffic/burst.js';
 import type { Report } from '../harness/report/report-types.js';

@@ -4,7 +4,7 @@ import { claimNamespace } from '../harness/lab/namespace-guard.js';
 import { Kubectl } from '../harness/kube/kubectl.js';
 import { providerFor, resolveTools } from '../harness/run/providers.js';
 import { writeClusterState } from '../harness/run/run-config.js';
-import { REPO_ROOT } from '../harness/cluster/node-image.js';
+import { REPO_ROOT } from '../harness/util/repo-root.js';
 import { run as exec } from '../harness/util/exec.js';
 
 test('boot the cluster (or attach to the one given) and load the app image', async ({ run, log }) => {

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { assertDockerReachable, nodeContainers } from '../cluster/docker.js';
-import { REPO_ROOT } from '../cluster/node-image.js';
+import { REPO_ROOT } from '../util/repo-root.js';
 import { readProxyMode } from '../cluster/existing-cluster-provider.js';
 import { Kubectl } from '../kube/kubectl.js';
 import { claimNamespace } from '../lab/namespace-guard.js';
@@ -78,7 +78,7 @@ async function preflight(config: RunConfig, log: Logger): Promise<boolean> {
     }
   }
   await claimNamespace(kubectl, config.namespace, { dryRun: true });
-  if (config.client === 'container') await assertDockerReachable();
+  if (config.client === 'container') await assertDockerReachable(log);
   return false;
 }
 

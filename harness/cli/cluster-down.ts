@@ -12,7 +12,7 @@ parseArgs(program);
 const opts = program.opts<{ name: string; kubeconfig?: string }>();
 
 await runCli('cluster:down', async ({ log }) => {
-  await assertDockerReachable();
+  await assertDockerReachable(log);
   const kind = await resolveKind(log);
   const provider = new KindClusterProvider(
     { name: opts.name, proxyMode: 'none', configFile: '', kubeconfig: opts.kubeconfig ?? defaultKubeconfigPath(opts.name), kind: kind.path, kubectl: 'kubectl' },

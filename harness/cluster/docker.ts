@@ -1,16 +1,36 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import type { Logger } from '../util/log.js';
+import { REPO_ROOT } from '../util/repo-root.js';
 import { run } from '../util/exec.js';
 import { UsageError } from '../util/errors.js';
 
 const LABEL_CLUSTER = 'io.x-k8s.kind.cluster';
 
-export async function assertDockerReachable(): Promise<void> {
-  try {
-    await run('docker', ['version', '--format', '{{.Server.Version}}'], { timeoutMs: 20_000 });
-  } catch {
-    const where = process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
-    throw new UsageError(`Docker is not reachable at ${where}`, 'start the engine (on this kind of host: `npm run prepare:docker`) or fix DOCKER_HOST');
+async function dockerAnswers(): Promise<boolean> {
+  const { exitCode } = await run('docker', ['version', '--format', '{{.Server.Version}}'], { timeoutMs: 20_000, check: false }).catch(() => ({ exitCode: 1 }));
+  return exitCode === 0;
+}
+
+/**
+ * Docker must answer. On a fresh host of the kind this project targets (root, Debian, no engine
+ * running, DOCKER_HOST unset) the engine is prepared first with scripts/prepare-docker.sh, so
+ * `npm install && npm run certify` works there; set KPC_PREPARE_DOCKER=0 to never do that.
+ */
+export async function assertDockerReachable(log?: Logger): Promise<void> {
+  if (await dockerAnswers()) return;
+  const where = process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
+  const mayPrepare = !process.env.DOCKER_HOST && process.getuid?.() === 0 && process.env.KPC_PREPARE_DOCKER !== '0' && existsSync('/usr/bin/apt-get');
+  if (mayPrepare) {
+    log?.step('no Docker engine answers: preparing one with scripts/prepare-docker.sh');
+    const prepared = await run('bash', [path.join(REPO_ROOT, 'scripts/prepare-docker.sh')], {
+      check: false,
+      onStderrLine: (line) => line.trim() && log?.info(line),
+    });
+    if (prepared.exitCode === 0 && (await dockerAnswers())) return;
   }
+  throw new UsageError(`Docker is not reachable at ${where}`, 'start the engine (on this kind of host: `npm run prepare:docker`) or fix DOCKER_HOST');
 }
 
 export async function imageExists(ref: string): Promise<boolean> {

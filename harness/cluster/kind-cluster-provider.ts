@@ -48,7 +48,7 @@ export class KindClusterProvider implements ClusterProvider {
     const { proxyMode, configFile, workers } = this.options;
     assertModeRunsHere(proxyMode);
     const rendered = renderKindConfig(readKindConfig(configFile), { proxyMode, workers });
-    await assertDockerReachable();
+    await assertDockerReachable(this.log);
     const existing = await nodeContainers(this.options.name);
     if (existing.length > 0 && !this.options.reuse) {
       throw new UsageError(`a kind cluster named "${this.options.name}" already exists (${existing.join(', ')})`, 'pick another --name, pass --reuse to attach to it, or delete it with `npm run cluster:down -- --name ' + this.options.name + '`');

@@ -1,15 +1,13 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { imageExists, tryPull } from './docker.js';
 import { run } from '../util/exec.js';
 import { UsageError } from '../util/errors.js';
 import { OFFLINE_NODE_IMAGE } from '../tools/versions.js';
+import { REPO_ROOT } from '../util/repo-root.js';
 import type { Logger } from '../util/log.js';
 
 /** kind v0.30.0's default node image (pkg/apis/config/defaults/image.go). */
 export const KINDEST_NODE_IMAGE = 'kindest/node:v1.34.0@sha256:7416a61b42b1662ca6ca89f02028ac133a309a2a30ba309614e8ec94d976dc5a';
-
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 export interface NodeImageChoice {
   ref: string;

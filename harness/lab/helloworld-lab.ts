@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Kubectl } from '../kube/kubectl.js';
-import { REPO_ROOT } from '../cluster/node-image.js';
+import { REPO_ROOT } from '../util/repo-root.js';
 import { notYet, waitFor } from '../util/wait.js';
 
 export const APP_NAME = 'helloworld';

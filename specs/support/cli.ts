@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { REPO_ROOT } from '../../harness/cluster/node-image.js';
+import { REPO_ROOT } from '../../harness/util/repo-root.js';
 
 export interface CliResult {
   code: number | null;
