@@ -7,6 +7,7 @@ import { REPO_ROOT } from '../util/repo-root.js';
 import { readProxyMode } from '../cluster/existing-cluster-provider.js';
 import { Kubectl } from '../kube/kubectl.js';
 import { claimNamespace } from '../lab/namespace-guard.js';
+import { validateKindOptions } from '../cluster/kind-cluster-provider.js';
 import { providerFor, resolveTools } from '../run/providers.js';
 import { RUN_CONFIG_ENV, type RunConfig } from '../run/run-config.js';
 import { UsageError } from '../util/errors.js';
@@ -62,6 +63,10 @@ await runCli('certify', async ({ log, cleanup, signal }) => {
  * Returns true when the run will boot a kind cluster of its own.
  */
 async function preflight(config: RunConfig, log: Logger): Promise<boolean> {
+  if (config.cluster.kind === 'kind') {
+    validateKindOptions(config.cluster);
+    await assertDockerReachable(log);
+  }
   const tools = await resolveTools(config.cluster, log);
   const provider = providerFor(config.cluster, tools, log);
   if (config.cluster.kind === 'kind') {

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import { KindClusterProvider, defaultKubeconfigPath } from '../cluster/kind-cluster-provider.js';
+import { KindClusterProvider, defaultKubeconfigPath, validateKindOptions } from '../cluster/kind-cluster-provider.js';
+import { assertDockerReachable } from '../cluster/docker.js';
 import { PROXY_MODES } from '../cluster/proxy-mode.js';
 import { resolveKind, resolveKubectl } from '../tools/tool-resolver.js';
 import { run } from '../util/exec.js';
@@ -18,6 +19,8 @@ parseArgs(program);
 const opts = program.opts<{ name: string; proxyMode: (typeof PROXY_MODES)[number]; workers?: number; config: string; kubeconfig?: string; reuse?: boolean; exportKubeconfig?: boolean }>();
 
 await runCli('cluster:up', async ({ log, cleanup, signal }) => {
+  validateKindOptions({ name: opts.name, proxyMode: opts.proxyMode, configFile: opts.config, workers: opts.workers });
+  await assertDockerReachable(log);
   const kind = await resolveKind(log);
   const kubectl = await resolveKubectl(log);
   const provider = new KindClusterProvider(

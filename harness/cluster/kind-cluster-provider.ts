@@ -33,21 +33,27 @@ export function defaultKubeconfigPath(cluster: string): string {
   return path.resolve('.kube', `${cluster}.kubeconfig`);
 }
 
+/**
+ * The checks that need neither tools nor Docker: run first, so bad input fails at once (before,
+ * say, the kind CLI is built) and leaves nothing behind. Returns the rendered kind config.
+ */
+export function validateKindOptions(options: Pick<KindClusterOptions, 'name' | 'proxyMode' | 'configFile' | 'workers'>): string {
+  if (!CLUSTER_NAME.test(options.name)) {
+    throw new UsageError(`invalid cluster name "${options.name}"`, 'use 1-32 lower-case letters, digits and dashes, starting and ending with a letter or digit');
+  }
+  assertModeRunsHere(options.proxyMode);
+  return renderKindConfig(readKindConfig(options.configFile), { proxyMode: options.proxyMode, workers: options.workers });
+}
+
 export class KindClusterProvider implements ClusterProvider {
   readonly kind = 'kind' as const;
   private created = false;
 
-  constructor(private readonly options: KindClusterOptions, private readonly log: Logger) {
-    if (!CLUSTER_NAME.test(options.name)) {
-      throw new UsageError(`invalid cluster name "${options.name}"`, 'use 1-32 lower-case letters, digits and dashes, starting and ending with a letter or digit');
-    }
-  }
+  constructor(private readonly options: KindClusterOptions, private readonly log: Logger) {}
 
   /** Checks that need no cluster: they fail before anything is made. */
   async preflight(): Promise<string> {
-    const { proxyMode, configFile, workers } = this.options;
-    assertModeRunsHere(proxyMode);
-    const rendered = renderKindConfig(readKindConfig(configFile), { proxyMode, workers });
+    const rendered = validateKindOptions(this.options);
     await assertDockerReachable(this.log);
     const existing = await nodeContainers(this.options.name);
     if (existing.length > 0 && !this.options.reuse) {

@@ -23,6 +23,8 @@ const interruptions: { command: 'cluster-up' | 'certify'; name: string; args: st
 test.describe('cluster lifecycle', () => {
   for (const { command, name, args } of interruptions) {
     test(`Ctrl-C while ${command} creates nodes leaves no containers, networks or volumes`, async () => {
+      // A run of this test that died half way may have left its cluster; start clean.
+      expect((await runCli('cluster-down', ['--name', name])).code).toBe(0);
       const before = await volumes();
       const up = startCli(command, ['--name', name, ...args]);
       await waitFor(async () => ((await leftovers(name)).some((l) => l.startsWith('container')) ? true : notYet(up.output().split('\n').slice(-2).join(' '))), {
