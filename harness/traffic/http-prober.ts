@@ -37,6 +37,8 @@ export class HttpProber {
       proxy: false,
       timeout: timeoutMs,
       validateStatus: () => true,
+      // The app never redirects; follow-redirects' wrapper would only cost time per request.
+      maxRedirects: 0,
       headers: { 'Content-Type': 'application/json', Connection: 'close' },
     });
   }
