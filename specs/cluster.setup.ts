@@ -2,6 +2,7 @@ import path from 'node:path';
 import { test } from './support/fixtures.js';
 import { claimNamespace } from '../harness/lab/namespace-guard.js';
 import { Kubectl } from '../harness/kube/kubectl.js';
+import { resolveKubectl } from '../harness/tools/tool-resolver.js';
 import { providerFor, resolveTools } from '../harness/run/providers.js';
 import { writeClusterState } from '../harness/run/run-config.js';
 import { REPO_ROOT } from '../harness/util/repo-root.js';
@@ -28,7 +29,8 @@ test('boot the cluster (or attach to the one given) and load the app image', asy
   const appImage = stdout.trim().split('\n').pop() ?? '';
   await provider.loadImage(appImage, controller.signal);
 
-  const claim = await claimNamespace(new Kubectl(tools.kubectl, info.kubeconfig), run.namespace);
+  const kubectl = tools.kubectl ?? (await resolveKubectl(log)).path;
+  const claim = await claimNamespace(new Kubectl(kubectl, info.kubeconfig), run.namespace);
   writeClusterState(run, { info, created, namespaceCreated: claim.created, appImage });
   log.step(`cluster "${info.name}" ready: ${info.kubeconfig}`);
 });

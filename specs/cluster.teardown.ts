@@ -2,6 +2,7 @@ import { test } from './support/fixtures.js';
 import { providerFor, resolveTools } from '../harness/run/providers.js';
 import { readClusterState } from '../harness/run/run-config.js';
 import { Kubectl } from '../harness/kube/kubectl.js';
+import { resolveKubectl } from '../harness/tools/tool-resolver.js';
 
 test('delete what the run made, unless asked to keep it', async ({ run, log }) => {
   test.setTimeout(5 * 60_000);
@@ -22,6 +23,6 @@ test('delete what the run made, unless asked to keep it', async ({ run, log }) =
     await providerFor(run.cluster, tools, log).down();
   } else if (state.namespaceCreated) {
     log.step(`deleting namespace ${run.namespace}`);
-    await new Kubectl(tools.kubectl, state.info.kubeconfig).run(['delete', 'namespace', run.namespace, '--ignore-not-found', '--wait=false']);
+    await new Kubectl(tools.kubectl ?? (await resolveKubectl(log)).path, state.info.kubeconfig).run(['delete', 'namespace', run.namespace, '--ignore-not-found', '--wait=false']);
   }
 });

@@ -6,6 +6,7 @@ import { assertDockerReachable, nodeContainers } from '../cluster/docker.js';
 import { REPO_ROOT } from '../util/repo-root.js';
 import { readProxyMode } from '../cluster/existing-cluster-provider.js';
 import { Kubectl } from '../kube/kubectl.js';
+import { resolveKubectl } from '../tools/tool-resolver.js';
 import { claimNamespace } from '../lab/namespace-guard.js';
 import { validateKindOptions } from '../cluster/kind-cluster-provider.js';
 import { providerFor, resolveTools } from '../run/providers.js';
@@ -73,7 +74,7 @@ async function preflight(config: RunConfig, log: Logger): Promise<boolean> {
     await provider.preflight?.();
     return (await nodeContainers(config.cluster.name)).length === 0;
   }
-  const kubectl = new Kubectl(tools.kubectl, config.cluster.kubeconfig);
+  const kubectl = new Kubectl(tools.kubectl ?? (await resolveKubectl(log)).path, config.cluster.kubeconfig);
   await kubectl.assertReachable();
   const expected = config.cluster.expectedProxyMode;
   if (expected) {

@@ -15,7 +15,7 @@ await runCli('cluster:down', async ({ log }) => {
   await assertDockerReachable(log);
   const kind = await resolveKind(log);
   const provider = new KindClusterProvider(
-    { name: opts.name, proxyMode: 'none', configFile: '', kubeconfig: opts.kubeconfig ?? defaultKubeconfigPath(opts.name), kind: kind.path, kubectl: 'kubectl' },
+    { name: opts.name, proxyMode: 'none', configFile: '', kubeconfig: opts.kubeconfig ?? defaultKubeconfigPath(opts.name), kind: kind.path },
     log,
   );
   const nodes = await nodeContainers(opts.name);

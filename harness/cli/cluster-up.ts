@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { KindClusterProvider, defaultKubeconfigPath, validateKindOptions } from '../cluster/kind-cluster-provider.js';
 import { assertDockerReachable } from '../cluster/docker.js';
 import { PROXY_MODES } from '../cluster/proxy-mode.js';
-import { resolveKind, resolveKubectl } from '../tools/tool-resolver.js';
+import { resolveKind } from '../tools/tool-resolver.js';
 import { run } from '../util/exec.js';
 import { oneOf, parseArgs, positiveInt, runCli } from './cli-runner.js';
 
@@ -22,7 +22,6 @@ await runCli('cluster:up', async ({ log, cleanup, signal }) => {
   validateKindOptions({ name: opts.name, proxyMode: opts.proxyMode, configFile: opts.config, workers: opts.workers });
   await assertDockerReachable(log);
   const kind = await resolveKind(log);
-  const kubectl = await resolveKubectl(log);
   const provider = new KindClusterProvider(
     {
       name: opts.name,
@@ -31,7 +30,6 @@ await runCli('cluster:up', async ({ log, cleanup, signal }) => {
       configFile: opts.config,
       kubeconfig: opts.kubeconfig ?? defaultKubeconfigPath(opts.name),
       kind: kind.path,
-      kubectl: kubectl.path,
       reuse: opts.reuse,
     },
     log,

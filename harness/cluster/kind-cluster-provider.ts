@@ -4,6 +4,7 @@ import path from 'node:path';
 import { run } from '../util/exec.js';
 import { UsageError } from '../util/errors.js';
 import { Kubectl } from '../kube/kubectl.js';
+import { resolveKubectl } from '../tools/tool-resolver.js';
 import { waitForClusterReady } from '../kube/cluster-readiness.js';
 import { assertDockerReachable, nodeContainers, removeNetwork, removeNodeContainersUntilQuiet } from './docker.js';
 import { chooseNodeImage } from './node-image.js';
@@ -19,7 +20,8 @@ export interface KindClusterOptions {
   configFile: string;
   kubeconfig: string;
   kind: string;
-  kubectl: string;
+  /** Resolved after the node image is chosen when not given (the offline build makes it). */
+  kubectl?: string;
   /** Attach to a cluster of that name instead of refusing it. */
   reuse?: boolean;
 }
@@ -65,7 +67,6 @@ export class KindClusterProvider implements ClusterProvider {
   async up(signal: AbortSignal): Promise<ClusterInfo> {
     const rendered = await this.preflight();
     const { name, kubeconfig } = this.options;
-    const kubectl = new Kubectl(this.options.kubectl, kubeconfig);
     const expectedNodes = 1 + (this.options.workers ?? (rendered.match(/role: worker/g) ?? []).length);
     let nodeImage: string | undefined;
     if ((await nodeContainers(name)).length > 0) {
@@ -90,6 +91,7 @@ export class KindClusterProvider implements ClusterProvider {
       });
       rmSync(path.dirname(configPath), { recursive: true, force: true });
     }
+    const kubectl = new Kubectl(this.options.kubectl ?? (await resolveKubectl(this.log)).path, kubeconfig);
     this.log.step('waiting for nodes and kube-system pods');
     await waitForClusterReady(kubectl, expectedNodes, this.log, signal);
     const kubernetesVersion = await kubectl.assertReachable();

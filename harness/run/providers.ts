@@ -7,16 +7,20 @@ import type { ClusterSource } from './run-config.js';
 
 export interface Tools {
   kind?: string;
-  kubectl: string;
+  /** Undefined for kind clusters until the node image is there: the offline build makes kubectl. */
+  kubectl?: string;
 }
 
 export async function resolveTools(source: ClusterSource, log: Logger): Promise<Tools> {
-  const kubectl = (await resolveKubectl(log)).path;
-  return source.kind === 'kind' ? { kubectl, kind: (await resolveKind(log)).path } : { kubectl };
+  if (source.kind === 'kind') return { kind: (await resolveKind(log)).path };
+  return { kubectl: (await resolveKubectl(log)).path };
 }
 
 export function providerFor(source: ClusterSource, tools: Tools, log: Logger): ClusterProvider & { preflight?: () => Promise<unknown> } {
-  if (source.kind === 'existing') return new ExistingClusterProvider(source.kubeconfig, tools.kubectl, log);
+  if (source.kind === 'existing') {
+    if (!tools.kubectl) throw new Error('an existing cluster needs kubectl resolved first');
+    return new ExistingClusterProvider(source.kubeconfig, tools.kubectl, log);
+  }
   return new KindClusterProvider(
     {
       name: source.name,
