@@ -5,7 +5,7 @@ import path from 'node:path';
 import { REPO_ROOT } from '../harness/util/repo-root.js';
 import { run } from '../harness/util/exec.js';
 import { runBurst } from '../harness/traffic/burst.js';
-import type { Report } from '../harness/report/report-types.js';
+import { readReportJson } from '../harness/report/write-report.js';
 import { MemorySampler } from './memory-sampler.js';
 
 const TSX = path.join(REPO_ROOT, 'node_modules/.bin/tsx');
@@ -66,7 +66,7 @@ try {
   }
   row('time to verdict on a running cluster (`certify --kubeconfig`, 900 requests/node), median of 3', `${seconds(median(verdicts))} (runs: ${verdicts.map(seconds).join(', ')})`, '<= 30 s');
 
-  const report = JSON.parse(readFileSync(path.join(reportDir, 'report.json'), 'utf8')) as Report;
+  const report = readReportJson(reportDir);
   const node = report.nodes[1] ?? report.nodes[0]!;
   const target = { node: node.name, address: node.address, port: report.service.nodePort! };
   const burst = await timed(() => runBurst({ targets: [target], requestsPerNode: 4000, concurrency: 16, timeoutMs: 5000, sender: 'world1' }));

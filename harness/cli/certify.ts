@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { assertDockerReachable, nodeContainers } from '../cluster/docker.js';
@@ -18,7 +18,8 @@ import { certifyCommand, toRunConfig, type CertifyOptions } from './certify-opti
 import { parseArgs, runCli } from './cli-runner.js';
 import type { Logger } from '../util/log.js';
 import { writeErrorReport } from '../report/error-report.js';
-import { hostHasIpvs, IPVS_NOT_TESTABLE } from '../cluster/proxy-mode.js';
+import { hostNotes } from '../cluster/proxy-mode.js';
+import { readReportJson, REPORT_FILES } from '../report/write-report.js';
 
 const program = certifyCommand();
 parseArgs(program);
@@ -27,29 +28,29 @@ const options = program.opts<CertifyOptions>();
 await runCli('certify', async ({ log, cleanup, signal }) => {
   const config = toRunConfig(options);
   const createsCluster = await preflight(config, log);
-  if (createsCluster && !config.keep) {
+  const cluster = config.cluster;
+  if (createsCluster && !config.keep && cluster.kind === 'kind') {
     // The teardown project deletes the cluster; this is the safety net for Ctrl-C and crashes.
-    cleanup.push(`delete kind cluster "${(config.cluster as { name: string }).name}" if still there`, async () => {
-      const tools = await resolveTools(config.cluster, log);
-      const provider = providerFor(config.cluster, tools, log);
-      if ((await nodeContainers((config.cluster as { name: string }).name)).length > 0 || existsSync(config.cluster.kubeconfig)) await provider.down();
+    cleanup.push(`delete kind cluster "${cluster.name}" if still there`, async () => {
+      const provider = providerFor(cluster, await resolveTools(cluster, log), log);
+      if ((await nodeContainers(cluster.name)).length > 0 || existsSync(cluster.kubeconfig)) await provider.down();
     });
   }
   mkdirSync(config.reportDir, { recursive: true });
-  rmSync(path.join(config.reportDir, 'report.json'), { force: true });
+  rmSync(path.join(config.reportDir, REPORT_FILES.report), { force: true });
   rmSync(path.join(config.reportDir, 'cluster.json'), { force: true });
 
   log.step(`running the NodePort lab (${config.requestsPerNode} requests per node, client ${config.client}); reports in ${config.reportDir}`);
   const exitCode = await runPlaywright(config, signal);
   if (signal.aborted) return 130;
 
-  const reportFile = path.join(config.reportDir, 'report.json');
+  const reportFile = path.join(config.reportDir, REPORT_FILES.report);
   if (!existsSync(reportFile)) {
     writeErrorReport(config, `the run ended (Playwright exit ${exitCode}) before a verdict; see the output above and ${path.join(config.reportDir, 'html')}`, {
-      notes: hostHasIpvs() ? [] : [IPVS_NOT_TESTABLE],
+      notes: hostNotes(),
     });
   }
-  const report = JSON.parse(readFileSync(reportFile, 'utf8')) as { verdict: string; error: string | null; checks: { status: string; id: string; message: string }[] };
+  const report = readReportJson(config.reportDir);
   const failed = report.checks.filter((c) => c.status === 'fail');
   for (const check of failed) log.info(`FAIL ${check.id}: ${check.message}`);
   log.step(`verdict: ${report.verdict.toUpperCase()}${report.error ? ` (${report.error})` : ''}; report: ${reportFile}`);

@@ -16,6 +16,11 @@ export function hostHasIpvs(procRoot = '/proc', sysRoot = '/sys'): boolean {
 
 export const IPVS_NOT_TESTABLE = 'ipvs: not testable on this host (the kernel has no IP_VS)';
 
+/** Notes every report from this host carries, so ipvs is never passed or failed silently. */
+export function hostNotes(): string[] {
+  return hostHasIpvs() ? [] : [IPVS_NOT_TESTABLE];
+}
+
 export function assertModeRunsHere(mode: ProxyMode, hasIpvs = hostHasIpvs()): void {
   if (mode === 'ipvs' && !hasIpvs) {
     throw new UsageError(

@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { renderHeatmap } from './heatmap.js';
 import { renderJunit } from './junit.js';
@@ -46,6 +46,11 @@ export function writeRecords(dir: string, records: readonly RequestRecord[]): st
 
 export function writeHeatmap(dir: string, report: Report): string {
   return writeAtomically(path.join(dir, REPORT_FILES.heatmap), renderHeatmap(report));
+}
+
+/** The report.json a run wrote into `dir`. */
+export function readReportJson(dir: string): Report {
+  return JSON.parse(readFileSync(path.join(dir, REPORT_FILES.report), 'utf8')) as Report;
 }
 
 /** All four files; report.json last, so its presence means the others are there too. */

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { hostHasIpvs, IPVS_NOT_TESTABLE } from '../cluster/proxy-mode.js';
+import { hostNotes } from '../cluster/proxy-mode.js';
 import type { Endpoint, NodeAddress, NodeDiscovery, UnaddressedNode } from '../queries/types.js';
 import { buildChecks } from '../report/build-checks.js';
 import type { RequestRecord } from '../report/request-record.js';
@@ -22,14 +22,12 @@ export class LabRun {
   private unaddressed: UnaddressedNode[] = [];
   private records: RequestRecord[] = [];
   private client: 'host' | 'container' | null = null;
-  private readonly notes: string[] = [];
+  private readonly notes: string[] = hostNotes();
   private readonly startedAt = new Date().toISOString();
   private error: string | null = null;
   private report: Report | undefined;
 
-  constructor(private readonly run: RunConfig, private readonly state: ClusterState) {
-    if (!hostHasIpvs()) this.notes.push(IPVS_NOT_TESTABLE);
-  }
+  constructor(private readonly run: RunConfig, private readonly state: ClusterState) {}
 
   get reportFile(): string {
     return path.join(this.run.reportDir, 'report.json');

@@ -1,4 +1,4 @@
-import { setTimeout as delay } from 'node:timers/promises';
+import { notYet, waitFor } from '../util/wait.js';
 import { HttpProber } from './http-prober.js';
 import type { TrafficTarget } from './traffic-plan.js';
 
@@ -11,11 +11,13 @@ import type { TrafficTarget } from './traffic-plan.js';
 export async function awaitProgrammed(targets: TrafficTarget[], sender: string, timeoutMs = 30_000): Promise<string[]> {
   const prober = new HttpProber(2_000);
   const waiting = new Set(targets);
-  const deadline = Date.now() + timeoutMs;
-  while (waiting.size > 0 && Date.now() < deadline) {
-    const answers = await Promise.all([...waiting].map(async (t) => ({ t, record: await prober.send(-1, t, sender) })));
-    for (const { t, record } of answers) if (record.error === null) waiting.delete(t);
-    if (waiting.size > 0) await delay(500);
-  }
+  await waitFor(
+    async () => {
+      const answers = await Promise.all([...waiting].map(async (t) => ({ t, record: await prober.send(-1, t, sender) })));
+      for (const { t, record } of answers) if (record.error === null) waiting.delete(t);
+      return waiting.size === 0 ? true : notYet(`${waiting.size} nodes not answering`);
+    },
+    { what: 'every node to answer once', timeoutMs, intervalMs: 500 },
+  ).catch(() => undefined);
   return [...waiting].map((t) => t.node);
 }

@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test, expect } from '../support/fixtures.js';
 import { runCli } from '../support/cli.js';
-import type { Report } from '../../harness/report/report-types.js';
+import { readReportJson } from '../../harness/report/write-report.js';
 import { hostHasIpvs, IPVS_NOT_TESTABLE } from '../../harness/cluster/proxy-mode.js';
 
 /** `npm run certify` against this profile's live cluster, as a user would run it with --kubeconfig. */
@@ -13,7 +13,7 @@ test.describe('certify --kubeconfig on the live cluster', () => {
     const reportDir = mkdtempSync(path.join(os.tmpdir(), 'kpc-certify-'));
     const result = await runCli('certify', ['--kubeconfig', state.info.kubeconfig, '--namespace', run.namespace, '--client', client, '--report-dir', reportDir]);
     expect(result.code, result.stderr.split('\n').slice(-5).join('\n')).toBe(0);
-    const report = JSON.parse(readFileSync(path.join(reportDir, 'report.json'), 'utf8')) as Report;
+    const report = readReportJson(reportDir);
     expect(report).toMatchObject({ verdict: 'pass', client, proxyMode: state.info.proxyMode });
     if (!hostHasIpvs()) expect(report.notes, 'ipvs is reported as not testable, never passed silently').toContain(IPVS_NOT_TESTABLE);
     for (const node of report.nodes) {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test, expect } from '../support/fixtures.js';
@@ -9,7 +9,7 @@ import { JqRunner } from '../../harness/queries/jq-runner.js';
 import { APP_PORT } from '../../harness/lab/helloworld-lab.js';
 import type { Endpoint } from '../../harness/queries/types.js';
 import { runBurst } from '../../harness/traffic/burst.js';
-import type { Report } from '../../harness/report/report-types.js';
+import { readReportJson } from '../../harness/report/write-report.js';
 
 /**
  * A harness that cannot fail certifies nothing: break the proxy on ONE worker of the live
@@ -33,7 +33,7 @@ test.describe('certify catches a broken proxy on one node', () => {
     victimAddress = node.address;
   });
 
-  const cases: { name: string; fault: () => ProxyFault; failing: (report: Report) => string[] }[] = [
+  const cases: { name: string; fault: () => ProxyFault; failing: () => string[] }[] = [
     { name: 'the node stops forwarding its NodePort', fault: () => ({ kind: 'no-forwarding' }), failing: () => [`forwarding/${victim}`] },
     {
       name: 'the node never sends to one endpoint',
@@ -59,10 +59,10 @@ test.describe('certify catches a broken proxy on one node', () => {
         const result = await runCli('certify', ['--kubeconfig', state.info.kubeconfig, '--namespace', run.namespace, '--client', 'host', '--report-dir', reportDir]);
         expect(await injector.active(), 'kube-proxy did not repair the fault during the run').toBe(true);
         expect(result.code, result.stderr.split('\n').slice(-5).join('\n')).toBe(1);
-        const report = JSON.parse(readFileSync(path.join(reportDir, 'report.json'), 'utf8')) as Report;
+        const report = readReportJson(reportDir);
         expect(report.verdict).toBe('fail');
         const failed = report.checks.filter((check) => check.status === 'fail');
-        for (const id of c.failing(report)) expect(failed.map((f) => f.id), `report names ${id}`).toContain(id);
+        for (const id of c.failing()) expect(failed.map((f) => f.id), `report names ${id}`).toContain(id);
         // The pooled test sums every node, so the broken node's skew may show there too.
         const others = failed.filter((f) => f.node !== victim && f.id !== 'balance/pooled');
         expect(others.map((f) => `${f.id}: ${f.message}`), 'no other node is blamed').toEqual([]);
