@@ -17,6 +17,8 @@ function testProfile(proxyMode: 'nftables' | 'iptables', client: 'host' | 'conta
   const name = `kpc-test-${proxyMode}`;
   return {
     profile: proxyMode,
+    // Fixed: the runner and every worker load this file, and they must agree on it.
+    runId: `test-${proxyMode}`,
     cluster: { kind: 'kind', name, proxyMode, configFile: 'kind-config.yaml', kubeconfig: path.resolve('.kube', `${name}.kubeconfig`) },
     keep: process.env.KPC_KEEP === '1',
     client,

@@ -29,8 +29,10 @@ test('boot the cluster (or attach to the one given) and load the app image', asy
   const appImage = stdout.trim().split('\n').pop() ?? '';
   await provider.loadImage(appImage, controller.signal);
 
-  const kubectl = tools.kubectl ?? (await resolveKubectl(log)).path;
-  const claim = await claimNamespace(new Kubectl(kubectl, info.kubeconfig), run.namespace);
-  writeClusterState(run, { info, created, namespaceCreated: claim.created, appImage });
+  const kubectl = new Kubectl(tools.kubectl ?? (await resolveKubectl(log)).path, info.kubeconfig);
+  // Recorded before the namespace is made, so a Ctrl-C just after still deletes it.
+  const willCreate = (await claimNamespace(kubectl, run.namespace, { dryRun: true })).created;
+  writeClusterState(run, { info, created, namespaceCreated: willCreate, appImage });
+  await claimNamespace(kubectl, run.namespace, { log });
   log.step(`cluster "${info.name}" ready: ${info.kubeconfig}`);
 });

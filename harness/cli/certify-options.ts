@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
@@ -69,6 +70,7 @@ export function toRunConfig(options: CertifyOptions): RunConfig {
       };
   return {
     profile: 'certify',
+    runId: randomUUID(),
     cluster,
     keep: options.keep === true,
     client: options.client,

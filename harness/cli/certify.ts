@@ -20,6 +20,7 @@ import type { Logger } from '../util/log.js';
 import { writeErrorReport } from '../report/error-report.js';
 import { hostNotes } from '../cluster/proxy-mode.js';
 import { readReportJson, REPORT_FILES } from '../report/write-report.js';
+import { tearDownRun } from '../run/tear-down.js';
 
 const program = certifyCommand();
 parseArgs(program);
@@ -39,6 +40,11 @@ await runCli('certify', async ({ log, cleanup, signal }) => {
   mkdirSync(config.reportDir, { recursive: true });
   rmSync(path.join(config.reportDir, REPORT_FILES.report), { force: true });
   rmSync(path.join(config.reportDir, 'cluster.json'), { force: true });
+  // After Ctrl-C the teardown project never runs; this runs after every run, and finds nothing
+  // to do when that project did its work. Registered last, so it runs before the cluster goes.
+  cleanup.push('traffic client containers, lab namespace or cluster of this run, if still there', async () => {
+    await tearDownRun(config, log);
+  });
 
   log.step(`running the NodePort lab (${config.requestsPerNode} requests per node, client ${config.client}); reports in ${config.reportDir}`);
   const exitCode = await runPlaywright(config, signal);

@@ -58,6 +58,14 @@ export async function removeNetwork(name: string): Promise<void> {
   if (await networkExists(name)) await run('docker', ['network', 'rm', name]);
 }
 
+/** Removes every container carrying `label=value`; returns their names. */
+export async function removeLabelledContainers(label: string, value: string): Promise<string[]> {
+  const { stdout } = await run('docker', ['ps', '-a', '--filter', `label=${label}=${value}`, '--format', '{{.Names}}']);
+  const names = stdout.split('\n').filter(Boolean);
+  if (names.length > 0) await run('docker', ['rm', '--force', '--volumes', ...names]);
+  return names;
+}
+
 export async function dockerExec(container: string, args: readonly string[], input?: string): Promise<string> {
   const { stdout } = await run('docker', ['exec', ...(input === undefined ? [] : ['-i']), container, ...args], { input });
   return stdout;

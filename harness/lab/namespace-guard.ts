@@ -1,5 +1,7 @@
 import type { Kubectl } from '../kube/kubectl.js';
 import { UsageError } from '../util/errors.js';
+import type { Logger } from '../util/log.js';
+import { notYet, waitFor } from '../util/wait.js';
 
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 export const MANAGED_BY = 'kube-proxy-conformance';
@@ -17,17 +19,27 @@ export interface NamespaceClaim {
  * Takes a namespace for the lab: creates it (labelled as ours), reuses one we labelled before, or
  * refuses one that holds someone else's objects. Never touches a namespace it does not own.
  */
-export async function claimNamespace(kubectl: Kubectl, namespace: string, options: { dryRun?: boolean } = {}): Promise<NamespaceClaim> {
-  const { exitCode, stdout } = await kubectl.run(['get', 'namespace', namespace, '-o', 'json'], { check: false });
-  if (exitCode !== 0) {
+export async function claimNamespace(kubectl: Kubectl, namespace: string, options: { dryRun?: boolean; log?: Logger } = {}): Promise<NamespaceClaim> {
+  let meta = await namespaceMeta(kubectl, namespace);
+  const ours = meta?.labels?.[MANAGED_BY_LABEL] === MANAGED_BY;
+  if (meta?.deletionTimestamp && ours) {
+    // The teardown deletes without waiting, so a run right after another finds it terminating.
+    if (options.dryRun) return { namespace, created: true };
+    options.log?.step(`waiting for namespace ${namespace}, left terminating by an earlier run, to be gone`);
+    await waitFor(async () => ((await namespaceMeta(kubectl, namespace)) ? notYet('still terminating') : true), {
+      what: `namespace "${namespace}", left terminating by an earlier run, to be gone`,
+      timeoutMs: NAMESPACE_GONE_TIMEOUT_MS,
+    });
+    meta = undefined;
+  }
+  if (!meta) {
     if (!options.dryRun) {
       await kubectl.run(['create', 'namespace', namespace]);
       await kubectl.run(['label', 'namespace', namespace, `${MANAGED_BY_LABEL}=${MANAGED_BY}`]);
     }
     return { namespace, created: true };
   }
-  const labels = (JSON.parse(stdout) as { metadata?: { labels?: Record<string, string> } }).metadata?.labels ?? {};
-  if (labels[MANAGED_BY_LABEL] === MANAGED_BY) return { namespace, created: false };
+  if (ours) return { namespace, created: false };
   const foreign = await foreignObjects(kubectl, namespace);
   if (foreign.length > 0) {
     throw new UsageError(
@@ -36,6 +48,19 @@ export async function claimNamespace(kubectl: Kubectl, namespace: string, option
     );
   }
   return { namespace, created: false };
+}
+
+/** Deleting the lab's namespace waits out its pods' grace period (10 s in the manifest); ample room. */
+const NAMESPACE_GONE_TIMEOUT_MS = 120_000;
+
+interface NamespaceMeta {
+  deletionTimestamp?: string;
+  labels?: Record<string, string>;
+}
+
+export async function namespaceMeta(kubectl: Kubectl, namespace: string): Promise<NamespaceMeta | undefined> {
+  const { exitCode, stdout } = await kubectl.run(['get', 'namespace', namespace, '-o', 'json'], { check: false });
+  return exitCode === 0 ? ((JSON.parse(stdout) as { metadata?: NamespaceMeta }).metadata ?? {}) : undefined;
 }
 
 async function foreignObjects(kubectl: Kubectl, namespace: string): Promise<string[]> {

@@ -11,6 +11,8 @@ export type ClusterSource =
 /** Everything one certification run needs; certify builds it, the Playwright projects read it. */
 export interface RunConfig {
   profile: string;
+  /** Labels what this run starts outside the cluster (traffic containers), so clean-up finds only its own. */
+  runId: string;
   cluster: ClusterSource;
   keep: boolean;
   client: ClientKind;

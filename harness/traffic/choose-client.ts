@@ -6,6 +6,7 @@ import type { ClientKind, TrafficClient } from './traffic-client.js';
 import type { TrafficTarget } from './traffic-plan.js';
 
 export interface ClientContext {
+  runId: string;
   appImage: string;
   dockerNetwork?: string;
   targets: TrafficTarget[];
@@ -25,7 +26,7 @@ export async function chooseClient(kind: ClientKind, context: ClientContext): Pr
   if (!context.dockerNetwork) {
     throw new UsageError('--client container needs the cluster\'s Docker network, which is only known for kind clusters made by this harness', 'use --client host');
   }
-  return ContainerTrafficClient.start(context.appImage, context.dockerNetwork);
+  return ContainerTrafficClient.start(context.appImage, context.dockerNetwork, context.runId);
 }
 
 function canConnect(host: string, port: number, timeoutMs = 2_000): Promise<boolean> {

@@ -4,6 +4,9 @@ import type { ProgressListener } from './burst.js';
 import type { TrafficClient } from './traffic-client.js';
 import type { TrafficPlan } from './traffic-plan.js';
 
+export const ROLE_LABEL = 'io.kube-proxy-conformance/role';
+export const RUN_LABEL = 'io.kube-proxy-conformance/run';
+
 /** Inside the app image: the same burst code as the host client, bundled by app/build.sh. */
 const BURST_ENTRY = '/app/burst.js';
 
@@ -17,7 +20,7 @@ export class ContainerTrafficClient implements TrafficClient {
 
   private constructor(private readonly image: string, private readonly network: string) {}
 
-  static async start(image: string, network: string): Promise<ContainerTrafficClient> {
+  static async start(image: string, network: string, runId: string): Promise<ContainerTrafficClient> {
     // The reaper image cannot be pulled offline; the harness removes its container itself.
     process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
     const client = new ContainerTrafficClient(image, network);
@@ -25,7 +28,7 @@ export class ContainerTrafficClient implements TrafficClient {
       .withNetworkMode(network)
       .withEntrypoint(['sleep'])
       .withCommand(['infinity'])
-      .withLabels({ 'io.kube-proxy-conformance/role': 'traffic-client' })
+      .withLabels({ [ROLE_LABEL]: 'traffic-client', [RUN_LABEL]: runId })
       .start();
     return client;
   }

@@ -97,7 +97,7 @@ test.describe.serial('NodePort lab', () => {
       const targets = labRun.targets();
       const silent = await awaitProgrammed(targets, 'world1');
       if (silent.length > 0) log.step(`no answer yet from ${silent.join(', ')} after 30 s; measuring anyway`);
-      const client = await chooseClient(run.client, { appImage: state.appImage, dockerNetwork: state.info.dockerNetwork, targets });
+      const client = await chooseClient(run.client, { runId: run.runId, appImage: state.appImage, dockerNetwork: state.info.dockerNetwork, targets });
       try {
         log.step(`sending ${run.requestsPerNode} requests to each of ${targets.length} nodes from the ${client.kind} client, each on a new connection`);
         let reported = 0;

@@ -4,6 +4,8 @@ import { test, expect } from '../support/fixtures.js';
 import { startCli, runCli } from '../support/cli.js';
 import { run } from '../../harness/util/exec.js';
 import { waitFor, notYet } from '../../harness/util/wait.js';
+import type { Kubectl } from '../../harness/kube/kubectl.js';
+import { ROLE_LABEL } from '../../harness/traffic/container-client.js';
 
 async function volumes(): Promise<Set<string>> {
   return new Set((await run('docker', ['volume', 'ls', '-q'])).stdout.split('\n').filter(Boolean));
@@ -13,6 +15,14 @@ async function leftovers(cluster: string): Promise<string[]> {
   const containers = (await run('docker', ['ps', '-aq', '--filter', `label=io.x-k8s.kind.cluster=${cluster}`])).stdout.split('\n').filter(Boolean);
   const networks = (await run('docker', ['network', 'ls', '-q', '--filter', `name=kpc-${cluster}`])).stdout.split('\n').filter(Boolean);
   return [...containers.map((c) => `container ${c}`), ...networks.map((n) => `network ${n}`)];
+}
+
+async function trafficContainers(): Promise<string[]> {
+  return (await run('docker', ['ps', '-aq', '--filter', `label=${ROLE_LABEL}=traffic-client`])).stdout.split('\n').filter(Boolean);
+}
+
+async function namespaceExists(kubectl: Kubectl, namespace: string): Promise<boolean> {
+  return (await kubectl.run(['get', 'namespace', namespace], { check: false })).exitCode === 0;
 }
 
 const interruptions: { command: 'cluster-up' | 'certify'; name: string; args: string[] }[] = [
@@ -38,6 +48,33 @@ test.describe('cluster lifecycle', () => {
       expect(await leftovers(name)).toEqual([]);
       const added = [...(await volumes())].filter((v) => !before.has(v));
       expect(added, 'volumes created by the interrupted run').toEqual([]);
+    });
+  }
+
+  // On an existing cluster the run makes a namespace and, with the container client, a container.
+  const phases: { phase: string; begun: (ns: string, kubectl: Kubectl, output: string) => Promise<boolean> }[] = [
+    { phase: 'deploys the lab', begun: (ns, kubectl) => namespaceExists(kubectl, ns) },
+    { phase: 'sends traffic', begun: async (_ns, _kubectl, output) => output.includes('sending') && (await trafficContainers()).length > 0 },
+  ];
+  for (const [i, { phase, begun }] of phases.entries()) {
+    test(`Ctrl-C while certify ${phase} leaves no traffic container and no lab namespace`, async ({ state, kubectl }) => {
+      test.skip(!state.info.dockerNetwork, 'the container client needs the cluster on a Docker network');
+      const namespace = `kpc-interrupt-${i}`;
+      // Enough requests that the traffic phase outlasts the wait below by far.
+      const certify = startCli('certify', ['--kubeconfig', state.info.kubeconfig, '--namespace', namespace, '--client', 'container', '--requests', '50000', '--report-dir', path.join(os.tmpdir(), `kpc-interrupt-${i}`)]);
+      await waitFor(async () => ((await begun(namespace, kubectl, certify.output())) ? true : notYet(certify.output().split('\n').slice(-2).join(' '))), {
+        what: `certify to reach the phase where it ${phase}`,
+        timeoutMs: 120_000,
+        intervalMs: 250,
+      });
+      certify.child.kill('SIGINT');
+      const result = await certify.done;
+      expect(result.code, result.stderr.split('\n').slice(-3).join('\n')).toBe(130);
+      expect(await trafficContainers()).toEqual([]);
+      await waitFor(async () => ((await namespaceExists(kubectl, namespace)) ? notYet(`namespace ${namespace} still there`) : true), {
+        what: `namespace ${namespace} to be deleted`,
+        timeoutMs: 120_000,
+      });
     });
   }
 

@@ -1,0 +1,44 @@
+import { existsSync } from 'node:fs';
+import { nodeContainers, removeLabelledContainers } from '../cluster/docker.js';
+import { Kubectl } from '../kube/kubectl.js';
+import { MANAGED_BY, MANAGED_BY_LABEL, namespaceMeta } from '../lab/namespace-guard.js';
+import { resolveKubectl } from '../tools/tool-resolver.js';
+import { RUN_LABEL } from '../traffic/container-client.js';
+import type { Logger } from '../util/log.js';
+import { providerFor, resolveTools } from './providers.js';
+import { readClusterState, type RunConfig } from './run-config.js';
+
+export type TearDownOutcome = 'nothing-made' | 'kept' | 'done';
+
+/**
+ * Removes what one run made, as far as it is still there: its traffic containers always, then
+ * (unless --keep) the cluster it booted or the namespace it created. Safe to call again: the
+ * teardown project calls it, and certify calls it once more after Ctrl-C, when that project
+ * never ran.
+ */
+export async function tearDownRun(run: RunConfig, log: Logger): Promise<TearDownOutcome> {
+  const clients = await removeLabelledContainers(RUN_LABEL, run.runId);
+  if (clients.length > 0) log.step(`removed traffic client container ${clients.join(', ')}`);
+  let state;
+  try {
+    state = readClusterState(run);
+  } catch {
+    return 'nothing-made';
+  }
+  if (run.keep) return 'kept';
+  const tools = await resolveTools(run.cluster, log);
+  if (state.created) {
+    if ((await nodeContainers(state.info.name)).length > 0 || existsSync(state.info.kubeconfig)) {
+      log.step(`deleting kind cluster "${state.info.name}"`);
+      await providerFor(run.cluster, tools, log).down();
+    }
+  } else if (state.namespaceCreated) {
+    const kubectl = new Kubectl(tools.kubectl ?? (await resolveKubectl(log)).path, state.info.kubeconfig);
+    const meta = await namespaceMeta(kubectl, run.namespace);
+    if (meta && !meta.deletionTimestamp && meta.labels?.[MANAGED_BY_LABEL] === MANAGED_BY) {
+      log.step(`deleting namespace ${run.namespace}`);
+      await kubectl.run(['delete', 'namespace', run.namespace, '--ignore-not-found', '--wait=false']);
+    }
+  }
+  return 'done';
+}
