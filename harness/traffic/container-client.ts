@@ -2,10 +2,13 @@ import { GenericContainer, type StartedTestContainer } from 'testcontainers';
 import type { RequestRecord } from '../report/request-record.js';
 import type { ProgressListener } from './burst.js';
 import type { TrafficClient } from './traffic-client.js';
-import type { TrafficPlan } from './traffic-plan.js';
+import { splitPlan, type TrafficPlan } from './traffic-plan.js';
 
 export const ROLE_LABEL = 'io.kube-proxy-conformance/role';
 export const RUN_LABEL = 'io.kube-proxy-conformance/run';
+
+/** The host client reports every quarter; so does this one. */
+const PROGRESS_PARTS = 4;
 
 /** Inside the app image: the same burst code as the host client, bundled by app/build.sh. */
 const BURST_ENTRY = '/app/burst.js';
@@ -34,16 +37,25 @@ export class ContainerTrafficClient implements TrafficClient {
   }
 
   async send(plan: TrafficPlan, onProgress?: ProgressListener): Promise<RequestRecord[]> {
-    if (!this.container) throw new Error('the traffic container is not running');
     const total = plan.targets.length * plan.requestsPerNode;
     onProgress?.(0, total);
+    const records: RequestRecord[] = [];
+    // An exec answers only when it ends; sending in parts lets progress show on long runs.
+    for (const part of splitPlan(plan, PROGRESS_PARTS)) {
+      const offset = records.length;
+      for (const record of await this.sendPart(part)) records.push({ ...record, seq: offset + record.seq });
+      onProgress?.(records.length, total);
+    }
+    return records;
+  }
+
+  private async sendPart(plan: TrafficPlan): Promise<RequestRecord[]> {
+    if (!this.container) throw new Error('the traffic container is not running');
     const result = await this.container.exec(['node', BURST_ENTRY, JSON.stringify(plan)]);
     if (result.exitCode !== 0) {
       throw new Error(`traffic client in ${this.image} on network ${this.network} exited ${result.exitCode}: ${result.stderr.trim().split('\n').pop()}`);
     }
-    const records = result.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as RequestRecord);
-    onProgress?.(records.length, total);
-    return records;
+    return result.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as RequestRecord);
   }
 
   async close(): Promise<void> {

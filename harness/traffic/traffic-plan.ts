@@ -28,6 +28,17 @@ export function schedule(plan: TrafficPlan): TrafficTarget[] {
   return order;
 }
 
+/**
+ * The plan as up to `parts` consecutive plans of whole round-robin rounds; sent one after the
+ * other they make the same schedule. For clients that can report progress only between sends.
+ */
+export function splitPlan(plan: TrafficPlan, parts: number): TrafficPlan[] {
+  const size = Math.ceil(plan.requestsPerNode / parts);
+  const chunks: TrafficPlan[] = [];
+  for (let sent = 0; sent < plan.requestsPerNode; sent += size) chunks.push({ ...plan, requestsPerNode: Math.min(size, plan.requestsPerNode - sent) });
+  return chunks;
+}
+
 export function hostPort(address: string, port: number): string {
   return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
 }

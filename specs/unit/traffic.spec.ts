@@ -3,12 +3,23 @@ import type { AddressInfo } from 'node:net';
 import { test, expect } from '@playwright/test';
 import { runBurst } from '../../harness/traffic/burst.js';
 import { validateReply } from '../../harness/traffic/http-prober.js';
-import { hostPort, schedule } from '../../harness/traffic/traffic-plan.js';
+import { hostPort, schedule, splitPlan } from '../../harness/traffic/traffic-plan.js';
 
 test('requests go round-robin over the nodes', () => {
   const targets = [{ node: 'a', address: '10.0.0.1', port: 30000 }, { node: 'b', address: '10.0.0.2', port: 30000 }];
   expect(schedule({ targets, requestsPerNode: 3, concurrency: 1, timeoutMs: 1, sender: 's' }).map((t) => t.node)).toEqual(['a', 'b', 'a', 'b', 'a', 'b']);
   expect(hostPort('fd00::1', 30000)).toBe('[fd00::1]:30000');
+});
+
+test('a plan sent in parts makes the same schedule, in whole rounds', () => {
+  const targets = [{ node: 'a', address: '10.0.0.1', port: 30000 }, { node: 'b', address: '10.0.0.2', port: 30000 }];
+  for (const requestsPerNode of [1, 3, 10, 900, 901]) {
+    const plan = { targets, requestsPerNode, concurrency: 1, timeoutMs: 1, sender: 's' };
+    const parts = splitPlan(plan, 4);
+    expect(parts.length).toBeLessThanOrEqual(4);
+    expect(parts.every((p) => p.requestsPerNode > 0)).toBe(true);
+    expect(parts.flatMap(schedule)).toEqual(schedule(plan));
+  }
 });
 
 test('a reply counts only when it is the lab reply and names its pod', () => {
