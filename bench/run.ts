@@ -4,9 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from '../harness/util/repo-root.js';
 import { run } from '../harness/util/exec.js';
-import { runBurst } from '../harness/traffic/burst.js';
 import { readReportJson } from '../harness/report/write-report.js';
 import { MemorySampler } from './memory-sampler.js';
+import { compareWithPeers } from './traffic-peers.js';
 
 const TSX = path.join(REPO_ROOT, 'node_modules/.bin/tsx');
 const cli = (name: string) => path.join(REPO_ROOT, 'harness/cli', `${name}.ts`);
@@ -69,13 +69,7 @@ try {
   const report = readReportJson(reportDir);
   const node = report.nodes[1] ?? report.nodes[0]!;
   const target = { node: node.name, address: node.address, port: report.service.nodePort! };
-  const burst = await timed(() => runBurst({ targets: [target], requestsPerNode: 4000, concurrency: 16, timeoutMs: 5000, sender: 'world1' }));
-  const failed = burst.value.filter((r) => r.error).length;
-  const ours = burst.value.length / (burst.ms / 1000);
-  const wrk = await wrkRate(`http://${node.address}:${target.port}/api/messages`);
-  row('traffic client, requests/s (new connection each, 16 in flight, one node)', `${ours.toFixed(0)} (${failed} failed)`);
-  row('wrk, requests/s (`Connection: close`, 16 connections, same NodePort, same run)', wrk.toFixed(0));
-  row('ratio traffic client / wrk', (ours / wrk).toFixed(2), '>= 0.7');
+  for (const [what, value, goal] of await compareWithPeers(target)) row(what, value, goal);
 } finally {
   await clusterDown(name);
 }
@@ -85,15 +79,6 @@ const full = await timed(() => run(TSX, [cli('certify'), '--name', 'kpc-bench-fu
 row('warm `npm run certify` including boot and teardown', seconds(full.ms), '<= 180 s');
 
 writeResults();
-
-async function wrkRate(url: string): Promise<number> {
-  const script = path.join(mkdtempSync(path.join(os.tmpdir(), 'kpc-wrk-')), 'post.lua');
-  writeFileSync(script, 'wrk.method = "POST"\nwrk.body = \'{"sender":"world1"}\'\nwrk.headers["Content-Type"] = "application/json"\n');
-  const { stdout } = await run('wrk', ['-t2', '-c16', '-d10s', '-s', script, '-H', 'Connection: close', url]);
-  const match = /Requests\/sec:\s+([\d.]+)/.exec(stdout);
-  if (!match) throw new Error(`could not read wrk's rate from: ${stdout}`);
-  return Number(match[1]);
-}
 
 function writeResults(): void {
   const file = path.join(REPO_ROOT, 'docs/benchmarks.md');
