@@ -50,7 +50,8 @@ export async function runCli(scope: string, body: (ctx: CliContext) => Promise<n
   await cleanup.runAll();
   untrap();
   if (cleanup.interrupted) {
-    log.step('interrupted: everything this run made has been removed');
+    if (cleanup.failed.length === 0) log.step('interrupted: everything this run made has been removed');
+    else log.warn(`interrupted; clean-up incomplete (${cleanup.failed.join('; ')}): see the warnings above`);
     code = 130;
   }
   process.exit(code);

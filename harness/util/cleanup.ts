@@ -12,6 +12,7 @@ export class CleanupStack {
   private readonly controller = new AbortController();
   private running: Promise<void> | undefined;
   private interruptedBy: NodeJS.Signals | undefined;
+  private readonly failedLabels: string[] = [];
 
   constructor(private readonly log: Logger) {}
 
@@ -21,6 +22,11 @@ export class CleanupStack {
 
   get interrupted(): NodeJS.Signals | undefined {
     return this.interruptedBy;
+  }
+
+  /** Labels of the actions that threw; what they were to remove may still be there. */
+  get failed(): readonly string[] {
+    return this.failedLabels;
   }
 
   push(label: string, action: () => Promise<void>): void {
@@ -56,6 +62,7 @@ export class CleanupStack {
         try {
           await action();
         } catch (error) {
+          this.failedLabels.push(label);
           this.log.warn(`clean-up "${label}" failed: ${errorMessage(error)}`);
         }
       }
