@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Kubectl } from '../kube/kubectl.js';
 import { REPO_ROOT } from '../util/repo-root.js';
 import { notYet, waitFor } from '../util/wait.js';
+import { PROXY_PROGRAMMING_TIMEOUT_MS } from '../traffic/await-programmed.js';
 
 export const APP_NAME = 'helloworld';
 export const APP_PORT = 8080;
@@ -67,6 +68,21 @@ export class HelloworldLab {
   async postFromInside(target: string): Promise<InClusterReply> {
     const { stdout } = await this.kubectl.run(['exec', `deployment/${APP_NAME}`, '--', 'node', '-e', IN_CLUSTER_POST, target], { namespace: this.namespace });
     return JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as InClusterReply;
+  }
+
+  /**
+   * POSTs from inside a pod until a 200 comes back: a Service made a moment ago may not be
+   * programmed yet, and until it is, its ClusterIP goes wherever the default route leads.
+   * Fails after the proxy's allowance with the last reply in the message.
+   */
+  async postFromInsideOnceProgrammed(target: string): Promise<InClusterReply> {
+    return waitFor(
+      async () => {
+        const reply = await this.postFromInside(target);
+        return reply.status === 200 ? reply : notYet(reply.error ?? `HTTP ${reply.status}: ${reply.body?.slice(0, 200)}`);
+      },
+      { what: `a 200 from ${target}:${APP_PORT} inside the cluster`, timeoutMs: PROXY_PROGRAMMING_TIMEOUT_MS, intervalMs: 500 },
+    );
   }
 
   async patchToNodePort(): Promise<void> {

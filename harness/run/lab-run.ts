@@ -10,7 +10,7 @@ import { decideVerdict } from '../report/verdict.js';
 import { evaluateBalance } from '../stats/balance.js';
 import type { BalanceVerdict } from '../stats/balance-types.js';
 import type { TrafficTarget } from '../traffic/traffic-plan.js';
-import { errorMessage } from '../util/errors.js';
+import { oneLineMessage } from '../util/errors.js';
 import { APP_NAME } from '../lab/helloworld-lab.js';
 import type { ClusterState, RunConfig } from './run-config.js';
 
@@ -42,7 +42,7 @@ export class LabRun {
     try {
       await body();
     } catch (error) {
-      this.error ??= `step "${name}" failed: ${errorMessage(error).split('\n')[0]}`;
+      this.error ??= `step "${name}" failed: ${oneLineMessage(error)}`;
       throw error;
     }
   }

@@ -2,13 +2,16 @@ import { notYet, waitFor } from '../util/wait.js';
 import { HttpProber } from './http-prober.js';
 import type { TrafficTarget } from './traffic-plan.js';
 
+/** Upstream e2e allows kube-proxy 30 s to follow Service and endpoint changes. */
+export const PROXY_PROGRAMMING_TIMEOUT_MS = 30_000;
+
 /**
  * A proxy needs a moment to program a new NodePort. Waits until every node has answered one
- * request, up to `timeoutMs` (upstream e2e allows kube-proxy 30 s to follow endpoint changes).
+ * request, up to `timeoutMs`.
  * Returns the nodes that never answered; the caller still measures them, so a broken node is
  * judged by the checks rather than hidden by this wait.
  */
-export async function awaitProgrammed(targets: TrafficTarget[], sender: string, timeoutMs = 30_000): Promise<string[]> {
+export async function awaitProgrammed(targets: TrafficTarget[], sender: string, timeoutMs = PROXY_PROGRAMMING_TIMEOUT_MS): Promise<string[]> {
   const prober = new HttpProber(2_000);
   const waiting = new Set(targets);
   await waitFor(

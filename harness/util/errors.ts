@@ -1,3 +1,5 @@
+import { stripVTControlCharacters } from 'node:util';
+
 /** Bad input or an unusable environment: one line naming the problem and the fix, exit code 2. */
 export class UsageError extends Error {
   readonly exitCode = 2;
@@ -34,4 +36,17 @@ export class InterruptedError extends Error {
 
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * An error on one line for a report: colour codes dropped and the first `lines` non-empty lines
+ * joined, so an assertion keeps its "Expected" and "Received" lines.
+ */
+export function oneLineMessage(error: unknown, lines = 3): string {
+  return stripVTControlCharacters(errorMessage(error))
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .slice(0, lines)
+    .join('; ');
 }
