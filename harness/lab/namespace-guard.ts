@@ -34,8 +34,10 @@ export async function claimNamespace(kubectl: Kubectl, namespace: string, option
   }
   if (!meta) {
     if (!options.dryRun) {
-      await kubectl.run(['create', 'namespace', namespace]);
-      await kubectl.run(['label', 'namespace', namespace, `${MANAGED_BY_LABEL}=${MANAGED_BY}`]);
+      // Created with its label in one request: a Ctrl-C between a create and a label would leave
+      // a namespace the clean-up cannot tell is ours.
+      const manifest = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: { [MANAGED_BY_LABEL]: MANAGED_BY } } };
+      await kubectl.run(['create', '-f', '-'], { input: JSON.stringify(manifest) });
     }
     return { namespace, created: true };
   }
