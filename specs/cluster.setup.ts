@@ -31,8 +31,7 @@ test('boot the cluster (or attach to the one given) and load the app image', asy
 
   const kubectl = new Kubectl(tools.kubectl ?? (await resolveKubectl(log)).path, info.kubeconfig);
   // Recorded before the namespace is made, so a Ctrl-C just after still deletes it.
-  const willCreate = (await claimNamespace(kubectl, run.namespace, { dryRun: true })).created;
-  writeClusterState(run, { info, created, namespaceCreated: willCreate, appImage });
-  await claimNamespace(kubectl, run.namespace, { log });
+  const claim = await claimNamespace(kubectl, run.namespace, { log, beforeCreate: () => writeClusterState(run, { info, created, namespaceCreated: true, appImage }) });
+  writeClusterState(run, { info, created, namespaceCreated: claim.created, appImage });
   log.step(`cluster "${info.name}" ready: ${info.kubeconfig}`);
 });

@@ -20,7 +20,7 @@ import type { Logger } from '../util/log.js';
 import { writeErrorReport } from '../report/error-report.js';
 import { hostNotes } from '../cluster/proxy-mode.js';
 import { readReportJson, REPORT_FILES } from '../report/write-report.js';
-import { tearDownRun } from '../run/tear-down.js';
+import { deleteKindClusterIfThere, tearDownRun } from '../run/tear-down.js';
 
 const program = certifyCommand();
 parseArgs(program);
@@ -32,10 +32,7 @@ await runCli('certify', async ({ log, cleanup, signal }) => {
   const cluster = config.cluster;
   if (createsCluster && !config.keep && cluster.kind === 'kind') {
     // The teardown project deletes the cluster; this is the safety net for Ctrl-C and crashes.
-    cleanup.push(`delete kind cluster "${cluster.name}" if still there`, async () => {
-      const provider = providerFor(cluster, await resolveTools(cluster, log), log);
-      if ((await nodeContainers(cluster.name)).length > 0 || existsSync(cluster.kubeconfig)) await provider.down();
-    });
+    cleanup.push(`delete kind cluster "${cluster.name}" if still there`, () => deleteKindClusterIfThere(cluster, log));
   }
   mkdirSync(config.reportDir, { recursive: true });
   rmSync(path.join(config.reportDir, REPORT_FILES.report), { force: true });

@@ -18,8 +18,9 @@ export interface NamespaceClaim {
 /**
  * Takes a namespace for the lab: creates it (labelled as ours), reuses one we labelled before, or
  * refuses one that holds someone else's objects. Never touches a namespace it does not own.
+ * `beforeCreate` runs just before it creates one, so a caller can record that it will own it.
  */
-export async function claimNamespace(kubectl: Kubectl, namespace: string, options: { dryRun?: boolean; log?: Logger } = {}): Promise<NamespaceClaim> {
+export async function claimNamespace(kubectl: Kubectl, namespace: string, options: { dryRun?: boolean; log?: Logger; beforeCreate?: () => void } = {}): Promise<NamespaceClaim> {
   let meta = await namespaceMeta(kubectl, namespace);
   const ours = meta?.labels?.[MANAGED_BY_LABEL] === MANAGED_BY;
   if (meta?.deletionTimestamp && ours) {
@@ -36,6 +37,7 @@ export async function claimNamespace(kubectl: Kubectl, namespace: string, option
     if (!options.dryRun) {
       // Created with its label in one request: a Ctrl-C between a create and a label would leave
       // a namespace the clean-up cannot tell is ours.
+      options.beforeCreate?.();
       const manifest = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: { [MANAGED_BY_LABEL]: MANAGED_BY } } };
       await kubectl.run(['create', '-f', '-'], { input: JSON.stringify(manifest) });
     }

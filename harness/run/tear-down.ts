@@ -6,7 +6,9 @@ import { resolveKubectl } from '../tools/tool-resolver.js';
 import { RUN_LABEL } from '../traffic/container-client.js';
 import type { Logger } from '../util/log.js';
 import { providerFor, resolveTools } from './providers.js';
-import { readClusterState, type RunConfig } from './run-config.js';
+import { readClusterState, type ClusterSource, type RunConfig } from './run-config.js';
+
+type KindSource = Extract<ClusterSource, { kind: 'kind' }>;
 
 export type TearDownOutcome = 'nothing-made' | 'kept' | 'done';
 
@@ -26,13 +28,10 @@ export async function tearDownRun(run: RunConfig, log: Logger): Promise<TearDown
     return 'nothing-made';
   }
   if (run.keep) return 'kept';
-  const tools = await resolveTools(run.cluster, log);
-  if (state.created) {
-    if ((await nodeContainers(state.info.name)).length > 0 || existsSync(state.info.kubeconfig)) {
-      log.step(`deleting kind cluster "${state.info.name}"`);
-      await providerFor(run.cluster, tools, log).down();
-    }
+  if (state.created && run.cluster.kind === 'kind') {
+    await deleteKindClusterIfThere(run.cluster, log);
   } else if (state.namespaceCreated) {
+    const tools = await resolveTools(run.cluster, log);
     const kubectl = new Kubectl(tools.kubectl ?? (await resolveKubectl(log)).path, state.info.kubeconfig);
     const meta = await namespaceMeta(kubectl, run.namespace);
     if (meta && !meta.deletionTimestamp && meta.labels?.[MANAGED_BY_LABEL] === MANAGED_BY) {
@@ -41,4 +40,11 @@ export async function tearDownRun(run: RunConfig, log: Logger): Promise<TearDown
     }
   }
   return 'done';
+}
+
+/** Deletes a kind cluster this run booted, if any of it (nodes or kubeconfig) is still there. */
+export async function deleteKindClusterIfThere(source: KindSource, log: Logger): Promise<void> {
+  if ((await nodeContainers(source.name)).length === 0 && !existsSync(source.kubeconfig)) return;
+  log.step(`deleting kind cluster "${source.name}"`);
+  await providerFor(source, await resolveTools(source, log), log).down();
 }

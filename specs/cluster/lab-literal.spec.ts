@@ -8,6 +8,7 @@ import { LAB_FIRST_NODE_EXTERNAL_IP, LAB_NODE_PORT } from '../../harness/queries
 import { LAB_NODEPORT_PATCH } from '../../harness/lab/helloworld-lab.js';
 import { run } from '../../harness/util/exec.js';
 import { waitFor } from '../../harness/util/wait.js';
+import { PROXY_PROGRAMMING_TIMEOUT_MS } from '../../harness/traffic/await-programmed.js';
 
 /**
  * The lab's own commands, typed as the lab prints them, against what `certify --keep` left
@@ -52,7 +53,7 @@ async function literalCommands(kubectl: Kubectl, ns: string): Promise<void> {
   // Waits in case the proxy is still programming the port.
   const reply = await waitFor(async () => JSON.parse((await curl()).stdout) as Record<string, unknown>, {
     what: `the lab's curl to ${publicIp}:${nodePort} to be answered`,
-    timeoutMs: 30_000,
+    timeoutMs: PROXY_PROGRAMMING_TIMEOUT_MS,
     intervalMs: 500,
   });
   expect(reply).toMatchObject({ sender: 'world1', message: 'Hello world1 (direct)' });

@@ -6,6 +6,7 @@ import { run } from '../../harness/util/exec.js';
 import { waitFor, notYet } from '../../harness/util/wait.js';
 import type { Kubectl } from '../../harness/kube/kubectl.js';
 import { ROLE_LABEL } from '../../harness/traffic/container-client.js';
+import { namespaceMeta } from '../../harness/lab/namespace-guard.js';
 
 async function volumes(): Promise<Set<string>> {
   return new Set((await run('docker', ['volume', 'ls', '-q'])).stdout.split('\n').filter(Boolean));
@@ -22,7 +23,7 @@ async function trafficContainers(): Promise<string[]> {
 }
 
 async function namespaceExists(kubectl: Kubectl, namespace: string): Promise<boolean> {
-  return (await kubectl.run(['get', 'namespace', namespace], { check: false })).exitCode === 0;
+  return (await namespaceMeta(kubectl, namespace)) !== undefined;
 }
 
 const interruptions: { command: 'cluster-up' | 'certify'; name: string; args: string[] }[] = [
