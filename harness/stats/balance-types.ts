@@ -1,18 +1,36 @@
 export interface BalanceInput {
+  /** The source of the traffic: a node whose NodePort was used, or the node of a client pod. */
   node: string;
-  /** Successful responses per pod name, as seen through this node's NodePort. */
+  /** Successful responses per pod name. */
   counts: Record<string, number>;
-  /** Pods this node should spread over: all ready endpoints (externalTrafficPolicy Cluster) or the local ones (Local). */
+  /** Pods this source should spread over: every ready endpoint, or the local ones under a Local traffic policy. */
   expectedEndpoints: string[];
 }
 
 export interface BalanceOptions {
   familyAlpha?: number;
-  materialDeviation?: number;
+  /** Material when some share is off 1/k by more than this fraction of 1/k. */
+  materialRelative?: number;
+  /** Target power for the detectable deviation the verdict states. */
+  power?: number;
+  /** Skip the (slow) detectable-deviation figures, for simulations; they are null then. */
+  withoutPowerFigures?: boolean;
 }
 
-/** 'skip': nothing to test (no responses, or fewer than 2 expected endpoints). */
+/** 'skip': not enough evidence to judge (never part of a pass: see report/verdict.ts). */
 export type BalanceStatus = 'pass' | 'fail' | 'skip';
+
+/** One endpoint on one node: was it reached? A zero count is tested against luck, in the run's family. */
+export interface ReachTest {
+  endpoint: string;
+  count: number;
+  /** ((k - 1) / k)^n for a zero count, else 1. */
+  pValue: number;
+  /** Holm-adjusted over the run's family. */
+  adjustedPValue: number;
+  /** fail: never reached, beyond luck; skip: never reached, but too few answers to tell. */
+  verdict: BalanceStatus;
+}
 
 export interface NodeBalance {
   node: string;
@@ -22,20 +40,23 @@ export interface NodeBalance {
   expectedEndpoints: string[];
   /** Count per expected endpoint (0 where none arrived). */
   counts: Record<string, number>;
-  /** Responses from pods that are not expected endpoints; not part of the test. */
+  /** Responses from pods that are not expected endpoints; not part of the test (they fail forwarding). */
   unexpected: Record<string, number>;
   chiSquare: number;
   df: number;
   pValue: number;
-  /** Holm-adjusted over the tested nodes. */
+  /** Holm-adjusted over the run's family. */
   adjustedPValue: number;
-  /** max over endpoints of |share - 1/k|. */
+  /** max over endpoints of |share - 1/k|, in share points. */
   maxDeviation: number;
+  /** max over endpoints of |share - 1/k| / (1/k). */
+  maxRelativeDeviation: number;
   significant: boolean;
   material: boolean;
-  /** Expected endpoints with count 0; judged by the separate "reach" check. */
-  missingEndpoints: string[];
-  /** 'fail' exactly when significant and material. */
+  reach: ReachTest[];
+  /** The smallest relative deviation this node's n detects with the target power at the run's test level (Infinity: none; null: not computed or k < 2). */
+  detectableRelativeDeviation: number | null;
+  /** 'fail' exactly when significant and material; 'skip' when there were no answers. */
   verdict: BalanceStatus;
 }
 
@@ -48,19 +69,24 @@ export interface PooledBalance {
   counts: Record<string, number>;
   chiSquare: number;
   df: number;
-  /** Unadjusted; compared with familyAlpha on its own. */
   pValue: number;
+  adjustedPValue: number;
   maxDeviation: number;
+  maxRelativeDeviation: number;
   significant: boolean;
   material: boolean;
   verdict: BalanceStatus;
-  /** Why the pooled test was skipped, if it was. */
-  reason: string | null;
 }
 
 export interface BalanceVerdict {
   nodes: NodeBalance[];
-  pooled: PooledBalance;
+  /** null when there is no pooled test: a single node, or nodes that expect different endpoints. */
+  pooled: PooledBalance | null;
   familyAlpha: number;
-  materialDeviation: number;
+  materialRelative: number;
+  /** Tests in the family (reach, per node, pooled), Holm-corrected together. */
+  hypotheses: number;
+  power: number;
+  /** The worst node's detectable relative deviation (null when not computed or nothing could be tested). */
+  detectableRelativeDeviation: number | null;
 }

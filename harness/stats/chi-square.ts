@@ -1,4 +1,5 @@
 import chisquareCdf from '@stdlib/stats-base-dists-chisquare-cdf';
+import chisquareQuantile from '@stdlib/stats-base-dists-chisquare-quantile';
 
 export interface ChiSquareResult {
   chiSquare: number;
@@ -8,8 +9,8 @@ export interface ChiSquareResult {
 
 /**
  * Upper tail P(X > x) for X ~ chi-square(df).
- * Computed as 1 - cdf, so anything below ~1e-16 comes out as 0; we only compare
- * p-values against alphas of 1e-3 or so, where that loss does not matter.
+ * Computed as 1 - cdf, so anything below ~1e-16 comes out as 0; p-values are only compared
+ * with levels of 1e-8 or more (docs/statistics.md), where that loss does not matter.
  */
 export function chiSquareSurvival(x: number, df: number): number {
   if (x <= 0) return 1;
@@ -19,6 +20,13 @@ export function chiSquareSurvival(x: number, df: number): number {
 export function chiSquareCdf(x: number, df: number): number {
   if (x <= 0) return 0;
   return chisquareCdf(x, df);
+}
+
+/** Critical value c with P(X > c) = upperTail for X ~ chi-square(df). */
+export function chiSquareCriticalValue(upperTail: number, df: number): number {
+  if (!(upperTail > 0 && upperTail < 1)) throw new Error(`upper tail must be in (0, 1), got ${upperTail}`);
+  if (!(df > 0)) throw new Error(`df must be positive, got ${df}`);
+  return chisquareQuantile(1 - upperTail, df);
 }
 
 /** Pearson statistic sum((o - e)^2 / e); `expected` must be positive. */

@@ -1,26 +1,15 @@
-/** Family-wise false-alarm rate for the balance tests of one run (see docs/statistics.md). */
+/** Family-wise false-alarm rate of one run: every balance, pooled and reach test together (docs/statistics.md). */
 export const FAMILY_ALPHA = 0.001;
 
 /**
- * A node fails balance only if some endpoint's share is off 1/k by more than this
- * (absolute). With k = 3: an endpoint above 43% or below 23% instead of 33%.
+ * An endpoint's share is materially off when it differs from the fair share 1/k by more than this
+ * fraction of 1/k: with k = 3, below 23.3% or above 43.3%; with k = 10, below 7% or above 13%.
+ * Relative, so that it means the same for 2 and for 30 endpoints (docs/statistics.md).
  */
-export const MATERIAL_DEVIATION = 0.1;
+export const MATERIAL_RELATIVE_DEVIATION = 0.3;
 
-/** Target probability of catching a material skew on a node. */
+/** Probability of catching the smallest material skew on a node, which sizes every run. */
 export const TARGET_POWER = 0.99;
 
-/** Cluster shape the default request count is designed for: 3 endpoints, up to 4 nodes. */
-export const DESIGN_ENDPOINTS = 3;
-export const DESIGN_NODES = 4;
-
-/**
- * Connections per node (each request opens its own TCP connection).
- * Derivation (k = 3, 4 nodes, family alpha 0.001, per-node level 0.001 / 4, power 0.99):
- *  - 2:1:1 skew (.5/.25/.25): 318 needed (221 for 90%);
- *  - smallest material skew, max |share - 1/3| = 0.1 (.433/.283/.283): 883 needed;
- *  - every endpoint reached with chance-miss bound < 0.001: 24 needed.
- * The largest, 883, rounded up to the next 100. `recommendedRequestsPerNode()` recomputes
- * this for other shapes; a unit test pins the numbers.
- */
-export const DEFAULT_REQUESTS_PER_NODE = 900;
+/** The default request count is the computed minimum rounded up to a multiple of this. */
+export const REQUESTS_ROUNDING = 100;

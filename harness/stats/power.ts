@@ -1,6 +1,5 @@
-import { chiSquareCriticalValue } from './chi-square-quantile.js';
+import { chiSquareCriticalValue } from './chi-square.js';
 import { noncentralChiSquareCdf } from './noncentral-chi-square.js';
-import { FAMILY_ALPHA } from './defaults.js';
 
 /** Noncentrality of Pearson's test against uniform when the true shares are `shares`: n * sum((p_i - 1/k)^2 / (1/k)). */
 export function noncentrality(n: number, shares: readonly number[]): number {
@@ -16,50 +15,64 @@ export function chiSquarePower(n: number, shares: readonly number[], level: numb
 }
 
 /**
- * The smallest-effect alternative that is still material: one endpoint off by exactly
- * `deviation`, the others sharing the difference equally. Among all share vectors with
- * max |p_i - 1/k| = deviation it has the least noncentrality, so the n that catches it
- * catches every material skew.
+ * The smallest-effect alternative that is still material: one endpoint off its fair share 1/k by
+ * exactly `relative` x 1/k, the others sharing the difference equally. Among all share vectors
+ * whose largest relative deviation is `relative` it has the least noncentrality
+ * (lambda / n = relative^2 / (k - 1)), so an n that catches it catches every material skew.
  */
-export function leastFavourableMaterialShares(k: number, deviation: number): number[] {
+export function leastFavourableShares(k: number, relative: number): number[] {
   if (k < 2) throw new Error(`need at least 2 endpoints, got ${k}`);
+  const deviation = relative / k;
   const rest = 1 / k - deviation / (k - 1);
   return [1 / k + deviation, ...new Array<number>(k - 1).fill(rest)];
 }
 
-export interface PowerOptions {
-  /** True shares under the alternative; default 2:1:1 (.5/.25/.25). */
-  shares?: readonly number[];
-  /** Nodes tested together; the per-node level is familyAlpha / nodes (Bonferroni, which Holm never does worse than). */
-  nodes?: number;
-  familyAlpha?: number;
-  /** Target probability of catching the alternative on one node. */
-  power?: number;
+export interface PowerTarget {
+  /** True shares under the alternative. */
+  shares: readonly number[];
+  /** Level each test is run at (the family alpha divided by the family size: Bonferroni, which Holm never does worse than). */
+  level: number;
+  power: number;
 }
 
-const MAX_REQUESTS = 10_000_000;
+const MAX_REQUESTS = 100_000_000;
 
-/** Connections per node so that `shares` is detected on a node with probability >= `power`. */
-export function requiredRequestsPerNode(options: PowerOptions = {}): number {
-  const shares = options.shares ?? [0.5, 0.25, 0.25];
-  const nodes = options.nodes ?? 4;
-  const familyAlpha = options.familyAlpha ?? FAMILY_ALPHA;
-  const target = options.power ?? 0.99;
+/** Smallest n per node at which `shares` is detected at `level` with probability >= `power`. */
+export function requiredRequests({ shares, level, power }: PowerTarget): number {
   if (shares.length < 2) throw new Error('need at least 2 endpoints');
   if (noncentrality(1, shares) <= 0) throw new Error('the alternative equals the uniform distribution; no n detects it');
   const df = shares.length - 1;
-  const critical = chiSquareCriticalValue(familyAlpha / nodes, df);
+  const critical = chiSquareCriticalValue(level, df);
   const powerAt = (n: number): number => 1 - noncentralChiSquareCdf(critical, df, noncentrality(n, shares));
   let hi = 1;
-  while (powerAt(hi) < target) {
+  while (powerAt(hi) < power) {
     hi *= 2;
     if (hi > MAX_REQUESTS) throw new Error(`more than ${MAX_REQUESTS} requests per node would be needed`);
   }
   let lo = Math.floor(hi / 2);
-  // Invariant: powerAt(hi) >= target and (lo === 0 or powerAt(lo) < target).
+  // Invariant: powerAt(hi) >= power and (lo === 0 or powerAt(lo) < power).
   while (hi - lo > 1) {
     const mid = Math.floor((lo + hi) / 2);
-    if (powerAt(mid) >= target) hi = mid;
+    if (powerAt(mid) >= power) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
+
+/**
+ * The smallest relative share deviation (as a fraction of 1/k) that n requests over k endpoints
+ * detect at `level` with probability `power`, by bisection on the least favourable alternative.
+ * Infinity when even the largest possible deviation (one endpoint taking everything) is not.
+ */
+export function detectableRelativeDeviation(n: number, k: number, level: number, power: number): number {
+  if (k < 2 || n <= 0) return Number.POSITIVE_INFINITY;
+  const caught = (relative: number): boolean => chiSquarePower(n, leastFavourableShares(k, relative), level) >= power;
+  let hi = k - 1;
+  if (!caught(hi)) return Number.POSITIVE_INFINITY;
+  let lo = 0;
+  while (hi - lo > 1e-4) {
+    const mid = (lo + hi) / 2;
+    if (caught(mid)) hi = mid;
     else lo = mid;
   }
   return hi;

@@ -1,15 +1,15 @@
 /**
- * Upper bound (union bound) on the chance that some endpoint gets no request on some node
- * by luck alone, when each of `nodes` nodes sends n requests uniformly over k endpoints:
- * P <= nodes * k * ((k - 1) / k)^n.
+ * "This endpoint was never reached" as a test: under an even spread over k endpoints, the chance
+ * that n requests all miss one given endpoint is ((k - 1) / k)^n. That is the p-value of a zero
+ * count; any other count is no evidence against reach (p = 1).
  */
-export function missChanceBound(n: number, k: number, nodes: number): number {
-  if (k < 2) return 0;
-  return Math.min(1, nodes * k * ((k - 1) / k) ** n);
+export function reachPValue(count: number, n: number, k: number): number {
+  if (count > 0 || k < 2) return 1;
+  return ((k - 1) / k) ** n;
 }
 
-/** Smallest n per node at which missChanceBound(n, k, nodes) < bound. */
-export function minRequestsForReach(k: number, nodes: number, bound = 0.001): number {
-  if (k < 2) return 1;
-  return Math.max(1, Math.floor(Math.log(bound / (nodes * k)) / Math.log((k - 1) / k)) + 1);
+/** Smallest n at which a zero count is significant at `level`: ((k - 1) / k)^n <= level. */
+export function minRequestsForReach(k: number, level: number): number {
+  if (k < 2) return 0;
+  return Math.max(1, Math.ceil(Math.log(level) / Math.log((k - 1) / k) - 1e-9));
 }

@@ -1,39 +1,64 @@
-import { FAMILY_ALPHA, MATERIAL_DEVIATION, TARGET_POWER } from './defaults.js';
-import { leastFavourableMaterialShares, requiredRequestsPerNode } from './power.js';
+import { FAMILY_ALPHA, MATERIAL_RELATIVE_DEVIATION, REQUESTS_ROUNDING, TARGET_POWER } from './defaults.js';
+import { leastFavourableShares, requiredRequests } from './power.js';
 import { minRequestsForReach } from './reach.js';
 
-export interface SizingOptions {
+/** What a traffic measurement looks like: `nodes` sources (nodes or client pods), each spreading over `endpoints`. */
+export interface RunShape {
+  endpoints: number;
+  nodes: number;
+}
+
+export interface StatisticalOptions {
   familyAlpha?: number;
-  materialDeviation?: number;
+  materialRelative?: number;
   power?: number;
-  /** Round the result up to a multiple of this; default 100. */
-  roundTo?: number;
 }
 
 export interface Sizing {
-  requestsPerNode: number;
-  /** Needed to catch the smallest material skew with the target power. */
-  forMaterialSkew: number;
-  /** Needed for the "every endpoint reached" check. */
+  shape: RunShape;
+  familyAlpha: number;
+  /** Tests in the run's one family: a reach test per node and endpoint, a balance test per node, the pooled test. */
+  hypotheses: number;
+  /** familyAlpha / hypotheses: the level that Holm's first step uses, and that sizing assumes for every test. */
+  testLevel: number;
+  /** Requests per node that catch the smallest material skew with the target power. */
+  forBalance: number;
+  /** Requests per node at which an endpoint missed on a node is significant on its own. */
   forReach: number;
+  /** The larger of the two: fewer is refused. */
+  minimum: number;
+  /** The default: the minimum rounded up to a multiple of REQUESTS_ROUNDING. */
+  recommended: number;
+}
+
+/** Tests in one family for this shape (see Sizing.hypotheses); 0 when there is nothing to spread over. */
+export function familySize({ endpoints, nodes }: RunShape): number {
+  if (endpoints < 2 || nodes < 1) return 0;
+  return nodes * endpoints + nodes + (nodes > 1 ? 1 : 0);
 }
 
 /**
- * Requests per node for k endpoints and `nodes` nodes: enough to detect the smallest
- * material skew and to make a missed endpoint meaningful. With the defaults and
- * k = 3, nodes = 4 this gives DEFAULT_REQUESTS_PER_NODE.
+ * Requests per node for a shape, from the family alpha, the material bound and the target power.
+ * Every test is assumed to run at familyAlpha / hypotheses (Bonferroni); Holm rejects at least
+ * whatever Bonferroni rejects, so the power is at least the target.
  */
-export function recommendedRequestsPerNode(k: number, nodes: number, options: SizingOptions = {}): Sizing {
+export function sizeRun(shape: RunShape, options: StatisticalOptions = {}): Sizing {
+  if (!Number.isInteger(shape.endpoints) || !Number.isInteger(shape.nodes) || shape.nodes < 1 || shape.endpoints < 1) {
+    throw new RangeError(`a run needs at least one node and one endpoint, got ${shape.nodes} and ${shape.endpoints}`);
+  }
   const familyAlpha = options.familyAlpha ?? FAMILY_ALPHA;
-  const roundTo = options.roundTo ?? 100;
-  const forReach = minRequestsForReach(k, nodes, familyAlpha);
-  if (k < 2) return { requestsPerNode: Math.ceil(forReach / roundTo) * roundTo, forMaterialSkew: 0, forReach };
-  const forMaterialSkew = requiredRequestsPerNode({
-    shares: leastFavourableMaterialShares(k, options.materialDeviation ?? MATERIAL_DEVIATION),
-    nodes,
-    familyAlpha,
+  const hypotheses = familySize(shape);
+  if (hypotheses === 0) {
+    // One endpoint: nothing to balance, and reaching it is what forwarding checks.
+    return { shape, familyAlpha, hypotheses, testLevel: familyAlpha, forBalance: 0, forReach: 0, minimum: 1, recommended: REQUESTS_ROUNDING };
+  }
+  const testLevel = familyAlpha / hypotheses;
+  const forReach = minRequestsForReach(shape.endpoints, testLevel);
+  const forBalance = requiredRequests({
+    shares: leastFavourableShares(shape.endpoints, options.materialRelative ?? MATERIAL_RELATIVE_DEVIATION),
+    level: testLevel,
     power: options.power ?? TARGET_POWER,
   });
-  const needed = Math.max(forMaterialSkew, forReach);
-  return { requestsPerNode: Math.ceil(needed / roundTo) * roundTo, forMaterialSkew, forReach };
+  const minimum = Math.max(forBalance, forReach);
+  return { shape, familyAlpha, hypotheses, testLevel, forBalance, forReach, minimum, recommended: Math.ceil(minimum / REQUESTS_ROUNDING) * REQUESTS_ROUNDING };
 }
