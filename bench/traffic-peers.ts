@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { run } from '../harness/util/exec.js';
 import { runBurst } from '../harness/traffic/burst.js';
-import { hostPort, type TrafficTarget } from '../harness/traffic/traffic-plan.js';
+import { GIVE_UP_AFTER, hostPort, type TrafficTarget } from '../harness/traffic/traffic-plan.js';
 import { CpuMeter } from './cpu-meter.js';
 import { nodeHttpBurst } from './node-http-peer.js';
 
@@ -25,7 +25,7 @@ interface PeerRun {
  */
 export async function compareWithPeers(target: TrafficTarget): Promise<[string, string, string][]> {
   const ours = await measured(async () => {
-    const records = await runBurst({ targets: [target], requestsPerNode: REQUESTS, concurrency: CONCURRENCY, timeoutMs: 5000, sender: 'world1' });
+    const records = await runBurst({ targets: [target], requestsPerNode: REQUESTS, concurrency: CONCURRENCY, timeoutMs: 5000, sender: 'world1', giveUpAfter: GIVE_UP_AFTER });
     return { requests: records.length, failed: records.filter((r) => r.error).length };
   });
   const plain = await measured(async () => ({ requests: REQUESTS, ...(await nodeHttpBurst(target.address, target.port, REQUESTS, CONCURRENCY)) }));

@@ -1,5 +1,5 @@
 import { GenericContainer, type StartedTestContainer } from 'testcontainers';
-import type { RequestRecord } from '../report/request-record.js';
+import type { RequestRecord } from './request-record.js';
 import type { ProgressListener } from './burst.js';
 import type { TrafficClient } from './traffic-client.js';
 import { splitPlan, type TrafficPlan } from './traffic-plan.js';
@@ -36,15 +36,22 @@ export class ContainerTrafficClient implements TrafficClient {
     return client;
   }
 
-  async send(plan: TrafficPlan, onProgress?: ProgressListener): Promise<RequestRecord[]> {
+  async send(plan: TrafficPlan, onProgress?: ProgressListener, signal?: AbortSignal): Promise<RequestRecord[]> {
     const total = plan.targets.length * plan.requestsPerNode;
     onProgress?.(0, total);
     const records: RequestRecord[] = [];
+    const skipNodes = new Set(plan.skipNodes ?? []);
+    let planned = 0;
     // An exec answers only when it ends; sending in parts lets progress show on long runs.
     for (const part of splitPlan(plan, PROGRESS_PARTS)) {
+      signal?.throwIfAborted();
       const offset = records.length;
-      for (const record of await this.sendPart(part)) records.push({ ...record, seq: offset + record.seq });
-      onProgress?.(records.length, total);
+      const sent = await this.sendPart({ ...part, skipNodes: [...skipNodes] });
+      for (const record of sent) records.push({ ...record, seq: offset + record.seq });
+      planned += part.requestsPerNode;
+      // A node given up on in one part stays given up on: it sent fewer than planned so far.
+      for (const target of plan.targets) if (records.filter((r) => r.node === target.node).length < planned) skipNodes.add(target.node);
+      onProgress?.(planned * plan.targets.length, total);
     }
     return records;
   }

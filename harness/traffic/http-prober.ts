@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { Socket } from 'node:net';
 import axios, { type AxiosInstance } from 'axios';
-import type { RequestRecord } from '../report/request-record.js';
+import type { RequestRecord } from './request-record.js';
 import { hostPort, type TrafficTarget } from './traffic-plan.js';
 
 interface MessageReply {

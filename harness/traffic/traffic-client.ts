@@ -1,4 +1,4 @@
-import type { RequestRecord } from '../report/request-record.js';
+import type { RequestRecord } from './request-record.js';
 import type { ProgressListener } from './burst.js';
 import type { TrafficPlan } from './traffic-plan.js';
 

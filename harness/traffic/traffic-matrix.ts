@@ -1,9 +1,25 @@
 import type { RequestRecord } from './request-record.js';
-import type { TrafficMatrix } from './report-types.js';
+
+/** node name -> pod name -> successful responses. */
+export type TrafficMatrix = Record<string, Record<string, number>>;
+
+/** What happened to one node's plan: every planned request is sent unless the node was given up on. */
+export interface NodeTally {
+  planned: number;
+  sent: number;
+  /** Successful answers (2xx naming a pod). */
+  answered: number;
+  failed: number;
+}
 
 /** A request counts for balance only when it got a 2xx from a pod that named itself. */
 export function isSuccessful(record: RequestRecord): boolean {
   return record.error === null && record.status !== null && record.status >= 200 && record.status < 300 && record.pod !== null;
+}
+
+/** No HTTP answer at all: refused, reset or timed out. */
+export function isConnectionFailure(record: RequestRecord): boolean {
+  return record.status === null && record.error !== null;
 }
 
 /** node -> pod -> successful responses; every node in `nodes` gets an entry, even with no answers. */
@@ -23,6 +39,18 @@ export function failuresFromRecords(records: readonly RequestRecord[], nodes: re
     failures[record.node] = (failures[record.node] ?? 0) + (isSuccessful(record) ? 0 : 1);
   }
   return failures;
+}
+
+/** Planned, sent, answered and failed per node, for a plan of `planned` requests to each of `nodes`. */
+export function talliesFromRecords(records: readonly RequestRecord[], nodes: readonly string[], planned: number): Record<string, NodeTally> {
+  const tallies: Record<string, NodeTally> = Object.fromEntries(nodes.map((n) => [n, { planned, sent: 0, answered: 0, failed: 0 }]));
+  for (const record of records) {
+    const tally = (tallies[record.node] ??= { planned, sent: 0, answered: 0, failed: 0 });
+    tally.sent++;
+    if (isSuccessful(record)) tally.answered++;
+    else tally.failed++;
+  }
+  return tallies;
 }
 
 /** Why a request failed, short enough to group by. */

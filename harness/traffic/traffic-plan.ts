@@ -1,4 +1,4 @@
-/** One node's NodePort, as discovered by the jq queries. */
+/** One node's NodePort (or any address and port that traffic is sent through), as discovered by the jq queries. */
 export interface TrafficTarget {
   node: string;
   address: string;
@@ -13,16 +13,29 @@ export interface TrafficPlan {
   timeoutMs: number;
   /** The `sender` each POST carries; the reply must echo it. */
   sender: string;
+  /** Stop sending through a node after this many connection failures in a row (see GIVE_UP_AFTER). */
+  giveUpAfter: number;
+  /** Nodes already given up on (by an earlier part of the same plan): nothing is sent to them. */
+  skipNodes?: string[];
 }
 
 export const DEFAULT_CONCURRENCY = 16;
 export const DEFAULT_TIMEOUT_MS = 5_000;
 
 /**
+ * Connection failures in a row (refused, reset, timed out) after which a node is given up on.
+ * One failed request already fails the node's forwarding check, so this bound only decides how
+ * much evidence a broken node gets before it stops costing time: 10 in a row rules out a passing
+ * blip, and with a 5 s timeout and 16 requests in flight a node that drops everything is given up
+ * on within about two timeouts. The other nodes are still measured in full.
+ */
+export const GIVE_UP_AFTER = 10;
+
+/**
  * Requests in round-robin order over the nodes, so that whatever changes during a run (a proxy
  * resync, a slow node) touches every node alike instead of the node that happened to go last.
  */
-export function schedule(plan: TrafficPlan): TrafficTarget[] {
+export function schedule(plan: Pick<TrafficPlan, 'targets' | 'requestsPerNode'>): TrafficTarget[] {
   const order: TrafficTarget[] = [];
   for (let i = 0; i < plan.requestsPerNode; i++) order.push(...plan.targets);
   return order;

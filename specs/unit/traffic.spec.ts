@@ -7,14 +7,14 @@ import { hostPort, schedule, splitPlan } from '../../harness/traffic/traffic-pla
 
 test('requests go round-robin over the nodes', () => {
   const targets = [{ node: 'a', address: '10.0.0.1', port: 30000 }, { node: 'b', address: '10.0.0.2', port: 30000 }];
-  expect(schedule({ targets, requestsPerNode: 3, concurrency: 1, timeoutMs: 1, sender: 's' }).map((t) => t.node)).toEqual(['a', 'b', 'a', 'b', 'a', 'b']);
+  expect(schedule({ targets, requestsPerNode: 3 }).map((t) => t.node)).toEqual(['a', 'b', 'a', 'b', 'a', 'b']);
   expect(hostPort('fd00::1', 30000)).toBe('[fd00::1]:30000');
 });
 
 test('a plan sent in parts makes the same schedule, in whole rounds', () => {
   const targets = [{ node: 'a', address: '10.0.0.1', port: 30000 }, { node: 'b', address: '10.0.0.2', port: 30000 }];
   for (const requestsPerNode of [1, 3, 10, 900, 901]) {
-    const plan = { targets, requestsPerNode, concurrency: 1, timeoutMs: 1, sender: 's' };
+    const plan = { targets, requestsPerNode, concurrency: 1, timeoutMs: 1, sender: 's', giveUpAfter: 10 };
     const parts = splitPlan(plan, 4);
     expect(parts.length).toBeLessThanOrEqual(4);
     expect(parts.every((p) => p.requestsPerNode > 0)).toBe(true);
@@ -31,10 +31,11 @@ test('a reply counts only when it is the lab reply and names its pod', () => {
   expect(validateReply(200, { ...good, host: null }, 'world1')).toMatch(/which pod/);
 });
 
-test('every request opens a new TCP connection, and records carry the client port', async () => {
-  const ports = new Set<number>();
+/** A local stand-in for the app: answers the lab's POST naming pod-a; `silent` accepts and never answers. */
+async function labServer(ports = new Set<number>(), silent = false): Promise<{ port: number; close: () => void }> {
   const server = http.createServer((req, res) => {
     ports.add(req.socket.remotePort!);
+    if (silent) return;
     let body = '';
     req.on('data', (d) => (body += d)).on('end', () => {
       const sender = (JSON.parse(body) as { sender: string }).sender;
@@ -45,20 +46,52 @@ test('every request opens a new TCP connection, and records carry the client por
   // The server keeps connections alive; only the client's choice can make them new.
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  return { port: (server.address() as AddressInfo).port, close: () => { server.closeAllConnections(); server.close(); } };
+}
+
+test('every request opens a new TCP connection, and records carry the client port', async () => {
+  const ports = new Set<number>();
+  const { port, close } = await labServer(ports);
   try {
-    const records = await runBurst({ targets: [{ node: 'n1', address: '127.0.0.1', port }], requestsPerNode: 40, concurrency: 4, timeoutMs: 5_000, sender: 'world1' });
+    const records = await runBurst({ targets: [{ node: 'n1', address: '127.0.0.1', port }], requestsPerNode: 40, concurrency: 4, timeoutMs: 5_000, sender: 'world1', giveUpAfter: 10 });
     expect(records).toHaveLength(40);
     expect(records.every((r) => r.error === null && r.status === 200 && r.pod === 'pod-a')).toBe(true);
     expect(ports.size, 'distinct client ports seen by the server').toBe(40);
     expect(new Set(records.map((r) => r.clientPort))).toEqual(ports);
   } finally {
-    server.close();
+    close();
+  }
+});
+
+test('a node that refuses or never answers is given up on after giveUpAfter failures in a row; the others are sent in full', async () => {
+  const live = await labServer();
+  const silent = await labServer(new Set(), true);
+  try {
+    const targets = [
+      { node: 'live', address: '127.0.0.1', port: live.port },
+      { node: 'refusing', address: '127.0.0.1', port: 1 },
+      { node: 'silent', address: '127.0.0.1', port: silent.port },
+    ];
+    const records = await runBurst({ targets, requestsPerNode: 60, concurrency: 6, timeoutMs: 1_500, sender: 'world1', giveUpAfter: 5 });
+    const sent = (node: string) => records.filter((r) => r.node === node).length;
+    expect(sent('live')).toBe(60);
+    expect(records.filter((r) => r.node === 'live').every((r) => r.error === null)).toBe(true);
+    for (const node of ['refusing', 'silent']) {
+      expect(sent(node), `${node}: stops soon after 5 failures in a row`).toBeGreaterThanOrEqual(5);
+      expect(sent(node)).toBeLessThan(5 + 6);
+    }
+    expect(records.map((r) => r.seq)).toEqual(records.map((_, i) => i));
+    // A later part of the same plan sends nothing to a node given up on before.
+    const next = await runBurst({ targets, requestsPerNode: 10, concurrency: 6, timeoutMs: 1_500, sender: 'world1', giveUpAfter: 5, skipNodes: ['refusing', 'silent'] });
+    expect(next.map((r) => r.node)).toEqual(new Array(10).fill('live'));
+  } finally {
+    live.close();
+    silent.close();
   }
 });
 
 test('a refused connection becomes a failed record, not an exception', async () => {
-  const records = await runBurst({ targets: [{ node: 'n1', address: '127.0.0.1', port: 1 }], requestsPerNode: 2, concurrency: 2, timeoutMs: 2_000, sender: 'world1' });
+  const records = await runBurst({ targets: [{ node: 'n1', address: '127.0.0.1', port: 1 }], requestsPerNode: 2, concurrency: 2, timeoutMs: 2_000, sender: 'world1', giveUpAfter: 10 });
   expect(records.map((r) => r.status)).toEqual([null, null]);
   expect(records[0]!.error).toMatch(/ECONNREFUSED/);
 });
