@@ -50,3 +50,15 @@ export function oneLineMessage(error: unknown, lines = 3): string {
     .slice(0, lines)
     .join('; ');
 }
+
+/**
+ * The cluster around the proxy was not fit to measure, or changed while it was measured (a node
+ * NotReady, an app pod restarted or replaced): not a proxy fault, so exit code 2, never 1.
+ */
+export class EnvironmentError extends Error {
+  readonly exitCode = 2;
+  constructor(readonly problems: readonly string[], when: string) {
+    super(`${when}: ${problems.join('; ')}: not a proxy fault; rerun once the cluster is stable`);
+    this.name = 'EnvironmentError';
+  }
+}
