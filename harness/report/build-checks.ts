@@ -1,31 +1,26 @@
-import type { Endpoint, NodeAddress, UnaddressedNode } from '../queries/types.js';
-import type { BalanceVerdict, NodeBalance, PooledBalance } from '../stats/balance-types.js';
-import { minRequestsForReach, missChanceBound } from '../stats/reach.js';
+import type { Endpoint, UnaddressedNode } from '../queries/types.js';
+import type { BalanceVerdict, NodeBalance, PooledBalance, ReachTest } from '../stats/balance-types.js';
+import type { RequestRecord } from '../traffic/request-record.js';
+import { failureReason, isSuccessful, type NodeTally, type TrafficMatrix } from '../traffic/traffic-matrix.js';
 import { decimal, pClause, percent } from './format.js';
-import type { RequestRecord } from './request-record.js';
-import type { Check, TrafficMatrix } from './report-types.js';
-import { failureReason, isSuccessful } from './traffic-matrix.js';
+import type { CheckLine as Check, MeasurementSource } from './report-types.js';
 
 export interface CheckInput {
-  nodes: readonly NodeAddress[];
-  unaddressedNodes?: readonly UnaddressedNode[];
+  /** Where each row of traffic came from; `label` is how messages name it, e.g. "node kind-worker (172.18.0.2:31234)". */
+  sources: readonly Pick<MeasurementSource, 'node' | 'label'>[];
+  /** Sources that could not be sent through; each gets a skipped forwarding check (never a pass). */
+  unreachable?: readonly UnaddressedNode[];
   /** Ready endpoints. */
   endpoints: readonly Endpoint[];
   matrix: TrafficMatrix;
-  failures: Readonly<Record<string, number>>;
+  tallies: Readonly<Record<string, NodeTally>>;
   balance: BalanceVerdict;
-  nodePort?: number | null;
-  /** When given, failure messages name the most common errors per node. */
+  /** When given, failure messages name the most common errors per source. */
   records?: readonly RequestRecord[];
-  /** Failed requests a node may have and still pass forwarding; default 0. */
-  maxFailedRequests?: number;
-}
-
-const sum = (values: Record<string, number>): number => Object.values(values).reduce((a, b) => a + b, 0);
-
-function where(node: NodeAddress, port: number | null | undefined): string {
-  const host = node.address.includes(':') ? `[${node.address}]` : node.address;
-  return port ? `${host}:${port}` : host;
+  /** Connection failures in a row after which a source was given up on. */
+  giveUpAfter: number;
+  /** Prepended to every check id, e.g. "cluster-ip/"; empty for the NodePort lab. */
+  idPrefix?: string;
 }
 
 function topReasons(records: readonly RequestRecord[] | undefined, node: string): string {
@@ -36,51 +31,42 @@ function topReasons(records: readonly RequestRecord[] | undefined, node: string)
   return top.length ? ` (${top.map(([reason, c]) => `${reason}: ${c}`).join(', ')})` : '';
 }
 
-function forwardingCheck(node: NodeAddress, input: CheckInput, endpoints: ReadonlySet<string>, expected: ReadonlySet<string>): Check {
-  const row = input.matrix[node.name] ?? {};
-  const answered = sum(row);
-  const failed = input.failures[node.name] ?? 0;
-  const sent = answered + failed;
-  const base = { id: `forwarding/${node.name}`, node: node.name, endpoint: null };
-  const label = `node ${node.name} (${where(node, input.nodePort)})`;
-  if (sent === 0) return { ...base, status: 'skip', message: `${label}: no requests were sent through this node` };
+function forwardingCheck(source: Pick<MeasurementSource, 'node' | 'label'>, input: CheckInput, endpoints: ReadonlySet<string>, expected: ReadonlySet<string>): Check {
+  const row = input.matrix[source.node] ?? {};
+  const tally = input.tallies[source.node] ?? { planned: 0, sent: 0, answered: 0, failed: 0 };
+  const base = { id: `${input.idPrefix ?? ''}forwarding/${source.node}`, node: source.node, endpoint: null };
+  if (tally.planned === 0) return { ...base, status: 'skip', message: `${source.label}: no requests were planned through it` };
   const stray = (keep: (pod: string) => boolean): [string, number][] => Object.entries(row).filter(([pod, c]) => c > 0 && keep(pod));
   const list = (entries: [string, number][]): string => entries.map(([p, c]) => `${p}: ${c}`).join(', ');
   const total = (entries: [string, number][]): number => entries.reduce((a, [, c]) => a + c, 0);
   const outsiders = stray((pod) => !endpoints.has(pod));
   const remote = stray((pod) => endpoints.has(pod) && !expected.has(pod));
   const problems: string[] = [];
-  if (failed > (input.maxFailedRequests ?? 0)) {
-    problems.push(`${failed} of ${sent} requests failed${topReasons(input.records, node.name)}`);
+  const reasons = topReasons(input.records, source.node);
+  if (tally.sent < tally.planned) {
+    problems.push(`given up after ${input.giveUpAfter} connection failures in a row: ${tally.sent} of ${tally.planned} planned requests sent, ${tally.answered} answered${reasons}`);
+  } else if (tally.failed > 0) {
+    problems.push(`${tally.failed} of ${tally.sent} requests failed${reasons}`);
   }
   if (outsiders.length > 0) {
-    problems.push(`${total(outsiders)} of ${sent} answers came from pods that are not ready endpoints of the service (${list(outsiders)}); stale proxy rules?`);
+    problems.push(`${total(outsiders)} of ${tally.sent} answers came from pods that are not ready endpoints of the service (${list(outsiders)}); stale proxy rules?`);
   }
   if (remote.length > 0) {
-    problems.push(`${total(remote)} of ${sent} answers came from endpoints this node should not use (${list(remote)}); externalTrafficPolicy Local ignored?`);
+    problems.push(`${total(remote)} of ${tally.sent} answers came from endpoints this source should not use (${list(remote)}); a Local traffic policy ignored?`);
   }
-  if (answered === 0 && problems.length === 0) problems.push(`none of ${sent} requests was answered`);
-  if (problems.length > 0) return { ...base, status: 'fail', message: `${label}: ${problems.join('; ')}` };
-  const tolerated = failed > 0 ? ` (${failed} failed, within the ${input.maxFailedRequests} allowed)` : '';
-  return { ...base, status: 'pass', message: `${label}: ${answered} of ${sent} requests answered by service endpoints${tolerated}` };
+  if (problems.length > 0) return { ...base, status: 'fail', message: `${source.label}: ${problems.join('; ')}` };
+  return { ...base, status: 'pass', message: `${source.label}: all ${tally.planned} planned requests answered by service endpoints` };
 }
 
-function reachChecks(nb: NodeBalance, ipOf: ReadonlyMap<string, string>, testedNodes: number, alpha: number): Check[] {
-  const needed = minRequestsForReach(nb.k, testedNodes, alpha);
-  return nb.expectedEndpoints.map((pod): Check => {
-    const count = nb.counts[pod] ?? 0;
-    const target = `${pod} (${ipOf.get(pod) ?? 'ip unknown'})`;
-    const about = nb.k > 0 ? `; expected about ${Math.round(nb.n / nb.k)}` : '';
-    const base = { id: `reach/${nb.node}/${pod}`, node: nb.node, endpoint: pod };
-    const line = `node ${nb.node}: ${count} of ${nb.n} requests reached ${target}${about}`;
-    if (count > 0) return { ...base, status: 'pass', message: line };
-    if (nb.n === 0) return { ...base, status: 'skip', message: `node ${nb.node}: no successful requests, so reaching ${target} was not judged` };
-    if (nb.n < needed) {
-      return { ...base, status: 'skip', message: `${line}, but ${nb.n} answers are too few to tell (at least ${needed} needed)` };
-    }
-    const chance = missChanceBound(nb.n, nb.k, testedNodes);
-    return { ...base, status: 'fail', message: `${line}; the chance of that by luck is below ${chance.toExponential(0)}: the proxy on this node does not send to this endpoint` };
-  });
+function reachCheck(nb: NodeBalance, test: ReachTest, ipOf: ReadonlyMap<string, string>, input: CheckInput): Check {
+  const target = `${test.endpoint} (${ipOf.get(test.endpoint) ?? 'ip unknown'})`;
+  const base = { id: `${input.idPrefix ?? ''}reach/${nb.node}/${test.endpoint}`, node: nb.node, endpoint: test.endpoint };
+  const line = `${test.count} of ${nb.n} answers through ${nb.node} came from ${target}; about ${Math.round(nb.n / nb.k)} expected`;
+  if (test.verdict === 'pass') return { ...base, status: 'pass', message: line };
+  if (test.verdict === 'fail') {
+    return { ...base, status: 'fail', message: `${line}; the chance of that by luck is ${pClause(test.pValue).replace(/^p = /, '')} (Holm-adjusted ${pClause(test.adjustedPValue).replace(/^p = /, '')}): the proxy on ${nb.node} does not send to this endpoint` };
+  }
+  return { ...base, status: 'skip', message: `${line}, but ${nb.n} answers are too few to tell a missing endpoint from luck` };
 }
 
 function worstEndpoint(counts: Record<string, number>, n: number, k: number): { pod: string; share: number } | undefined {
@@ -92,58 +78,46 @@ function worstEndpoint(counts: Record<string, number>, n: number, k: number): { 
   return worst;
 }
 
-function balanceMessage(subject: string, b: NodeBalance | PooledBalance, p: number, pLabel: string, alpha: number, bound: number): string {
-  if (b.verdict === 'skip') {
-    const why = 'reason' in b && b.reason ? b.reason : b.n === 0 ? 'no successful requests' : b.k === 0 ? 'no expected endpoints' : `only ${b.k} expected endpoint`;
-    return `${subject}: balance not judged: ${why}`;
-  }
-  const stats = `chi-square ${decimal(b.chiSquare)}, df ${b.df}, ${pLabel} ${pClause(p)}`;
-  const dev = `largest share deviation ${percent(b.maxDeviation)}`;
+function balanceMessage(subject: string, b: NodeBalance | PooledBalance, verdict: BalanceVerdict): string {
+  if (b.verdict === 'skip') return `${subject}: balance not judged: ${b.n === 0 ? 'no successful answers' : `only ${b.k} expected endpoint`}`;
+  const alpha = verdict.familyAlpha;
+  const bound = `${percent(verdict.materialRelative)} of the fair share ${percent(1 / b.k)}`;
+  const stats = `chi-square ${decimal(b.chiSquare)}, df ${b.df}, Holm-adjusted ${pClause(b.adjustedPValue)}`;
+  const dev = `largest deviation ${percent(b.maxRelativeDeviation)} of the fair share`;
   if (b.verdict === 'fail') {
     const w = worstEndpoint(b.counts, b.n, b.k);
     const who = w ? `${w.pod} got ${percent(w.share)} of ${b.n} answers, expected ${percent(1 / b.k)}` : `${b.n} answers`;
-    return `${subject}: unbalanced: ${who} (${stats}, significant at ${alpha}; ${dev}, above the ${percent(bound)} bound)`;
+    return `${subject}: unbalanced: ${who} (${stats}, significant at ${alpha}; ${dev}, above the material bound of ${bound})`;
   }
-  if (b.significant) {
-    return `${subject}: statistically uneven but within the material bound (${stats}, significant at ${alpha}; ${dev}, within the ${percent(bound)} bound); not a failure`;
-  }
+  if (b.significant) return `${subject}: statistically uneven but within the material bound (${stats}, significant at ${alpha}; ${dev}, within ${bound}); not a failure`;
   return `${subject}: balanced over ${b.k} endpoints (${stats}, not significant at ${alpha}; ${dev})`;
 }
 
 /**
- * The checks of a run, in a stable order: per addressed node forwarding, reach per expected
- * endpoint and balance; then one skipped forwarding check per unaddressed node; then balance/pooled.
+ * The checks of one traffic measurement, in a stable order: per source its forwarding, reach per
+ * expected endpoint and balance; then one skipped forwarding check per unreachable source; then
+ * the pooled balance when there is one.
  */
 export function buildChecks(input: CheckInput): Check[] {
   const { balance } = input;
+  const prefix = input.idPrefix ?? '';
   const endpoints = new Set(input.endpoints.map((e) => e.pod));
   const ipOf = new Map(input.endpoints.map((e) => [e.pod, e.ip]));
   const byNode = new Map(balance.nodes.map((b) => [b.node, b]));
-  const testedNodes = Math.max(1, balance.nodes.filter((b) => b.verdict !== 'skip').length);
   const checks: Check[] = [];
-  for (const node of input.nodes) {
-    const nb = byNode.get(node.name);
-    checks.push(forwardingCheck(node, input, endpoints, nb ? new Set(nb.expectedEndpoints) : endpoints));
-    if (!nb) continue;
-    checks.push(...reachChecks(nb, ipOf, testedNodes, balance.familyAlpha));
-    checks.push({
-      id: `balance/${node.name}`,
-      node: node.name,
-      endpoint: null,
-      status: nb.verdict,
-      message: balanceMessage(`node ${node.name}`, nb, nb.adjustedPValue, 'Holm-adjusted', balance.familyAlpha, balance.materialDeviation),
-    });
+  for (const source of input.sources) {
+    const nb = byNode.get(source.node);
+    checks.push(forwardingCheck(source, input, endpoints, nb ? new Set(nb.expectedEndpoints) : endpoints));
+    if (!nb || nb.k < 2) continue;
+    checks.push(...nb.reach.map((test) => reachCheck(nb, test, ipOf, input)));
+    checks.push({ id: `${prefix}balance/${source.node}`, node: source.node, endpoint: null, status: nb.verdict, message: balanceMessage(source.label, nb, balance) });
   }
-  for (const node of input.unaddressedNodes ?? []) {
-    checks.push({ id: `forwarding/${node.name}`, node: node.name, endpoint: null, status: 'skip', message: `node ${node.name} was not tested: ${node.reason}` });
+  for (const node of input.unreachable ?? []) {
+    checks.push({ id: `${prefix}forwarding/${node.name}`, node: node.name, endpoint: null, status: 'skip', message: `node ${node.name} was not tested: ${node.reason}` });
   }
-  const pooled = balance.pooled;
-  checks.push({
-    id: 'balance/pooled',
-    node: null,
-    endpoint: null,
-    status: pooled.verdict,
-    message: balanceMessage(`all nodes pooled (${pooled.nodes.length} nodes)`, pooled, pooled.pValue, 'unadjusted', balance.familyAlpha, balance.materialDeviation),
-  });
+  if (balance.pooled) {
+    const pooled = balance.pooled;
+    checks.push({ id: `${prefix}balance/pooled`, node: null, endpoint: null, status: pooled.verdict, message: balanceMessage(`all ${pooled.nodes.length} sources pooled`, pooled, balance) });
+  }
   return checks;
 }

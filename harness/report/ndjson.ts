@@ -1,4 +1,4 @@
-import type { RequestRecord } from './request-record.js';
+import type { RequestRecord } from '../traffic/request-record.js';
 
 /** One JSON object per line, newline-terminated; empty input gives an empty file. */
 export function renderNdjson(records: readonly RequestRecord[]): string {

@@ -4,26 +4,29 @@ import { ReportSchemaError } from './report-schema-error.js';
 import type { Report } from './report-types.js';
 
 export const REPORT_SCHEMA_URL = new URL('../../docs/report.schema.json', import.meta.url);
+export const CONFORMANCE_SCHEMA_URL = new URL('../../docs/conformance-report.schema.json', import.meta.url);
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
 
-let compiled: ValidateFunction | undefined;
+const compiled = new Map<string, ValidateFunction>();
 
-function validator(): ValidateFunction {
-  if (!compiled) {
-    const ajv = new Ajv2020({ allErrors: true, strict: true });
-    // ajv-formats is not a dependency; date-time is the only format the schema uses.
+function validator(schema: URL): ValidateFunction {
+  let validate = compiled.get(schema.href);
+  if (!validate) {
+    const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
+    // ajv-formats is not a dependency; date-time is the only format the schemas use.
     ajv.addFormat('date-time', (value: string) => RFC3339.test(value) && !Number.isNaN(Date.parse(value)));
-    compiled = ajv.compile(JSON.parse(readFileSync(REPORT_SCHEMA_URL, 'utf8')) as object);
+    validate = ajv.compile(JSON.parse(readFileSync(schema, 'utf8')) as object);
+    compiled.set(schema.href, validate);
   }
-  return compiled;
+  return validate;
 }
 
 function describe(error: ErrorObject): string {
   return `${error.instancePath || '(root)'} ${error.message ?? error.keyword}${error.params && Object.keys(error.params).length ? ` ${JSON.stringify(error.params)}` : ''}`;
 }
 
-/** What JSON Schema cannot say: check ids are unique, matrix and failures name known nodes. */
+/** What JSON Schema cannot say: check ids are unique, and every measurement's matrix and traffic name its sources. */
 function crossFieldProblems(report: Report): string[] {
   const problems: string[] = [];
   const seen = new Set<string>();
@@ -31,18 +34,30 @@ function crossFieldProblems(report: Report): string[] {
     if (seen.has(check.id)) problems.push(`/checks duplicate id "${check.id}"`);
     seen.add(check.id);
   }
-  const nodes = new Set(report.nodes.map((n) => n.name));
-  for (const key of [...Object.keys(report.matrix), ...Object.keys(report.failures)]) {
-    if (!nodes.has(key)) problems.push(`/matrix or /failures names node "${key}", which is not in /nodes`);
+  for (const feature of report.features) {
+    for (const m of feature.measurements) {
+      const sources = new Set(m.sources.map((s) => s.node));
+      for (const key of [...Object.keys(m.matrix), ...Object.keys(m.traffic)]) {
+        if (!sources.has(key)) problems.push(`feature ${feature.id}, measurement "${m.name}": matrix or traffic names "${key}", which is not one of its sources`);
+      }
+    }
   }
   return [...new Set(problems)];
 }
 
+function problemsAgainst(schema: URL, value: unknown): string[] {
+  const validate = validator(schema);
+  return validate(value) ? [] : (validate.errors ?? []).map(describe);
+}
+
 /** Problems found in `value` as a report; empty when it is valid. */
 export function reportProblems(value: unknown): string[] {
-  const validate = validator();
-  if (!validate(value)) return (validate.errors ?? []).map(describe);
-  return crossFieldProblems(value as Report);
+  const problems = problemsAgainst(REPORT_SCHEMA_URL, value);
+  return problems.length > 0 ? problems : crossFieldProblems(value as Report);
+}
+
+export function conformanceReportProblems(value: unknown): string[] {
+  return problemsAgainst(CONFORMANCE_SCHEMA_URL, value);
 }
 
 export function isValidReport(value: unknown): value is Report {
@@ -51,5 +66,10 @@ export function isValidReport(value: unknown): value is Report {
 
 export function assertValidReport(value: unknown): asserts value is Report {
   const problems = reportProblems(value);
-  if (problems.length > 0) throw new ReportSchemaError(problems);
+  if (problems.length > 0) throw new ReportSchemaError('docs/report.schema.json', problems);
+}
+
+export function assertValidConformanceReport(value: unknown): void {
+  const problems = conformanceReportProblems(value);
+  if (problems.length > 0) throw new ReportSchemaError('docs/conformance-report.schema.json', problems);
 }

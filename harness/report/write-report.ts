@@ -1,14 +1,15 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { stringify } from 'yaml';
+import { conformanceReport } from './conformance-report.js';
 import { renderHeatmap } from './heatmap.js';
 import { renderJunit } from './junit.js';
-import { renderNdjson } from './ndjson.js';
-import type { RequestRecord } from './request-record.js';
 import type { Report } from './report-types.js';
-import { assertValidReport } from './report-validator.js';
+import { assertValidConformanceReport, assertValidReport } from './report-validator.js';
 
 export const REPORT_FILES = {
   report: 'report.json',
+  conformance: 'conformance-report.yaml',
   junit: 'junit.xml',
   records: 'records.ndjson',
   heatmap: 'heatmap.html',
@@ -16,13 +17,14 @@ export const REPORT_FILES = {
 
 export interface WrittenReport {
   reportJson: string;
+  conformanceYaml: string;
   junitXml: string;
   recordsNdjson: string;
   heatmapHtml: string;
 }
 
 /** Write to a temporary name first, so a reader never sees half a file. */
-function writeAtomically(file: string, content: string): string {
+export function writeAtomically(file: string, content: string): string {
   mkdirSync(path.dirname(file), { recursive: true });
   const temporary = `${file}.${process.pid}.tmp`;
   writeFileSync(temporary, content);
@@ -36,28 +38,20 @@ export function writeReportJson(dir: string, report: Report): string {
   return writeAtomically(path.join(dir, REPORT_FILES.report), `${JSON.stringify(report, null, 2)}\n`);
 }
 
-export function writeJunit(dir: string, report: Report): string {
-  return writeAtomically(path.join(dir, REPORT_FILES.junit), renderJunit(report));
-}
-
-export function writeRecords(dir: string, records: readonly RequestRecord[]): string {
-  return writeAtomically(path.join(dir, REPORT_FILES.records), renderNdjson(records));
-}
-
-export function writeHeatmap(dir: string, report: Report): string {
-  return writeAtomically(path.join(dir, REPORT_FILES.heatmap), renderHeatmap(report));
-}
-
-/** The report.json a run wrote into `dir`. */
-export function readReportJson(dir: string): Report {
-  return JSON.parse(readFileSync(path.join(dir, REPORT_FILES.report), 'utf8')) as Report;
-}
-
-/** All four files; report.json last, so its presence means the others are there too. */
-export function writeReportFiles(dir: string, report: Report, records: readonly RequestRecord[]): WrittenReport {
+/**
+ * Every file of a run: records (already NDJSON, one line per request, tagged with its feature),
+ * junit.xml, heatmap.html, conformance-report.yaml, and report.json last, so its presence means
+ * the others are there too. Both reports are validated against their schemas first.
+ */
+export function writeReportFiles(dir: string, report: Report, recordsNdjson: string): WrittenReport {
   assertValidReport(report);
-  const recordsNdjson = writeRecords(dir, records);
-  const junitXml = writeJunit(dir, report);
-  const heatmapHtml = writeHeatmap(dir, report);
-  return { reportJson: writeReportJson(dir, report), junitXml, recordsNdjson, heatmapHtml };
+  const conformance = conformanceReport(report);
+  assertValidConformanceReport(conformance);
+  return {
+    recordsNdjson: writeAtomically(path.join(dir, REPORT_FILES.records), recordsNdjson),
+    junitXml: writeAtomically(path.join(dir, REPORT_FILES.junit), renderJunit(report)),
+    heatmapHtml: writeAtomically(path.join(dir, REPORT_FILES.heatmap), renderHeatmap(report)),
+    conformanceYaml: writeAtomically(path.join(dir, REPORT_FILES.conformance), stringify(conformance)),
+    reportJson: writeReportJson(dir, report),
+  };
 }

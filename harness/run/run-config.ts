@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { ClusterInfo } from '../cluster/cluster-provider.js';
 import type { ProxyMode } from '../cluster/proxy-mode.js';
 import type { ClientKind } from '../traffic/traffic-client.js';
+import type { ClusterSurvey } from './cluster-survey.js';
 
 export type ClusterSource =
   | { kind: 'kind'; name: string; proxyMode: ProxyMode; workers?: number; configFile: string; kubeconfig: string; reuse?: boolean }
@@ -10,14 +11,25 @@ export type ClusterSource =
 
 /** Everything one certification run needs; certify builds it, the Playwright projects read it. */
 export interface RunConfig {
+  /** Names the Playwright projects of the run and prefixes its progress lines: "certify", or the test profile. */
+  name: string;
+  /** The conformance profile asked for, and the features it resolved to (with --features, those). */
   profile: string;
+  features: string[];
+  /** True when the user named the features: one the cluster cannot test is then an error, not a skip. */
+  featuresClaimed: boolean;
+  /** What is certified, as the user named it; unset parts are read from the cluster. */
+  implementation: { name?: string; version?: string; url?: string };
   /** Labels what this run starts outside the cluster (traffic containers), so clean-up finds only its own. */
   runId: string;
   cluster: ClusterSource;
   keep: boolean;
   client: ClientKind;
   namespace: string;
-  requestsPerNode: number;
+  /** Endpoints of the app (the Deployment's replicas). */
+  replicas: number;
+  /** Asked for with --requests; null: the recommended count for the shape found (docs/statistics.md). */
+  requestsPerNode: number | null;
   concurrency: number;
   /** Absolute. */
   reportDir: string;
@@ -37,6 +49,8 @@ export interface ClusterState {
   created: boolean;
   namespaceCreated: boolean;
   appImage: string;
+  /** Written once the setup has looked at the cluster. */
+  survey?: ClusterSurvey;
 }
 
 const stateFile = (config: RunConfig) => path.join(config.reportDir, 'cluster.json');

@@ -33,8 +33,14 @@ export interface Sizing {
 
 /** Tests in one family for this shape (see Sizing.hypotheses); 0 when there is nothing to spread over. */
 export function familySize({ endpoints, nodes }: RunShape): number {
-  if (endpoints < 2 || nodes < 1) return 0;
-  return nodes * endpoints + nodes + (nodes > 1 ? 1 : 0);
+  return familySizeOf(new Array<number>(Math.max(0, nodes)).fill(endpoints), true);
+}
+
+/** The same for sources that expect different numbers of endpoints (a Local traffic policy): no pooled test then. */
+export function familySizeOf(endpointsPerSource: readonly number[], pooled: boolean): number {
+  const tested = endpointsPerSource.filter((k) => k >= 2);
+  const pooledTest = pooled && tested.length > 1 && new Set(tested).size === 1 ? 1 : 0;
+  return tested.reduce((sum, k) => sum + k + 1, 0) + pooledTest;
 }
 
 /**
@@ -46,16 +52,27 @@ export function sizeRun(shape: RunShape, options: StatisticalOptions = {}): Sizi
   if (!Number.isInteger(shape.endpoints) || !Number.isInteger(shape.nodes) || shape.nodes < 1 || shape.endpoints < 1) {
     throw new RangeError(`a run needs at least one node and one endpoint, got ${shape.nodes} and ${shape.endpoints}`);
   }
+  return sizeSources(new Array<number>(shape.nodes).fill(shape.endpoints), true, options);
+}
+
+/**
+ * sizeRun for sources that may expect different numbers of endpoints: every source gets the
+ * requests its own k needs at the family's level, so the largest k decides. The shape reported is
+ * the number of sources and that largest k.
+ */
+export function sizeSources(endpointsPerSource: readonly number[], pooled: boolean, options: StatisticalOptions = {}): Sizing {
   const familyAlpha = options.familyAlpha ?? FAMILY_ALPHA;
-  const hypotheses = familySize(shape);
+  const k = Math.max(1, ...endpointsPerSource);
+  const shape = { nodes: endpointsPerSource.length, endpoints: k };
+  const hypotheses = familySizeOf(endpointsPerSource, pooled);
   if (hypotheses === 0) {
-    // One endpoint: nothing to balance, and reaching it is what forwarding checks.
+    // One endpoint per source: nothing to balance, and reaching it is what forwarding checks.
     return { shape, familyAlpha, hypotheses, testLevel: familyAlpha, forBalance: 0, forReach: 0, minimum: 1, recommended: REQUESTS_ROUNDING };
   }
   const testLevel = familyAlpha / hypotheses;
-  const forReach = minRequestsForReach(shape.endpoints, testLevel);
+  const forReach = minRequestsForReach(k, testLevel);
   const forBalance = requiredRequests({
-    shares: leastFavourableShares(shape.endpoints, options.materialRelative ?? MATERIAL_RELATIVE_DEVIATION),
+    shares: leastFavourableShares(k, options.materialRelative ?? MATERIAL_RELATIVE_DEVIATION),
     level: testLevel,
     power: options.power ?? TARGET_POWER,
   });

@@ -9,6 +9,8 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Called with each complete line of stderr, for progress. */
   onStderrLine?: (line: string) => void;
+  /** Called with each complete line of stdout, for programs that stream (kubectl --watch). */
+  onStdoutLine?: (line: string) => void;
   /** When false, a non-zero exit resolves instead of throwing. */
   check?: boolean;
 }
@@ -37,15 +39,15 @@ export function run(command: string, args: readonly string[], options: RunOption
     options.signal?.addEventListener('abort', abort, { once: true });
     let stdout = '';
     let stderr = '';
-    let pending = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    const outLines = lineSplitter(options.onStdoutLine);
+    const errLines = lineSplitter(options.onStderrLine);
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+      outLines(d);
+    });
     child.stderr.setEncoding('utf8').on('data', (d: string) => {
       stderr += d;
-      if (!options.onStderrLine) return;
-      pending += d;
-      const lines = pending.split('\n');
-      pending = lines.pop() ?? '';
-      for (const line of lines) options.onStderrLine(line);
+      errLines(d);
     });
     child.on('error', (error: NodeJS.ErrnoException) => {
       options.signal?.removeEventListener('abort', abort);
@@ -83,4 +85,16 @@ export function groupAlive(pgid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** Feeds chunks in, calls `onLine` with each complete line (no-op without a listener). */
+function lineSplitter(onLine?: (line: string) => void): (chunk: string) => void {
+  let pending = '';
+  return (chunk) => {
+    if (!onLine) return;
+    pending += chunk;
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) onLine(line);
+  };
 }

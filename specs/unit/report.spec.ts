@@ -8,11 +8,16 @@ import { escapeXml } from '../../harness/report/escape.js';
 import { renderHeatmap } from '../../harness/report/heatmap.js';
 import { renderJunit } from '../../harness/report/junit.js';
 import { renderNdjson } from '../../harness/report/ndjson.js';
-import type { RequestRecord } from '../../harness/report/request-record.js';
+import type { RequestRecord } from '../../harness/traffic/request-record.js';
 import { ReportSchemaError } from '../../harness/report/report-schema-error.js';
-import type { Report } from '../../harness/report/report-types.js';
-import { reportProblems } from '../../harness/report/report-validator.js';
-import { failuresFromRecords, matrixFromRecords } from '../../harness/report/traffic-matrix.js';
+import type { FeatureReport, Report } from '../../harness/report/report-types.js';
+import { judgeTraffic } from '../../harness/report/judge-traffic.js';
+import { assembleReport } from '../../harness/report/assemble-report.js';
+import { measurementOf } from '../../harness/report/report-reader.js';
+import { conformanceReportProblems, reportProblems } from '../../harness/report/report-validator.js';
+import type { ConformanceReport } from '../../harness/report/conformance-report.js';
+import { parse } from 'yaml';
+import type { TrafficMatrix } from '../../harness/traffic/traffic-matrix.js';
 import { decideVerdict } from '../../harness/report/verdict.js';
 import { writeReportFiles, writeReportJson } from '../../harness/report/write-report.js';
 import { evaluateBalance } from '../../harness/stats/balance.js';
@@ -36,40 +41,69 @@ function records(node: string, perPod: number[], failed = 0, error = 'ECONNREFUS
   perPod.forEach((count, i) => {
     const ep = ENDPOINTS[i]!;
     for (let j = 0; j < count; j++) {
-      out.push({ seq: seq++, node, address, port: 30080, clientPort: 40000 + (seq % 20000), status: 200, pod: ep.pod, podIP: ep.ip, backendNode: ep.node, latencyMs: 1.5, error: null });
+      out.push({ seq: seq++, sentAt: 1764194400000, node, address, port: 30080, clientPort: 40000 + (seq % 20000), sourceAddress: '172.18.0.1', seenSource: '172.18.0.1', status: 200, pod: ep.pod, podIP: ep.ip, backendNode: ep.node, latencyMs: 1.5, error: null });
     }
   });
   for (let j = 0; j < failed; j++) {
-    out.push({ seq: seq++, node, address, port: 30080, clientPort: null, status: null, pod: null, podIP: null, backendNode: null, latencyMs: 3, error });
+    out.push({ seq: seq++, sentAt: 1764194400000, node, address, port: 30080, clientPort: null, sourceAddress: null, seenSource: null, status: null, pod: null, podIP: null, backendNode: null, latencyMs: 3, error });
   }
   return out;
 }
 
+const sources = (nodes: NodeAddress[]) => nodes.map((n) => ({ node: n.name, label: `node ${n.name} (${n.address}:30080)` }));
+
+/** The checks for some nodes' counts, with every planned request sent and answered unless `tallies` says otherwise. */
+function checksFor(nodes: NodeAddress[], matrix: TrafficMatrix, policy: 'Cluster' | 'Local' = 'Cluster', unreachable: { name: string; reason: string }[] = []) {
+  const balance = evaluateBalance(balanceInputsFor(nodes, ENDPOINTS, matrix, policy));
+  const tallies = Object.fromEntries(nodes.map((n) => {
+    const answered = Object.values(matrix[n.name] ?? {}).reduce((a, b) => a + b, 0);
+    return [n.name, { planned: answered, sent: answered, answered, failed: 0 }];
+  }));
+  return buildChecks({ sources: sources(nodes), unreachable, endpoints: ENDPOINTS, matrix, tallies, balance, giveUpAfter: 10 });
+}
+
 function reportFrom(all: RequestRecord[], requestsPerNode = 300): Report {
-  const names = NODES.map((n) => n.name);
-  const matrix = matrixFromRecords(all, names);
-  const failures = failuresFromRecords(all, names);
-  const balance = evaluateBalance(balanceInputsFor(NODES, ENDPOINTS, matrix));
-  const checks = buildChecks({ nodes: NODES, endpoints: ENDPOINTS, matrix, failures, balance, nodePort: 30080, records: all });
-  const { verdict, error } = decideVerdict(checks);
-  return {
-    verdict,
-    proxyMode: 'nftables',
-    cluster: { name: 'kind', provider: 'kind', kubeconfig: '/work/main/.kube/kind.kubeconfig', kubernetesVersion: 'v1.34.1' },
-    service: { namespace: 'kpc-lab', name: 'helloworld', nodePort: 30080 },
-    nodes: NODES,
-    endpoints: ENDPOINTS,
-    matrix,
-    failures,
-    checks,
-    balance,
+  const judged = judgeTraffic({
+    name: 'NodePort 30080 through every node',
     client: 'host',
+    sources: NODES.map((n) => ({ node: n.name, target: `${n.address}:30080`, label: `node ${n.name} (${n.address}:30080)` })),
+    endpoints: ENDPOINTS,
+    expected: () => ENDPOINTS.map((e) => e.pod),
+    records: all,
     requestsPerNode,
+    sizing: null,
+    familyAlpha: 0.001,
+    idPrefix: '',
+  });
+  const feature: FeatureReport = {
+    id: 'NodePort',
+    title: "NodePort through every node's address",
+    level: 'core',
+    status: judged.checks.some((c) => c.status === 'fail') ? 'fail' : 'pass',
+    reason: null,
+    checks: judged.checks.map((c) => ({ ...c, feature: 'NodePort' })),
+    measurements: [judged.measurement],
+    figures: [],
+    notes: [],
     startedAt: '2025-11-26T22:00:00.000Z',
-    finishedAt: '2025-11-26T22:01:30.500Z',
-    notes: ['ipvs: not testable on this host (the kernel has no IP_VS)'],
-    error,
+    finishedAt: '2025-11-26T22:01:30.000Z',
   };
+  const report = assembleReport(
+    {
+      profile: 'nodeport',
+      features: [{ id: 'NodePort', title: feature.title, level: 'core' }],
+      implementation: { name: 'kube-proxy', version: 'v1.34.4', url: null, source: 'DaemonSet kube-system/kube-proxy' },
+      proxyMode: 'nftables',
+      cluster: { name: 'kind', provider: 'kind', kubeconfig: '/work/main/.kube/kind.kubeconfig', kubernetesVersion: 'v1.34.1' },
+      nodes: NODES,
+      notes: ['ipvs: not testable on this host (the kernel has no IP_VS)'],
+      startedAt: '2025-11-26T22:00:00.000Z',
+      command: 'npm run certify',
+      error: null,
+    },
+    new Map([['NodePort', feature]]),
+  );
+  return { ...report, finishedAt: '2025-11-26T22:01:30.500Z' };
 }
 
 const passing = (): Report => reportFrom([...records('kind-control-plane', [100, 98, 102]), ...records('kind-worker', [101, 99, 100]), ...records('kind-worker2', [97, 103, 100])]);
@@ -90,7 +124,7 @@ test.describe('schema', () => {
   });
 
   test('an error report with no balance validates', () => {
-    const report: Report = { ...passing(), verdict: 'error', error: 'cluster never came up', balance: null, checks: [], nodes: [], matrix: {}, failures: {}, client: null };
+    const report: Report = { ...passing(), verdict: 'error', error: 'cluster never came up', features: [], checks: [], nodes: [] };
     expect(reportProblems(report)).toEqual([]);
   });
 
@@ -109,9 +143,10 @@ test.describe('schema', () => {
       ['relative kubeconfig', { ...base, cluster: { ...base.cluster, kubeconfig: '.kube/config' } }],
       ['a bad timestamp', { ...base, startedAt: 'yesterday' }],
       ['an unknown proxy mode', { ...base, proxyMode: 'userspace' }],
-      ['a negative count', { ...base, failures: { 'kind-worker': -1 } }],
+      ['a negative count', { ...base, features: [{ ...base.features[0]!, measurements: [{ ...measurementOf(base), traffic: { 'kind-worker': { planned: -1, sent: 0, answered: 0, failed: 0 } } }] }] }],
       ['duplicate check ids', { ...base, checks: [base.checks[0], base.checks[0]] }],
-      ['a matrix row for an unknown node', { ...base, matrix: { ...base.matrix, ghost: {} } }],
+      ['a matrix row for an unknown source', { ...base, features: [{ ...base.features[0]!, measurements: [{ ...measurementOf(base), matrix: { ghost: {} } }] }] }],
+      ['pass with a feature in error', { ...base, features: [{ ...base.features[0]!, status: 'error', reason: 'r' }] }],
     ];
     for (const [label, value] of cases) expect(reportProblems(value), label).not.toEqual([]);
   });
@@ -146,56 +181,59 @@ test.describe('checks', () => {
     const byId = new Map(checks.map((c) => [c.id, c]));
     const reach = byId.get('reach/kind-worker2/helloworld-abc')!;
     expect(reach).toMatchObject({ status: 'fail', node: 'kind-worker2', endpoint: 'helloworld-abc' });
-    expect(reach.message).toContain('node kind-worker2: 0 of 296 requests reached helloworld-abc (10.244.2.3); expected about 99');
+    expect(reach.message).toContain('0 of 296 answers through kind-worker2 came from helloworld-abc (10.244.2.3); about 99 expected; the chance of that by luck is');
     const forwarding = byId.get('forwarding/kind-worker2')!;
     expect(forwarding.status).toBe('fail');
     expect(forwarding.message).toBe('node kind-worker2 (172.18.0.4:30080): 4 of 300 requests failed (ECONNREFUSED: 4)');
     const balance = byId.get('balance/kind-worker2')!;
     expect(balance.status).toBe('fail');
-    expect(balance.message).toMatch(/^node kind-worker2: unbalanced: helloworld-abc got 0\.0% of 296 answers, expected 33\.3%/);
-    expect(byId.get('balance/kind-worker')!.message).toMatch(/^node kind-worker: balanced over 3 endpoints/);
+    expect(balance.message).toMatch(/^node kind-worker2 \(172\.18\.0\.4:30080\): unbalanced: helloworld-abc got 0\.0% of 296 answers, expected 33\.3%/);
+    expect(byId.get('balance/kind-worker')!.message).toMatch(/^node kind-worker \(172\.18\.0\.2:30080\): balanced over 3 endpoints/);
   });
 
   test('answers from pods that are not endpoints fail forwarding', () => {
     const matrix = { 'kind-worker': { 'helloworld-abc': 100, 'helloworld-def': 100, 'helloworld-ghi': 95, 'old-pod': 5 } };
-    const balance = evaluateBalance(balanceInputsFor([NODES[1]!], ENDPOINTS, matrix));
-    const [forwarding] = buildChecks({ nodes: [NODES[1]!], endpoints: ENDPOINTS, matrix, failures: { 'kind-worker': 0 }, balance, nodePort: 30080 });
+    const [forwarding] = checksFor([NODES[1]!], matrix);
     expect(forwarding).toMatchObject({ status: 'fail' });
     expect(forwarding!.message).toContain('old-pod: 5');
   });
 
   test('externalTrafficPolicy Local: answers from a remote endpoint fail forwarding', () => {
     const matrix = { 'kind-worker': { 'helloworld-def': 140, 'helloworld-ghi': 150, 'helloworld-abc': 10 } };
-    const balance = evaluateBalance(balanceInputsFor([NODES[1]!], ENDPOINTS, matrix, 'Local'));
-    const checks = buildChecks({ nodes: [NODES[1]!], endpoints: ENDPOINTS, matrix, failures: {}, balance });
-    expect(checks.map((c) => c.id)).toEqual(['forwarding/kind-worker', 'reach/kind-worker/helloworld-def', 'reach/kind-worker/helloworld-ghi', 'balance/kind-worker', 'balance/pooled']);
+    const checks = checksFor([NODES[1]!], matrix, 'Local');
+    expect(checks.map((c) => c.id)).toEqual(['forwarding/kind-worker', 'reach/kind-worker/helloworld-def', 'reach/kind-worker/helloworld-ghi', 'balance/kind-worker']);
     expect(checks[0]).toMatchObject({ status: 'fail' });
-    expect(checks[0]!.message).toContain('endpoints this node should not use (helloworld-abc: 10)');
+    expect(checks[0]!.message).toContain('endpoints this source should not use (helloworld-abc: 10)');
   });
 
   test('too few answers make a missing endpoint a skip; unaddressed nodes are skipped, not dropped', () => {
     const matrix = { 'kind-worker': { 'helloworld-abc': 5, 'helloworld-def': 5 } };
-    const balance = evaluateBalance(balanceInputsFor([NODES[1]!], ENDPOINTS, matrix));
-    const checks = buildChecks({
-      nodes: [NODES[1]!],
-      unaddressedNodes: [{ name: 'lost', reason: 'no usable ExternalIP or InternalIP (it has only Hostname)' }],
-      endpoints: ENDPOINTS,
-      matrix,
-      failures: {},
-      balance,
-    });
+    const checks = checksFor([NODES[1]!], matrix, 'Cluster', [{ name: 'lost', reason: 'no usable ExternalIP or InternalIP (it has only Hostname)' }]);
     const byId = new Map(checks.map((c) => [c.id, c]));
     expect(byId.get('reach/kind-worker/helloworld-ghi')).toMatchObject({ status: 'skip' });
-    expect(byId.get('reach/kind-worker/helloworld-ghi')!.message).toContain('too few to tell (at least 20 needed)');
+    expect(byId.get('reach/kind-worker/helloworld-ghi')!.message).toContain('10 answers are too few to tell a missing endpoint from luck');
+    expect(decideVerdict(checks).verdict, 'a skipped reach check is no pass').toBe('error');
     expect(byId.get('forwarding/lost')).toMatchObject({ status: 'skip', message: 'node lost was not tested: no usable ExternalIP or InternalIP (it has only Hostname)' });
   });
 
-  test('verdict: error wins, then fail, and only skips is no pass', () => {
+  test('verdict: error wins, then fail; a skip is never part of a pass', () => {
     const skip = { id: 'a', node: null, endpoint: null, status: 'skip' as const, message: 'm' };
+    const pass = { ...skip, id: 'b', status: 'pass' as const };
     expect(decideVerdict([skip], 'boom')).toEqual({ verdict: 'error', error: 'boom' });
     expect(decideVerdict([skip, { ...skip, id: 'b', status: 'fail' }])).toEqual({ verdict: 'fail', error: null });
-    expect(decideVerdict([skip]).verdict).toBe('error');
-    expect(decideVerdict([skip, { ...skip, id: 'b', status: 'pass' }])).toEqual({ verdict: 'pass', error: null });
+    expect(decideVerdict([skip, pass])).toEqual({ verdict: 'error', error: 'not enough evidence for a verdict: a: m' });
+    expect(decideVerdict([pass])).toEqual({ verdict: 'pass', error: null });
+    expect(decideVerdict([]).verdict).toBe('error');
+  });
+
+  test('a node given up on fails forwarding with what was planned, sent and answered', () => {
+    const all = [...records('kind-control-plane', [100, 100, 100]), ...records('kind-worker', [100, 100, 100]), ...records('kind-worker2', [0, 0, 0], 10, 'ETIMEDOUT: timeout of 5000ms exceeded')];
+    const report = reportFrom(all);
+    const forwarding = report.checks.find((c) => c.id === 'forwarding/kind-worker2')!;
+    expect(forwarding.status).toBe('fail');
+    expect(forwarding.message).toBe('node kind-worker2 (172.18.0.4:30080): given up after 10 connection failures in a row: 10 of 300 planned requests sent, 0 answered (ETIMEDOUT: timeout of 5000ms exceeded: 10)');
+    expect(measurementOf(report).traffic['kind-worker2']).toEqual({ planned: 300, sent: 10, answered: 0, failed: 10 });
+    expect(report.verdict).toBe('fail');
   });
 });
 
@@ -208,7 +246,9 @@ test.describe('writers', () => {
 
   test('junit.xml: one testcase per check, failures carry escaped messages', () => {
     const report = failing();
-    report.checks[0] = { ...report.checks[0]!, status: 'fail', message: 'got <html> & "quotes" \u0001' };
+    const checks = report.features[0]!.checks;
+    checks[0] = { ...checks[0]!, status: 'fail', message: 'got <html> & "quotes" \u0001' };
+    report.checks = checks;
     const xml = renderJunit(report);
     expect(xml.match(/<testcase /g)).toHaveLength(report.checks.length);
     const failures = report.checks.filter((c) => c.status === 'fail').length;
@@ -219,7 +259,7 @@ test.describe('writers', () => {
   });
 
   test('junit.xml for an error run has an error testcase', () => {
-    const xml = renderJunit({ ...passing(), verdict: 'error', error: 'kind create cluster failed: <exit 1>', checks: [] });
+    const xml = renderJunit({ ...passing(), verdict: 'error', error: 'kind create cluster failed: <exit 1>', checks: [], features: [] });
     expect(xml).toContain('<error message="kind create cluster failed: &lt;exit 1&gt;">');
     expect(xml).toContain('tests="1" failures="0" errors="1"');
   });
@@ -237,8 +277,9 @@ test.describe('writers', () => {
     const report = failing();
     const html = renderHeatmap({ ...report, notes: ['<script>alert(1)</script>'] });
     for (const node of report.nodes) expect(html).toContain(node.name);
-    for (const ep of report.endpoints) expect(html).toContain(ep.pod);
-    expect(html).toContain('all nodes pooled');
+    for (const ep of measurementOf(report).endpoints) expect(html).toContain(ep.pod);
+    expect(html).toContain('all sources pooled');
+    expect(html).toContain('<section id="NodePort">');
     expect(html).toContain('&lt;script&gt;');
     expect(html).not.toContain('<script>');
     expect(html).not.toMatch(/<link|src=|https?:\/\//);
@@ -246,16 +287,20 @@ test.describe('writers', () => {
     expect(html).toContain('class="zero"');
   });
 
-  test('writeReportFiles writes the four files', () => {
+  test('writeReportFiles writes the five files; the conformance report validates and says failure', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kpc-report-'));
     try {
       const report = failing();
       const rs = records('kind-worker', [1, 1, 1]);
-      const written = writeReportFiles(dir, report, rs);
+      const written = writeReportFiles(dir, report, renderNdjson(rs));
       expect(JSON.parse(readFileSync(written.reportJson, 'utf8'))).toEqual(JSON.parse(JSON.stringify(report)));
       expect(readFileSync(written.recordsNdjson, 'utf8').split('\n')).toHaveLength(4);
       expect(readFileSync(written.junitXml, 'utf8')).toMatch(/^<\?xml/);
       expect(readFileSync(written.heatmapHtml, 'utf8')).toMatch(/^<!DOCTYPE html>/);
+      const conformance = parse(readFileSync(written.conformanceYaml, 'utf8')) as ConformanceReport;
+      expect(conformanceReportProblems(conformance)).toEqual([]);
+      expect(conformance.profiles[0]).toMatchObject({ name: 'nodeport', core: { result: 'failure' }, extended: null });
+      expect(conformance.profiles[0]!.core.failedTests).toContain('reach/kind-worker2/helloworld-abc');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,0 +1,42 @@
+import type { ClusterInfo } from '../cluster/cluster-provider.js';
+import { describeImplementation } from '../cluster/implementation.js';
+import type { ClusterFacts } from '../features/feature.js';
+import type { Kubectl } from '../kube/kubectl.js';
+import { JqRunner } from '../queries/jq-runner.js';
+import type { NodeDiscovery } from '../queries/types.js';
+import type { Implementation } from '../report/report-types.js';
+import type { RunConfig } from './run-config.js';
+
+/** What the setup learns of the cluster once, for every feature and the report. */
+export interface ClusterSurvey {
+  discovery: NodeDiscovery;
+  facts: ClusterFacts;
+  implementation: Implementation;
+}
+
+interface NodeList {
+  items: {
+    metadata: { name: string; labels?: Record<string, string> };
+    spec?: { unschedulable?: boolean; taints?: { effect: string }[] };
+  }[];
+}
+
+export const ZONE_LABEL = 'topology.kubernetes.io/zone';
+
+export async function surveyCluster(kubectl: Kubectl, info: ClusterInfo, run: RunConfig): Promise<ClusterSurvey> {
+  const nodes = await kubectl.json<NodeList>(['get', 'nodes']);
+  return {
+    discovery: (await JqRunner.load()).nodeAddresses(nodes),
+    facts: {
+      provider: info.provider,
+      nodes: nodes.items.map((n) => ({
+        name: n.metadata.name,
+        schedulable: !n.spec?.unschedulable && !(n.spec?.taints ?? []).some((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute'),
+        zone: n.metadata.labels?.[ZONE_LABEL] ?? null,
+      })),
+      replicas: run.replicas,
+      onThisHost: info.dockerNetwork !== undefined,
+    },
+    implementation: await describeImplementation(kubectl, run.implementation),
+  };
+}

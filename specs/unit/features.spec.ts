@@ -1,0 +1,123 @@
+import { test, expect } from '@playwright/test';
+import { followLatencies, percentile } from '../../harness/features/endpoint-churn/latency.js';
+import { isRefusal } from '../../harness/features/no-endpoints/index.js';
+import { featureFamilyAlpha, FEATURES, PROFILES } from '../../harness/features/registry.js';
+import { faultScript } from '../../harness/faults/proxy-fault.js';
+import { conformanceReport } from '../../harness/report/conformance-report.js';
+import type { FeatureReport, Report } from '../../harness/report/report-types.js';
+import { conformanceReportProblems } from '../../harness/report/report-validator.js';
+import { reproduceCommand } from '../../harness/run/run-summary.js';
+import type { RequestRecord } from '../../harness/traffic/request-record.js';
+
+function record(node: string, pod: string | null, sentAt: number, extra: Partial<RequestRecord> = {}): RequestRecord {
+  return { seq: 0, sentAt, node, address: '172.18.0.2', port: 30001, clientPort: 40000, sourceAddress: '172.18.0.1', seenSource: null, status: pod ? 200 : null, pod, podIP: null, backendNode: null, latencyMs: 5, error: pod ? null : 'ECONNREFUSED: refused', ...extra };
+}
+
+test.describe('the registry', () => {
+  test('ids and slugs are unique; profiles are made of registered features; nodeport is the lab alone', () => {
+    expect(new Set(FEATURES.map((f) => f.id)).size).toBe(FEATURES.length);
+    expect(new Set(FEATURES.map((f) => f.slug)).size).toBe(FEATURES.length);
+    expect(PROFILES.nodeport).toEqual(['NodePort']);
+    expect(PROFILES.core.every((id) => FEATURES.find((f) => f.id === id)?.level === 'core')).toBe(true);
+    expect(PROFILES.all).toEqual(FEATURES.map((f) => f.id));
+  });
+
+  test('the run keeps one family alpha: each statistical feature gets its share', () => {
+    expect(featureFamilyAlpha(['NodePort'])).toBe(0.001);
+    const statistical = PROFILES.all.filter((id) => FEATURES.find((f) => f.id === id)!.statistical).length;
+    expect(featureFamilyAlpha(PROFILES.all)).toBeCloseTo(0.001 / statistical, 15);
+  });
+});
+
+test.describe('EndpointChurn latencies', () => {
+  const joined = { pod: 'new', change: 'added' as const, at: 1_000 };
+  const left = { pod: 'old', change: 'removed' as const, at: 2_000 };
+
+  test('first answer from a new endpoint, last answer from a removed one, per node', () => {
+    const records = [record('n1', 'old', 900), record('n1', 'new', 1_200), record('n1', 'old', 2_300), record('n1', 'new', 2_400), record('n2', 'new', 1_050)];
+    const [n1, n2] = followLatencies(records, [joined, left], ['n1', 'n2'], 30_000);
+    expect(n1).toMatchObject({ addedMs: [205], removedMs: [300], neverReached: [], stillSent: [] });
+    expect(n2).toMatchObject({ addedMs: [55], removedMs: [0] });
+  });
+
+  test('a node that never reaches a new endpoint, or keeps sending to a removed one, beyond the bound', () => {
+    const records = [record('n1', 'old', 40_000)];
+    const [n1] = followLatencies(records, [joined, left], ['n1'], 30_000);
+    expect(n1!.neverReached).toEqual([{ pod: 'new', at: 1_000 }]);
+    expect(n1!.stillSent).toEqual([{ pod: 'old', at: 2_000, lastMs: 38_000 }]);
+  });
+
+  test('nearest-rank percentiles', () => {
+    expect(percentile([], 50)).toBeNull();
+    expect(percentile([5, 1, 3], 50)).toBe(3);
+    expect(percentile([5, 1, 3], 99)).toBe(5);
+    expect(percentile([5, 1, 3], 100)).toBe(5);
+  });
+});
+
+test.describe('NoEndpoints refusals', () => {
+  test('refused or unreachable within a second is a refusal; a timeout or an answer is not', () => {
+    expect(isRefusal(record('n', null, 0, { error: 'ECONNREFUSED: connect ECONNREFUSED 10.96.0.9:8080', latencyMs: 3 }))).toBe(true);
+    expect(isRefusal(record('n', null, 0, { error: 'EHOSTUNREACH: connect EHOSTUNREACH', latencyMs: 12 }))).toBe(true);
+    expect(isRefusal(record('n', null, 0, { error: 'ECONNREFUSED: late', latencyMs: 1_500 }))).toBe(false);
+    expect(isRefusal(record('n', null, 0, { error: 'ECONNABORTED: timeout of 3000ms exceeded', latencyMs: 3_000 }))).toBe(false);
+    expect(isRefusal(record('n', 'pod-a', 0))).toBe(false);
+  });
+});
+
+test.describe('faults', () => {
+  test('a fault can take one ClusterIP, from one source, instead of every NodePort', () => {
+    const endpoints = [{ pod: 'a', ip: '10.244.1.2', node: 'w1' }, { pod: 'b', ip: '10.244.2.2', node: 'w2' }];
+    const script = faultScript({ kind: 'exclude-endpoint', excluded: endpoints[0]!, endpoints, matches: [{ kind: 'address', address: '10.96.0.10', port: 8080, from: '10.244.1.2' }] }, 8080);
+    expect(script).toContain('ip saddr 10.244.1.2 ip daddr 10.96.0.10 tcp dport 8080 ct mark set');
+    expect(script).not.toContain('30000-32767');
+    expect(faultScript({ kind: 'drop', matches: [{ kind: 'node-ports' }, { kind: 'address', address: '10.96.0.11', port: 8080 }] }, 8080)).toMatch(/dport 30000-32767 drop\n.*ip daddr 10.96.0.11 tcp dport 8080 drop/);
+  });
+});
+
+test.describe('the conformance report', () => {
+  const feature = (id: string, level: 'core' | 'extended', status: FeatureReport['status'], checkStatus: 'pass' | 'fail' = 'pass'): FeatureReport => ({
+    id,
+    title: id,
+    level,
+    status,
+    reason: status === 'skip' ? 'needs zone labels' : null,
+    checks: status === 'skip' ? [] : [{ id: `${id.toLowerCase()}/x`, feature: id, node: 'n1', endpoint: null, status: checkStatus, message: 'm' }],
+    measurements: [],
+    figures: [],
+    notes: [],
+    startedAt: '2026-11-30T10:00:00.000Z',
+    finishedAt: '2026-11-30T10:01:00.000Z',
+  });
+  const report = (features: FeatureReport[]): Report => ({
+    verdict: features.some((f) => f.status === 'fail') ? 'fail' : 'pass',
+    profile: 'all',
+    implementation: { name: 'kube-proxy', version: 'v1.34.4', url: null, source: 's' },
+    proxyMode: 'nftables',
+    cluster: { name: 'kind', provider: 'kind', kubeconfig: '/k', kubernetesVersion: 'v1.34.4' },
+    nodes: [],
+    features,
+    checks: features.flatMap((f) => f.checks),
+    startedAt: '2026-11-30T10:00:00.000Z',
+    finishedAt: '2026-11-30T10:05:00.000Z',
+    notes: [],
+    command: 'npm run certify -- --profile all',
+    error: null,
+  });
+
+  test('success when everything passed; partial when an extended feature was skipped; failure when a check failed', () => {
+    const ok = conformanceReport(report([feature('NodePort', 'core', 'pass'), feature('Hairpin', 'extended', 'pass')]));
+    expect(conformanceReportProblems(ok)).toEqual([]);
+    expect(ok.profiles[0]).toMatchObject({ core: { result: 'success' }, extended: { result: 'success', supportedFeatures: ['Hairpin'] } });
+    const partial = conformanceReport(report([feature('NodePort', 'core', 'pass'), feature('TrafficDistributionPreferClose', 'extended', 'skip')]));
+    expect(partial.profiles[0]!.extended).toMatchObject({ result: 'partial', unsupportedFeatures: [{ feature: 'TrafficDistributionPreferClose', reason: 'needs zone labels' }] });
+    const failed = conformanceReport(report([feature('NodePort', 'core', 'fail', 'fail')]));
+    expect(failed.profiles[0]).toMatchObject({ core: { result: 'failure', failedTests: ['nodeport/x'] }, extended: null });
+    expect(failed.reproduce.command).toBe('npm run certify -- --profile all');
+  });
+
+  test('the reproduce command quotes what a shell would split', () => {
+    expect(reproduceCommand(['--profile', 'all', '--implementation', "my proxy's"])).toBe("npm run certify -- --profile all --implementation 'my proxy'\\''s'");
+    expect(reproduceCommand([])).toBe('npm run certify');
+  });
+});
