@@ -2,8 +2,10 @@ import path from 'node:path';
 import { defineConfig, type Project } from '@playwright/test';
 import type { RunOptions } from './specs/support/fixtures.js';
 import { runConfigFromEnv, type RunConfig } from './harness/run/run-config.js';
-import { DEFAULT_REQUESTS_PER_NODE } from './harness/stats/defaults.js';
+import { DEFAULT_REPLICAS } from './harness/lab/helloworld-lab.js';
+import { featureById, PROFILES } from './harness/features/registry.js';
 import { DEFAULT_CONCURRENCY } from './harness/traffic/traffic-plan.js';
+import { runEpoch } from './harness/util/log.js';
 
 /**
  * Projects: "unit" (pure logic, no cluster), then per cluster profile a chain
@@ -11,41 +13,51 @@ import { DEFAULT_CONCURRENCY } from './harness/traffic/traffic-plan.js';
  * nftables and iptables; `npm run certify` runs one profile, "certify", described by KPC_RUN_CONFIG.
  */
 const certify = runConfigFromEnv();
+// Set once in the runner, inherited by every worker: progress lines share one clock.
+runEpoch();
 
 /** One client per profile; specs/cluster/certify-cli.spec.ts certifies again with the other. */
 function testProfile(proxyMode: 'nftables' | 'iptables', client: 'host' | 'container'): RunConfig {
   const name = `kpc-test-${proxyMode}`;
   return {
-    profile: proxyMode,
+    name: proxyMode,
+    profile: 'all',
+    features: [...PROFILES.all],
+    featuresClaimed: false,
+    implementation: {},
     // Fixed: the runner and every worker load this file, and they must agree on it.
     runId: `test-${proxyMode}`,
     cluster: { kind: 'kind', name, proxyMode, configFile: 'kind-config.yaml', kubeconfig: path.resolve('.kube', `${name}.kubeconfig`) },
     keep: process.env.KPC_KEEP === '1',
     client,
     namespace: 'kpc-lab',
-    requestsPerNode: DEFAULT_REQUESTS_PER_NODE,
+    replicas: DEFAULT_REPLICAS,
+    requestsPerNode: null,
     concurrency: DEFAULT_CONCURRENCY,
     reportDir: path.resolve('reports', `test-${proxyMode}`),
   };
 }
 
-function clusterProjects(run: RunConfig, labDirs: string[], after?: string): Project<RunOptions>[] {
-  const id = run.profile;
+function clusterProjects(run: RunConfig, otherDirs: string[], after?: string): Project<RunOptions>[] {
+  const id = run.name;
+  const needsCluster = { use: { run }, dependencies: [`${id}:setup`] };
   return [
     { name: `${id}:setup`, testDir: 'specs', testMatch: 'cluster.setup.ts', use: { run }, teardown: `${id}:teardown`, dependencies: after ? [after] : [] },
+    // One spec file per feature; the run's features only, in the registry's order.
+    { name: `${id}:features`, testDir: 'specs/features', testMatch: run.features.map((f) => `${featureById(f).slug}.spec.ts`), ...needsCluster },
     // Every folder needs only the cluster, so one failing folder does not skip the others.
-    ...labDirs.map((dir) => ({ name: `${id}:${path.basename(dir)}`, testDir: dir, use: { run }, dependencies: [`${id}:setup`] })),
+    ...otherDirs.map((dir) => ({ name: `${id}:${path.basename(dir)}`, testDir: dir, ...needsCluster })),
     { name: `${id}:teardown`, testDir: 'specs', testMatch: 'cluster.teardown.ts', use: { run } },
   ];
 }
 
 const projects: Project<RunOptions>[] = certify
-  ? clusterProjects(certify, ['specs/lab'])
+  ? clusterProjects(certify, [])
   : [
       { name: 'unit', testDir: 'specs/unit' },
       { name: 'cli', testDir: 'specs/cli' },
-      ...clusterProjects(testProfile('nftables', 'host'), ['specs/lab', 'specs/cluster', 'specs/faults', 'specs/lifecycle']),
-      ...clusterProjects(testProfile('iptables', 'container'), ['specs/lab', 'specs/cluster', 'specs/faults']),
+      ...clusterProjects(testProfile('nftables', 'host'), ['specs/cluster', 'specs/faults', 'specs/lifecycle']),
+      ...clusterProjects(testProfile('iptables', 'container'), ['specs/cluster', 'specs/faults']),
     ];
 
 export default defineConfig<RunOptions>({

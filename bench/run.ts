@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from '../harness/util/repo-root.js';
 import { run } from '../harness/util/exec.js';
-import { readReportJson } from '../harness/report/write-report.js';
+import { measurementOf as nodePortMeasurement, readReportJson } from '../harness/report/report-reader.js';
 import { MemorySampler } from './memory-sampler.js';
 import { compareWithPeers } from './traffic-peers.js';
 
@@ -67,8 +67,9 @@ try {
   row('time to verdict on a running cluster (`certify --kubeconfig --keep`, 900 requests/node), median of 3; the first run also loads the app image into the nodes', `${seconds(median(verdicts))} (runs: ${verdicts.map(seconds).join(', ')})`, '<= 30 s');
 
   const report = readReportJson(reportDir);
-  const node = report.nodes[1] ?? report.nodes[0]!;
-  const target = { node: node.name, address: node.address, port: report.service.nodePort! };
+  const source = nodePortMeasurement(report).sources.at(1) ?? nodePortMeasurement(report).sources[0]!;
+  const [address, port] = source.target.split(':') as [string, string];
+  const target = { node: source.node, address, port: Number(port) };
   for (const [what, value, goal] of await compareWithPeers(target)) row(what, value, goal);
 } finally {
   await clusterDown(name);

@@ -5,6 +5,7 @@ import { Kubectl } from '../harness/kube/kubectl.js';
 import { resolveKubectl } from '../harness/tools/tool-resolver.js';
 import { providerFor, resolveTools } from '../harness/run/providers.js';
 import { writeClusterState } from '../harness/run/run-config.js';
+import { surveyCluster } from '../harness/run/cluster-survey.js';
 import { REPO_ROOT } from '../harness/util/repo-root.js';
 import { run as exec } from '../harness/util/exec.js';
 
@@ -32,6 +33,6 @@ test('boot the cluster (or attach to the one given) and load the app image', asy
   const kubectl = new Kubectl(tools.kubectl ?? (await resolveKubectl(log)).path, info.kubeconfig);
   // Recorded before the namespace is made, so a Ctrl-C just after still deletes it.
   const claim = await claimNamespace(kubectl, run.namespace, { log, beforeCreate: () => writeClusterState(run, { info, created, namespaceCreated: true, appImage }) });
-  writeClusterState(run, { info, created, namespaceCreated: claim.created, appImage });
+  writeClusterState(run, { info, created, namespaceCreated: claim.created, appImage, survey: await surveyCluster(kubectl, info, run) });
   log.step(`cluster "${info.name}" ready: ${info.kubeconfig}`);
 });

@@ -13,6 +13,8 @@ export type MessageReply = {
   readonly pod: string;
   readonly podIP: string | null;
   readonly node: string | null;
+  /** The source address the pod saw, so a client can tell whether the proxy preserved its own. */
+  readonly client: string | null;
 };
 
 export type ParsedMessage =
@@ -46,7 +48,7 @@ export function parseMessage(body: Buffer): ParsedMessage {
   return { ok: true, sender };
 }
 
-export function buildReply(sender: string, identity: Identity, newId: () => string = randomUUID): MessageReply {
+export function buildReply(sender: string, identity: Identity, client: string | null = null, newId: () => string = randomUUID): MessageReply {
   return {
     id: newId(),
     sender,
@@ -55,6 +57,7 @@ export function buildReply(sender: string, identity: Identity, newId: () => stri
     pod: identity.pod,
     podIP: identity.podIP,
     node: identity.node,
+    client,
   };
 }
 
@@ -85,5 +88,11 @@ export async function handleMessages(req: IncomingMessage, res: ServerResponse, 
     sendError(res, 400, parsed.error);
     return;
   }
-  sendJson(res, 200, buildReply(parsed.sender, ctx.identity));
+  sendJson(res, 200, buildReply(parsed.sender, ctx.identity, unmapped(req.socket.remoteAddress)));
+}
+
+/** "::ffff:10.244.1.1" (an IPv4 peer on a dual-stack socket) -> "10.244.1.1". */
+function unmapped(address: string | undefined): string | null {
+  if (!address) return null;
+  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
 }

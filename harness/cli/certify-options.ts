@@ -5,16 +5,19 @@ import { Command } from 'commander';
 import { defaultKubeconfigPath } from '../cluster/kind-cluster-provider.js';
 import { PROXY_MODES, type ProxyMode } from '../cluster/proxy-mode.js';
 import type { RunConfig } from '../run/run-config.js';
-import { DEFAULT_REQUESTS_PER_NODE } from '../stats/defaults.js';
 import { CLIENT_KINDS, type ClientKind } from '../traffic/traffic-client.js';
 import { DEFAULT_CONCURRENCY } from '../traffic/traffic-plan.js';
 import { UsageError } from '../util/errors.js';
 import { oneOf, positiveInt } from './cli-runner.js';
+import { DEFAULT_REPLICAS } from '../lab/helloworld-lab.js';
+import { FEATURES, PROFILE_NAMES, PROFILES, type ProfileName } from '../features/registry.js';
+import { InvalidArgumentError } from 'commander';
 
 export interface CertifyOptions {
   proxyMode?: ProxyMode;
   workers?: number;
-  requests: number;
+  requests?: number;
+  replicas: number;
   concurrency: number;
   kubeconfig?: string;
   name: string;
@@ -24,6 +27,11 @@ export interface CertifyOptions {
   client: ClientKind;
   namespace: string;
   reportDir: string;
+  profile: ProfileName;
+  features?: string[];
+  implementation?: string;
+  implementationVersion?: string;
+  implementationUrl?: string;
 }
 
 export function certifyCommand(): Command {
@@ -31,7 +39,8 @@ export function certifyCommand(): Command {
     .description('Run the NodePort lab on a kind cluster (or the one given) and certify the service proxy on every node')
     .option('--proxy-mode <mode>', `kube-proxy mode to boot (${PROXY_MODES.join(', ')}); with --kubeconfig, the mode the cluster must run`, oneOf('proxy mode', PROXY_MODES))
     .option('--workers <n>', 'worker nodes of the kind cluster (default: as in kind-config.yaml)', positiveInt('--workers'))
-    .option('--requests <n>', 'requests per node, each on a new connection', positiveInt('--requests'), DEFAULT_REQUESTS_PER_NODE)
+    .option('--requests <n>', 'requests per node, each on a new connection (default: the recommended count for the cluster\'s shape; fewer than the minimum is refused)', positiveInt('--requests'))
+    .option('--replicas <n>', 'endpoints of the app (replicas of its Deployment)', positiveInt('--replicas'), DEFAULT_REPLICAS)
     .option('--concurrency <n>', 'requests in flight at once', positiveInt('--concurrency'), DEFAULT_CONCURRENCY)
     .option('--kubeconfig <file>', 'certify the cluster this kubeconfig points at instead of booting one')
     .option('--name <name>', 'name of the kind cluster to boot', 'kpc-certify')
@@ -40,7 +49,12 @@ export function certifyCommand(): Command {
     .option('--reuse', 'attach to a kind cluster of that name if it exists')
     .option('--client <kind>', `where traffic comes from: ${CLIENT_KINDS.join(', ')}`, oneOf('client', CLIENT_KINDS), 'auto')
     .option('--namespace <ns>', 'namespace for the lab objects (new, or one this harness made)', 'kpc-lab')
-    .option('--report-dir <dir>', 'where report.json, junit.xml, records and the HTML report go', 'reports');
+    .option('--report-dir <dir>', 'where report.json, junit.xml, records and the HTML report go', 'reports')
+    .option('--profile <name>', `conformance profile: ${PROFILE_NAMES.join(', ')} (nodeport: the lab alone; core: every core feature; all: core and extended)`, oneOf('profile', PROFILE_NAMES), 'nodeport')
+    .option('--features <ids>', `comma-separated features to claim instead of a profile: ${FEATURES.map((f) => f.id).join(', ')}`, featureList)
+    .option('--implementation <name>', 'what is certified, for the reports (default: read from the cluster)')
+    .option('--implementation-version <version>', 'its version (default: read from the cluster)')
+    .option('--implementation-url <url>', 'where it is published');
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -69,13 +83,18 @@ export function toRunConfig(options: CertifyOptions): RunConfig {
         reuse: options.reuse,
       };
   return {
-    profile: 'certify',
+    name: 'certify',
+    profile: options.features ? 'custom' : options.profile,
+    features: options.features ?? [...PROFILES[options.profile]],
+    featuresClaimed: options.features !== undefined,
+    implementation: { name: options.implementation, version: options.implementationVersion, url: options.implementationUrl },
     runId: randomUUID(),
     cluster,
     keep: options.keep === true,
     client: options.client,
     namespace: options.namespace,
-    requestsPerNode: options.requests,
+    replicas: options.replicas,
+    requestsPerNode: options.requests ?? null,
     concurrency: options.concurrency,
     reportDir,
   };
@@ -93,4 +112,14 @@ function ensureWritableDir(dir: string): string {
     throw new UsageError(`cannot use report directory ${absolute} (${(error as NodeJS.ErrnoException).code ?? 'not writable'})`, 'pass --report-dir with a writable directory');
   }
   return absolute;
+}
+
+/** "ClusterIP,NodePort" -> the registry's ids in the registry's order; case does not matter. */
+function featureList(value: string): string[] {
+  const asked = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = asked.filter((id) => !FEATURES.some((f) => f.id.toLowerCase() === id.toLowerCase()));
+  if (asked.length === 0 || unknown.length > 0) {
+    throw new InvalidArgumentError(`unknown feature${unknown.length === 1 ? '' : 's'} "${unknown.join(', ') || value}"; use one or more of ${FEATURES.map((f) => f.id).join(', ')}`);
+  }
+  return FEATURES.filter((f) => asked.some((id) => id.toLowerCase() === f.id.toLowerCase())).map((f) => f.id);
 }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { assertDockerReachable, nodeContainers } from '../cluster/docker.js';
@@ -9,6 +9,11 @@ import { Kubectl } from '../kube/kubectl.js';
 import { resolveKubectl } from '../tools/tool-resolver.js';
 import { claimNamespace } from '../lab/namespace-guard.js';
 import { validateKindOptions } from '../cluster/kind-cluster-provider.js';
+import { countNodes } from '../cluster/kind-config.js';
+import { requestsPerNodeFor } from '../run/requests-per-node.js';
+import { runSummary, reproduceCommand } from '../run/run-summary.js';
+import { featuresDir, readFeatureResults } from '../run/feature-run.js';
+import { assembleReport } from '../report/assemble-report.js';
 import { providerFor, resolveTools } from '../run/providers.js';
 import { RUN_CONFIG_ENV, type RunConfig } from '../run/run-config.js';
 import { UsageError } from '../util/errors.js';
@@ -17,9 +22,7 @@ import { notYet, waitFor } from '../util/wait.js';
 import { certifyCommand, toRunConfig, type CertifyOptions } from './certify-options.js';
 import { parseArgs, runCli } from './cli-runner.js';
 import type { Logger } from '../util/log.js';
-import { writeErrorReport } from '../report/error-report.js';
-import { hostNotes } from '../cluster/proxy-mode.js';
-import { readReportJson, REPORT_FILES } from '../report/write-report.js';
+import { REPORT_FILES, writeReportFiles } from '../report/write-report.js';
 import { deleteKindClusterIfThere, tearDownRun } from '../run/tear-down.js';
 
 const program = certifyCommand();
@@ -35,28 +38,30 @@ await runCli('certify', async ({ log, cleanup, signal }) => {
     cleanup.push(`delete kind cluster "${cluster.name}" if still there`, () => deleteKindClusterIfThere(cluster, log));
   }
   mkdirSync(config.reportDir, { recursive: true });
+  const startedAt = new Date().toISOString();
   rmSync(path.join(config.reportDir, REPORT_FILES.report), { force: true });
   rmSync(path.join(config.reportDir, 'cluster.json'), { force: true });
+  rmSync(featuresDir(config.reportDir), { recursive: true, force: true });
   // After Ctrl-C the teardown project never runs; this runs after every run, and finds nothing
   // to do when that project did its work. Registered last, so it runs before the cluster goes.
   cleanup.push('traffic client containers, lab namespace or cluster of this run, if still there', async () => {
     await tearDownRun(config, log);
   });
 
-  log.step(`running the NodePort lab (${config.requestsPerNode} requests per node, client ${config.client}); reports in ${config.reportDir}`);
+  const requests = config.requestsPerNode === null ? 'the recommended number of requests' : `${config.requestsPerNode} requests`;
+  log.step(`certifying ${config.features.join(', ')} (profile ${config.profile}; ${config.replicas} endpoints, ${requests} per node, client ${config.client}); reports in ${config.reportDir}`);
   const exitCode = await runPlaywright(config, signal);
   if (signal.aborted) return 130;
 
-  const reportFile = path.join(config.reportDir, REPORT_FILES.report);
-  if (!existsSync(reportFile)) {
-    writeErrorReport(config, `the run ended (Playwright exit ${exitCode}) before a verdict; see the output above and ${path.join(config.reportDir, 'html')}`, {
-      notes: hostNotes(),
-    });
+  const results = readFeatureResults(config.reportDir);
+  const ended = exitCode !== 0 && results.size === 0 ? `the run ended (Playwright exit ${exitCode}) before any feature reported; see the output above and ${path.join(config.reportDir, 'html')}` : null;
+  const report = assembleReport(runSummary(config, startedAt, reproduceCommand(process.argv.slice(2)), ended), new Map([...results].map(([id, r]) => [id, r.report])));
+  const written = writeReportFiles(config.reportDir, report, [...results.values()].map((r) => r.records).join(''));
+  for (const feature of report.features) {
+    log.info(`${feature.id}: ${feature.status.toUpperCase()}${feature.reason ? ` (${feature.reason})` : ''}`);
   }
-  const report = readReportJson(config.reportDir);
-  const failed = report.checks.filter((c) => c.status === 'fail');
-  for (const check of failed) log.info(`FAIL ${check.id}: ${check.message}`);
-  log.step(`verdict: ${report.verdict.toUpperCase()}${report.error ? ` (${report.error})` : ''}; report: ${reportFile}`);
+  for (const check of report.checks.filter((c) => c.status === 'fail')) log.info(`FAIL ${check.id}: ${check.message}`);
+  log.step(`verdict: ${report.verdict.toUpperCase()}${report.error ? ` (${report.error})` : ''}; report: ${written.reportJson}, ${written.conformanceYaml}`);
   if (report.verdict === 'pass') return 0;
   if (report.verdict === 'fail') return 1;
   process.stderr.write(`error: ${report.error ?? 'the run could not reach a verdict'}\n`);
@@ -69,7 +74,8 @@ await runCli('certify', async ({ log, cleanup, signal }) => {
  */
 async function preflight(config: RunConfig, log: Logger): Promise<boolean> {
   if (config.cluster.kind === 'kind') {
-    validateKindOptions(config.cluster);
+    // The shape is known from the options alone: a too small --requests fails before anything runs.
+    requestsPerNodeFor(config.requestsPerNode, { nodes: countNodes(validateKindOptions(config.cluster)), endpoints: config.replicas });
     await assertDockerReachable(log);
   }
   const tools = await resolveTools(config.cluster, log);
@@ -80,6 +86,8 @@ async function preflight(config: RunConfig, log: Logger): Promise<boolean> {
   }
   const kubectl = new Kubectl(tools.kubectl ?? (await resolveKubectl(log)).path, config.cluster.kubeconfig);
   await kubectl.assertReachable();
+  const nodes = await kubectl.json<{ items: unknown[] }>(['get', 'nodes']);
+  requestsPerNodeFor(config.requestsPerNode, { nodes: nodes.items.length, endpoints: config.replicas });
   const expected = config.cluster.expectedProxyMode;
   if (expected) {
     const actual = await readProxyMode(kubectl);

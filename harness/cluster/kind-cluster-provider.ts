@@ -8,7 +8,7 @@ import { resolveKubectl } from '../tools/tool-resolver.js';
 import { waitForClusterReady } from '../kube/cluster-readiness.js';
 import { assertDockerReachable, nodeContainers, removeNetwork, removeNodeContainersUntilQuiet } from './docker.js';
 import { chooseNodeImage } from './node-image.js';
-import { readKindConfig, renderKindConfig } from './kind-config.js';
+import { countNodes, readKindConfig, renderKindConfig } from './kind-config.js';
 import { assertModeRunsHere, type ProxyMode } from './proxy-mode.js';
 import type { ClusterInfo, ClusterProvider } from './cluster-provider.js';
 import type { Logger } from '../util/log.js';
@@ -67,7 +67,7 @@ export class KindClusterProvider implements ClusterProvider {
   async up(signal: AbortSignal): Promise<ClusterInfo> {
     const rendered = await this.preflight();
     const { name, kubeconfig } = this.options;
-    const expectedNodes = 1 + (this.options.workers ?? (rendered.match(/role: worker/g) ?? []).length);
+    const expectedNodes = countNodes(rendered);
     let nodeImage: string | undefined;
     if ((await nodeContainers(name)).length > 0) {
       this.log.step(`reusing kind cluster "${name}"`);

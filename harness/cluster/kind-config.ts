@@ -55,3 +55,8 @@ export function renderKindConfig(config: KindConfig, options: { proxyMode: Proxy
   };
   return stringify(rendered);
 }
+
+/** Nodes a rendered config boots: its control planes and workers. */
+export function countNodes(rendered: string): number {
+  return ((parse(rendered) as KindConfig).nodes ?? []).length;
+}

@@ -16,9 +16,12 @@ export function hostHasIpvs(procRoot = '/proc', sysRoot = '/sys'): boolean {
 
 export const IPVS_NOT_TESTABLE = 'ipvs: not testable on this host (the kernel has no IP_VS)';
 
-/** Notes every report from this host carries, so ipvs is never passed or failed silently. */
-export function hostNotes(): string[] {
-  return hostHasIpvs() ? [] : [IPVS_NOT_TESTABLE];
+/**
+ * Notes for a run on a cluster whose nodes are containers on this host (they share its kernel), so
+ * ipvs is never passed or failed silently here; a remote cluster's kernel is not this host's.
+ */
+export function hostNotes(onThisHost: boolean): string[] {
+  return onThisHost && !hostHasIpvs() ? [IPVS_NOT_TESTABLE] : [];
 }
 
 export function assertModeRunsHere(mode: ProxyMode, hasIpvs = hostHasIpvs()): void {

@@ -2,18 +2,31 @@ import type { Endpoint } from '../queries/types.js';
 
 /**
  * Faults a broken proxy could have on one node, emulated in the node's own network namespace:
- *  - no-forwarding: connections to any NodePort are refused (the rules are gone);
+ *  - no-forwarding: matching connections are refused (the rules are gone);
+ *  - drop: matching connections are silently dropped (they time out: the node is dead to clients);
  *  - exclude-endpoint: the node never picks one endpoint;
- *  - skew: the node picks endpoints with unequal weights.
+ *  - skew: the node picks endpoints with unequal weights (all weights 1: it forwards to every
+ *    endpoint, whatever kube-proxy would do, e.g. on a NodePort that should be closed).
+ * Each applies to the traffic its matches select: by default every NodePort of the node.
  */
-export type ProxyFault =
+export type ProxyFault = (
   | { kind: 'no-forwarding' }
+  | { kind: 'drop' }
   | { kind: 'exclude-endpoint'; excluded: Endpoint; endpoints: Endpoint[] }
-  | { kind: 'skew'; weights: { endpoint: Endpoint; weight: number }[] };
+  | { kind: 'skew'; weights: { endpoint: Endpoint; weight: number }[] }
+) & { matches?: FaultMatch[] };
+
+/** Which new connections a fault takes: to any NodePort of the node, or to one address and port (a ClusterIP), optionally from one source. */
+export type FaultMatch = { kind: 'node-ports' } | { kind: 'address'; address: string; port: number; from?: string };
 
 export const FAULT_TABLE = 'kpc_fault';
 const NODEPORT_RANGE = '30000-32767';
 const FAULT_MARK = '0x6b7063';
+
+function matchRule(match: FaultMatch): string {
+  if (match.kind === 'node-ports') return `fib daddr type local tcp dport ${NODEPORT_RANGE}`;
+  return `${match.from ? `ip saddr ${match.from} ` : ''}ip daddr ${match.address} tcp dport ${match.port}`;
+}
 
 /**
  * The fault as an nft script: a table of its own whose hooks run just before kube-proxy's
@@ -22,15 +35,11 @@ const FAULT_MARK = '0x6b7063';
  * DNAT is skipped for the redirected ones, which are masqueraded here as kube-proxy would.
  */
 export function faultScript(fault: ProxyFault, targetPort: number): string {
-  const match = `fib daddr type local tcp dport ${NODEPORT_RANGE}`;
+  const matches = (fault.matches ?? [{ kind: 'node-ports' }]).map(matchRule);
   const lines = [`table ip ${FAULT_TABLE} {`];
-  if (fault.kind === 'no-forwarding') {
-    lines.push(
-      '  chain refuse {',
-      '    type filter hook prerouting priority dstnat - 10; policy accept;',
-      `    ${match} reject with tcp reset`,
-      '  }',
-    );
+  if (fault.kind === 'no-forwarding' || fault.kind === 'drop') {
+    const verdict = fault.kind === 'drop' ? 'drop' : 'reject with tcp reset';
+    lines.push('  chain refuse {', '    type filter hook prerouting priority dstnat - 10; policy accept;', ...matches.map((m) => `    ${m} ${verdict}`), '  }');
   } else {
     const picks = fault.kind === 'skew' ? fault.weights.flatMap((w) => Array<Endpoint>(w.weight).fill(w.endpoint)) : fault.endpoints.filter((e) => e.pod !== fault.excluded.pod);
     if (picks.length === 0) throw new Error('a fault must leave at least one endpoint to send to');
@@ -38,7 +47,7 @@ export function faultScript(fault: ProxyFault, targetPort: number): string {
     lines.push(
       '  chain pick {',
       '    type nat hook prerouting priority dstnat - 10; policy accept;',
-      `    ${match} ct mark set ${FAULT_MARK} dnat to numgen random mod ${picks.length} map { ${map} } : ${targetPort}`,
+      ...matches.map((m) => `    ${m} ct mark set ${FAULT_MARK} dnat to numgen random mod ${picks.length} map { ${map} } : ${targetPort}`),
       '  }',
       '  chain leave {',
       '    type nat hook postrouting priority srcnat - 10; policy accept;',
@@ -51,12 +60,15 @@ export function faultScript(fault: ProxyFault, targetPort: number): string {
 }
 
 export function describeFault(fault: ProxyFault): string {
+  const where = (fault.matches ?? [{ kind: 'node-ports' }]).map((m) => (m.kind === 'node-ports' ? 'every NodePort' : `${m.from ? `from ${m.from} ` : ''}to ${m.address}:${m.port}`)).join(' and ');
   switch (fault.kind) {
     case 'no-forwarding':
-      return 'refuses every NodePort connection';
+      return `refuses connections to ${where}`;
+    case 'drop':
+      return `drops connections to ${where}`;
     case 'exclude-endpoint':
-      return `never sends to ${fault.excluded.pod} (${fault.excluded.ip})`;
+      return `never sends ${where} to ${fault.excluded.pod} (${fault.excluded.ip})`;
     case 'skew':
-      return `sends with weights ${fault.weights.map((w) => `${w.endpoint.pod}=${w.weight}`).join(', ')}`;
+      return `sends ${where} with weights ${fault.weights.map((w) => `${w.endpoint.pod}=${w.weight}`).join(', ')}`;
   }
 }

@@ -1,10 +1,18 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parse } from 'yaml';
 import type { Kubectl } from '../kube/kubectl.js';
 import { REPO_ROOT } from '../util/repo-root.js';
 import { notYet, waitFor } from '../util/wait.js';
-import { PROXY_PROGRAMMING_TIMEOUT_MS } from '../traffic/await-programmed.js';
+import { PROXY_PROGRAMMING_TIMEOUT_MS } from '../kube/bounds.js';
+import type { Endpoint } from '../queries/types.js';
+import { ServiceUnderTest } from './service-under-test.js';
 
 export const APP_NAME = 'helloworld';
+/** The app's pods, as the Deployment and the Services select them. */
+export const APP_SELECTOR = 'app=helloworld';
+/** The lab's manifest runs 3 replicas; --replicas applies it with another count. */
+export const DEFAULT_REPLICAS = 3;
 export const APP_PORT = 8080;
 export const MANIFESTS = {
   deployment: path.join(REPO_ROOT, 'manifests/helloworld-deployment.yaml'),
@@ -34,15 +42,27 @@ export interface InClusterReply {
 
 /** The NodePort lab's steps, one method each, against one namespace. */
 export class HelloworldLab {
-  constructor(readonly kubectl: Kubectl, readonly namespace: string) {}
+  private readonly service: ServiceUnderTest;
+
+  constructor(readonly kubectl: Kubectl, readonly namespace: string) {
+    this.service = new ServiceUnderTest(kubectl, namespace, APP_NAME);
+  }
 
   /**
    * The lab's first step, from a clean slate: a Service left by an earlier run (perhaps already
-   * NodePort) is deleted first; the Deployment is applied in place, so its pods stay.
+   * NodePort) is deleted first; the Deployment is applied in place, so its pods stay. The lab's
+   * file is applied as it is, or with `replicas` set when another count is asked for (set in the
+   * manifest rather than scaled after, so that a rerun leaves the pods where they are).
    */
-  async deploy(): Promise<void> {
+  async deploy(replicas = DEFAULT_REPLICAS): Promise<void> {
     await this.kubectl.run(['delete', 'service', APP_NAME, '--ignore-not-found'], { namespace: this.namespace });
-    await this.kubectl.run(['apply', '-f', MANIFESTS.deployment, '-f', MANIFESTS.service], { namespace: this.namespace });
+    if (replicas === DEFAULT_REPLICAS) {
+      await this.kubectl.run(['apply', '-f', MANIFESTS.deployment, '-f', MANIFESTS.service], { namespace: this.namespace });
+      return;
+    }
+    const deployment = parse(readFileSync(MANIFESTS.deployment, 'utf8')) as { spec: { replicas: number } };
+    deployment.spec.replicas = replicas;
+    await this.kubectl.run(['apply', '-f', '-', '-f', MANIFESTS.service], { namespace: this.namespace, input: JSON.stringify(deployment) });
   }
 
   async waitForRollout(timeoutMs = 180_000): Promise<void> {
@@ -53,7 +73,7 @@ export class HelloworldLab {
   }
 
   async serviceJson(): Promise<unknown> {
-    return this.kubectl.json(['get', 'service', APP_NAME], { namespace: this.namespace });
+    return this.service.json();
   }
 
   async nodesJson(): Promise<unknown> {
@@ -61,7 +81,7 @@ export class HelloworldLab {
   }
 
   async endpointSlicesJson(): Promise<unknown> {
-    return this.kubectl.json(['get', 'endpointslices', '-l', `kubernetes.io/service-name=${APP_NAME}`], { namespace: this.namespace });
+    return this.service.endpointSlicesJson();
   }
 
   /** POSTs to `target` (the ClusterIP or the Service's DNS name) from inside a helloworld pod. */
@@ -98,14 +118,8 @@ export class HelloworldLab {
   }
 
   /** Waits until the Service's EndpointSlices list `replicas` ready endpoints. */
-  async waitForReadyEndpoints(replicas: number, count: (slices: unknown) => number, timeoutMs = 120_000): Promise<void> {
-    await waitFor(
-      async () => {
-        const ready = count(await this.endpointSlicesJson());
-        return ready >= replicas ? true : notYet(`${ready} of ${replicas} endpoints ready`);
-      },
-      { what: `${replicas} ready endpoints behind service ${APP_NAME}`, timeoutMs },
-    );
+  async waitForReadyEndpoints(replicas: number): Promise<Endpoint[]> {
+    return this.service.readyEndpoints(replicas);
   }
 
   async replicas(): Promise<number> {

@@ -1,26 +1,65 @@
+import { PROXY_PROGRAMMING_TIMEOUT_MS } from '../kube/bounds.js';
 import { notYet, waitFor } from '../util/wait.js';
-import { HttpProber } from './http-prober.js';
-import type { TrafficTarget } from './traffic-plan.js';
+import { HostTrafficClient } from './host-client.js';
+import type { RequestRecord } from './request-record.js';
+import type { TrafficClient } from './traffic-client.js';
+import { GIVE_UP_AFTER, type TrafficTarget } from './traffic-plan.js';
 
-/** Upstream e2e allows kube-proxy 30 s to follow Service and endpoint changes. */
-export const PROXY_PROGRAMMING_TIMEOUT_MS = 30_000;
+/** When one target first showed what was awaited, counted from `since`; null when it never did. */
+export interface Convergence {
+  node: string;
+  afterMs: number | null;
+  /** The last reply (or failure) seen from this target. */
+  last: RequestRecord | null;
+}
+
+export interface AwaitEachOptions {
+  /** Epoch ms the change was made; afterMs counts from it. */
+  since?: number;
+  timeoutMs?: number;
+  /** Each probe's own timeout; a connection that needs longer counts as a timeout. */
+  probeTimeoutMs?: number;
+  sender?: string;
+}
 
 /**
- * A proxy needs a moment to program a new NodePort. Waits until every node has answered one
- * request, up to `timeoutMs`.
- * Returns the nodes that never answered; the caller still measures them, so a broken node is
- * judged by the checks rather than hidden by this wait.
+ * Probes every target (one request each through `client`, every 250 ms) until each has shown what
+ * `reached` looks for, or the timeout passes; reports per target when it first did. The proxy is
+ * given upstream's 30 s to follow a change unless told otherwise.
  */
-export async function awaitProgrammed(targets: TrafficTarget[], sender: string, timeoutMs = PROXY_PROGRAMMING_TIMEOUT_MS): Promise<string[]> {
-  const prober = new HttpProber(2_000);
-  const waiting = new Set(targets);
+export async function awaitEach(client: TrafficClient, targets: readonly TrafficTarget[], reached: (record: RequestRecord) => boolean, options: AwaitEachOptions = {}): Promise<Convergence[]> {
+  const since = options.since ?? Date.now();
+  const result = new Map(targets.map((t) => [t.node, { node: t.node, afterMs: null as number | null, last: null as RequestRecord | null }]));
+  const waiting = () => targets.filter((t) => result.get(t.node)!.afterMs === null);
   await waitFor(
     async () => {
-      const answers = await Promise.all([...waiting].map(async (t) => ({ t, record: await prober.send(-1, t, sender) })));
-      for (const { t, record } of answers) if (record.error === null) waiting.delete(t);
-      return waiting.size === 0 ? true : notYet(`${waiting.size} nodes not answering`);
+      const probe = waiting();
+      const records = await client.send({ targets: probe, requestsPerNode: 1, concurrency: probe.length, timeoutMs: options.probeTimeoutMs ?? 2_000, sender: options.sender ?? 'world1', giveUpAfter: GIVE_UP_AFTER });
+      const at = Date.now() - since;
+      for (const record of records) {
+        const entry = result.get(record.node)!;
+        entry.last = record;
+        if (reached(record)) entry.afterMs = at;
+      }
+      const left = waiting();
+      return left.length === 0 ? true : notYet(`${left.map((t) => t.node).join(', ')} not there yet`);
     },
-    { what: 'every node to answer once', timeoutMs, intervalMs: 500 },
+    { what: 'every target to follow the change', timeoutMs: options.timeoutMs ?? PROXY_PROGRAMMING_TIMEOUT_MS, intervalMs: 250 },
   ).catch(() => undefined);
-  return [...waiting].map((t) => t.node);
+  return targets.map((t) => result.get(t.node)!);
+}
+
+/**
+ * A proxy needs a moment to program a new Service. Waits until every target has answered one
+ * request, up to `timeoutMs`. Returns the nodes that never answered; the caller still measures
+ * them, so a broken node is judged by the checks rather than hidden by this wait.
+ */
+export async function awaitProgrammed(
+  targets: TrafficTarget[],
+  sender: string,
+  timeoutMs = PROXY_PROGRAMMING_TIMEOUT_MS,
+  client: TrafficClient = new HostTrafficClient(),
+): Promise<string[]> {
+  const converged = await awaitEach(client, targets, (r) => r.error === null, { timeoutMs, sender });
+  return converged.filter((c) => c.afterMs === null).map((c) => c.node);
 }

@@ -10,6 +10,7 @@ interface MessageReply {
   host?: unknown;
   podIP?: unknown;
   node?: unknown;
+  client?: unknown;
 }
 
 /** An agent that never reuses a connection and tells who asked which socket it opened. */
@@ -45,9 +46,15 @@ export class HttpProber {
 
   async send(seq: number, target: TrafficTarget, sender: string): Promise<RequestRecord> {
     let clientPort: number | null = null;
-    // The local port is read at connect time: after the reply the socket may already be gone.
-    const httpAgent = new OneConnectionAgent((socket) => socket.once('connect', () => (clientPort = socket.localPort ?? null)));
-    const base = { seq, node: target.node, address: target.address, port: target.port };
+    let sourceAddress: string | null = null;
+    // The local end is read at connect time: after the reply the socket may already be gone.
+    const httpAgent = new OneConnectionAgent((socket) =>
+      socket.once('connect', () => {
+        clientPort = socket.localPort ?? null;
+        sourceAddress = socket.localAddress ?? null;
+      }),
+    );
+    const base = { seq, sentAt: Date.now(), node: target.node, address: target.address, port: target.port };
     const started = performance.now();
     try {
       const response = await this.http.post<MessageReply>(`http://${hostPort(target.address, target.port)}/api/messages`, { sender }, { httpAgent });
@@ -55,6 +62,8 @@ export class HttpProber {
       return {
         ...base,
         clientPort,
+        sourceAddress,
+        seenSource: typeof body.client === 'string' ? body.client : null,
         status: response.status,
         pod: typeof body.host === 'string' ? body.host : null,
         podIP: typeof body.podIP === 'string' ? body.podIP : null,
@@ -63,7 +72,7 @@ export class HttpProber {
         error: validateReply(response.status, body, sender),
       };
     } catch (error) {
-      return { ...base, clientPort, status: null, pod: null, podIP: null, backendNode: null, latencyMs: performance.now() - started, error: describe(error) };
+      return { ...base, clientPort, sourceAddress, seenSource: null, status: null, pod: null, podIP: null, backendNode: null, latencyMs: performance.now() - started, error: describe(error) };
     }
   }
 }

@@ -2,12 +2,18 @@
 export interface RequestRecord {
   /** Order of sending within the run, from 0. */
   seq: number;
+  /** When it was sent, epoch ms (the sender's clock; kind nodes share this host's). */
+  sentAt: number;
   /** Node whose NodePort was targeted. */
   node: string;
   address: string;
   port: number;
   /** Local source port of the connection, read at connect time; null if it never connected. */
   clientPort: number | null;
+  /** Local source address of the connection, read at connect time; null if it never connected. */
+  sourceAddress: string | null;
+  /** The source address the answering pod saw (equal to sourceAddress when the proxy preserved it). */
+  seenSource: string | null;
   /** HTTP status; null when no response arrived. */
   status: number | null;
   /** Backend that answered, as the app reports itself. */

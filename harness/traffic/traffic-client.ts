@@ -5,9 +5,9 @@ import type { TrafficPlan } from './traffic-plan.js';
 export const CLIENT_KINDS = ['host', 'container', 'auto'] as const;
 export type ClientKind = (typeof CLIENT_KINDS)[number];
 
-/** Where the traffic comes from: this process, or a container on the cluster's Docker network. */
+/** Where the traffic comes from: this process, a container on the cluster's Docker network, or client pods in the cluster. */
 export interface TrafficClient {
-  readonly kind: Exclude<ClientKind, 'auto'>;
+  readonly kind: Exclude<ClientKind, 'auto'> | 'pod';
   send(plan: TrafficPlan, onProgress?: ProgressListener, signal?: AbortSignal): Promise<RequestRecord[]>;
   close(): Promise<void>;
 }

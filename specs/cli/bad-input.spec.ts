@@ -26,6 +26,8 @@ writeFileSync(
 const cases: { name: string; command?: 'certify' | 'cluster-up'; args: string[]; env?: NodeJS.ProcessEnv; says: RegExp }[] = [
   { name: 'unknown proxy mode', args: ['--proxy-mode', 'userspace'], says: /unknown proxy mode "userspace".*iptables, nftables, ipvs, none/ },
   { name: '--requests 0', args: ['--requests', '0'], says: /--requests must be a whole number >= 1/ },
+  { name: '--requests below the minimum for the shape', args: ['--requests', '20'], says: /--requests 20 is below the minimum of 964 per node for 3 nodes and 3 endpoints: pass --requests 964 or more/ },
+  { name: '--replicas 0', args: ['--replicas', '0'], says: /--replicas must be a whole number >= 1/ },
   { name: '--requests not a number', args: ['--requests', 'many'], says: /--requests must be a whole number/ },
   { name: '--workers 0', args: ['--workers', '0'], says: /--workers must be a whole number >= 1/ },
   { name: 'unknown client', args: ['--client', 'browser'], says: /unknown client "browser".*host, container, auto/ },

@@ -8,7 +8,7 @@ import { LAB_FIRST_NODE_EXTERNAL_IP, LAB_NODE_PORT } from '../../harness/queries
 import { LAB_NODEPORT_PATCH } from '../../harness/lab/helloworld-lab.js';
 import { run } from '../../harness/util/exec.js';
 import { waitFor } from '../../harness/util/wait.js';
-import { PROXY_PROGRAMMING_TIMEOUT_MS } from '../../harness/traffic/await-programmed.js';
+import { PROXY_PROGRAMMING_TIMEOUT_MS } from '../../harness/kube/bounds.js';
 
 /**
  * The lab's own commands, typed as the lab prints them, against what `certify --keep` left

@@ -9,7 +9,9 @@ import { JqRunner } from '../../harness/queries/jq-runner.js';
 import { APP_PORT } from '../../harness/lab/helloworld-lab.js';
 import type { Endpoint } from '../../harness/queries/types.js';
 import { runBurst } from '../../harness/traffic/burst.js';
-import { readReportJson } from '../../harness/report/write-report.js';
+import { GIVE_UP_AFTER } from '../../harness/traffic/traffic-plan.js';
+import { sizeRun } from '../../harness/stats/sizing.js';
+import { measurementOf, readReportJson } from '../../harness/report/report-reader.js';
 
 /**
  * A harness that cannot fail certifies nothing: break the proxy on ONE worker of the live
@@ -19,26 +21,32 @@ test.describe('certify catches a broken proxy on one node', () => {
   let endpoints: Endpoint[];
   let victim: string;
   let victimAddress: string;
+  let nodeCount: number;
 
   test.beforeAll(async ({ lab, state }) => {
     test.skip(state.info.provider !== 'kind', 'faults are injected into kind node containers');
     const jq = await JqRunner.load();
     await lab.deploy();
     await lab.waitForRollout();
-    await lab.waitForReadyEndpoints(await lab.replicas(), (slices) => jq.endpoints(slices).ready.length);
-    endpoints = jq.endpoints(await lab.endpointSlicesJson()).ready;
+    endpoints = await lab.waitForReadyEndpoints(await lab.replicas());
     const nodes = jq.nodeAddresses(await lab.nodesJson()).addressed;
+    nodeCount = nodes.length;
     const node = nodes.filter((n) => !n.name.endsWith('control-plane')).sort((a, b) => a.name.localeCompare(b.name)).at(-1)!;
     victim = node.name;
     victimAddress = node.address;
   });
 
-  const cases: { name: string; fault: () => ProxyFault; failing: () => string[] }[] = [
+  // The exclusion is judged at the smallest run certify accepts for this shape: power comes from sizing.
+  const minimum = (): number => sizeRun({ nodes: nodeCount, endpoints: endpoints.length }).minimum;
+  const cases: { name: string; fault: () => ProxyFault; failing: () => string[]; args?: () => string[]; withinSeconds?: number }[] = [
     { name: 'the node stops forwarding its NodePort', fault: () => ({ kind: 'no-forwarding' }), failing: () => [`forwarding/${victim}`] },
+    // Acceptance of issue 7: a dead node is given up on, so the whole run stays short.
+    { name: 'the node drops every NodePort connection: failed fast', fault: () => ({ kind: 'drop' }), failing: () => [`forwarding/${victim}`], withinSeconds: 90 },
     {
-      name: 'the node never sends to one endpoint',
+      name: 'the node never sends to one endpoint, at the minimum run size',
       fault: () => ({ kind: 'exclude-endpoint', excluded: endpoints[0]!, endpoints }),
       failing: () => [`reach/${victim}/${endpoints[0]!.pod}`],
+      args: () => ['--requests', String(minimum())],
     },
     {
       name: "the node's spread is skewed 2:1:1",
@@ -56,7 +64,11 @@ test.describe('certify catches a broken proxy on one node', () => {
       log.step(`breaking the proxy on ${victim}: it ${describeFault(fault)}`);
       await injector.inject(fault, APP_PORT);
       try {
-        const result = await runCli('certify', ['--kubeconfig', state.info.kubeconfig, '--namespace', run.namespace, '--client', 'host', '--report-dir', reportDir]);
+        const started = Date.now();
+        const result = await runCli('certify', ['--kubeconfig', state.info.kubeconfig, '--namespace', run.namespace, '--client', 'host', '--report-dir', reportDir, ...(c.args?.() ?? [])]);
+        const seconds = (Date.now() - started) / 1000;
+        log.info(`certify took ${seconds.toFixed(1)} s`);
+        if (c.withinSeconds) expect(seconds, 'the whole certify, cluster boot aside').toBeLessThanOrEqual(c.withinSeconds);
         expect(await injector.active(), 'kube-proxy did not repair the fault during the run').toBe(true);
         expect(result.code, result.stderr.split('\n').slice(-5).join('\n')).toBe(1);
         const report = readReportJson(reportDir);
@@ -66,12 +78,18 @@ test.describe('certify catches a broken proxy on one node', () => {
         // The pooled test sums every node, so the broken node's skew may show there too.
         const others = failed.filter((f) => f.node !== victim && f.id !== 'balance/pooled');
         expect(others.map((f) => `${f.id}: ${f.message}`), 'no other node is blamed').toEqual([]);
+        if (c.withinSeconds) {
+          const { traffic } = measurementOf(report);
+          const { planned, sent } = traffic[victim]!;
+          expect(sent, `${victim} was given up on`).toBeLessThan(planned);
+          for (const [node, tally] of Object.entries(traffic)) if (node !== victim) expect(tally.sent, `${node} is measured in full`).toBe(tally.planned);
+        }
       } finally {
         await injector.clear();
       }
       // Each certify run re-applies the lab, which allocates a new nodePort.
       const port = (await JqRunner.load()).service(await lab.serviceJson()).nodePort!;
-      const restored = await runBurst({ targets: [{ node: victim, address: victimAddress, port }], requestsPerNode: 60, concurrency: 8, timeoutMs: 5_000, sender: 'world1' });
+      const restored = await runBurst({ targets: [{ node: victim, address: victimAddress, port }], requestsPerNode: 60, concurrency: 8, timeoutMs: 5_000, sender: 'world1', giveUpAfter: GIVE_UP_AFTER });
       expect(restored.filter((r) => r.error !== null).map((r) => r.error), `${victim} forwards again once the fault is removed`).toEqual([]);
       expect(new Set(restored.map((r) => r.pod)).size).toBe(endpoints.length);
     });

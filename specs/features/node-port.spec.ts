@@ -1,10 +1,16 @@
 import { test, expect } from '../support/fixtures.js';
+import { nodePort } from '../../harness/features/node-port/index.js';
+import { featureFamilyAlpha } from '../../harness/features/registry.js';
+import { APP_NAME, APP_PORT, APP_SELECTOR } from '../../harness/lab/helloworld-lab.js';
 import { JqRunner } from '../../harness/queries/jq-runner.js';
-import { LabRun } from '../../harness/run/lab-run.js';
-import { APP_NAME, APP_PORT } from '../../harness/lab/helloworld-lab.js';
-import { chooseClient } from '../../harness/traffic/choose-client.js';
-import { DEFAULT_TIMEOUT_MS } from '../../harness/traffic/traffic-plan.js';
+import type { Endpoint, NodeDiscovery } from '../../harness/queries/types.js';
+import { judgeTraffic } from '../../harness/report/judge-traffic.js';
+import { FeatureRun } from '../../harness/run/feature-run.js';
+import { sendGuarded } from '../../harness/run/guarded-traffic.js';
+import { requestsPerNodeFor } from '../../harness/run/requests-per-node.js';
 import { awaitProgrammed } from '../../harness/traffic/await-programmed.js';
+import { chooseClient } from '../../harness/traffic/choose-client.js';
+import { DEFAULT_TIMEOUT_MS, GIVE_UP_AFTER, hostPort } from '../../harness/traffic/traffic-plan.js';
 
 /**
  * The NodePort lab, step by step, as a user would type it; the last two steps turn its claim
@@ -12,20 +18,24 @@ import { awaitProgrammed } from '../../harness/traffic/await-programmed.js';
  * into a verdict per node and per endpoint.
  */
 test.describe.serial('NodePort lab', () => {
-  let labRun: LabRun;
+  let feature: FeatureRun;
+  let port: number;
+  let endpoints: Endpoint[];
+  let discovery: NodeDiscovery;
 
   test.beforeAll(async ({ run, state }) => {
-    labRun = new LabRun(run, state);
+    feature = FeatureRun.begin(nodePort, run, state.survey!.facts);
+    test.skip(feature.notRunnable !== null, feature.notRunnable ?? '');
   });
 
   test.afterAll(async ({ log }, testInfo) => {
-    const report = labRun.finish(testInfo.errors[0]?.message);
-    log.step(`report: ${labRun.reportFile} (verdict ${report.verdict})`);
+    const report = feature.finish(testInfo.errors[0]?.message);
+    log.step(`${nodePort.id}: ${report.status}${report.reason ? ` (${report.reason})` : ''}`);
   });
 
-  test('1. deploy helloworld and its ClusterIP Service', async ({ lab }) => {
-    await labRun.step('deploy', async () => {
-      await lab.deploy();
+  test('1. deploy helloworld and its ClusterIP Service', async ({ lab, run }) => {
+    await feature.step('deploy', async () => {
+      await lab.deploy(run.replicas);
       await lab.waitForRollout();
       const service = (await JqRunner.load()).service(await lab.serviceJson());
       expect(service.type).toBe('ClusterIP');
@@ -34,8 +44,8 @@ test.describe.serial('NodePort lab', () => {
   });
 
   test('2. the ClusterIP Service answers inside the cluster', async ({ lab }) => {
-    await labRun.step('cluster-ip', async () => {
-      const service = await lab.serviceJson() as { spec: { clusterIP: string } };
+    await feature.step('cluster-ip', async () => {
+      const service = (await lab.serviceJson()) as { spec: { clusterIP: string } };
       for (const target of [service.spec.clusterIP, APP_NAME]) {
         const reply = await lab.postFromInsideOnceProgrammed(target);
         expect(JSON.parse(reply.body ?? '{}')).toMatchObject({ sender: 'in-cluster', message: 'Hello in-cluster (direct)' });
@@ -44,89 +54,93 @@ test.describe.serial('NodePort lab', () => {
   });
 
   test("3. patch the Service to NodePort (the lab's kubectl patch)", async ({ lab }) => {
-    await labRun.step('patch', async () => {
+    await feature.step('patch', async () => {
       await lab.patchToNodePort();
       const service = (await JqRunner.load()).service(await lab.serviceJson());
       expect(service.type).toBe('NodePort');
-      labRun.nodePort = service.nodePort;
+      port = service.nodePort!;
     });
   });
 
   test('4. apply helloworld-service-nodeport.yaml: the same Service, its nodePort kept', async ({ lab }) => {
-    await labRun.step('apply-nodeport-file', async () => {
+    await feature.step('apply-nodeport-file', async () => {
       await lab.applyNodePortManifest();
       const service = (await JqRunner.load()).service(await lab.serviceJson());
       expect(service.type).toBe('NodePort');
-      expect(service.nodePort).toBe(labRun.nodePort);
+      expect(service.nodePort).toBe(port);
     });
   });
 
   test('5. describe: type NodePort, a nodePort in 30000-32767, endpoints are the ready pods', async ({ lab }) => {
-    await labRun.step('describe', async () => {
-      const jq = await JqRunner.load();
-      await lab.waitForReadyEndpoints(await lab.replicas(), (slices) => jq.endpoints(slices).ready.length);
-      const endpoints = jq.endpoints(await lab.endpointSlicesJson()).ready;
+    await feature.step('describe', async () => {
+      endpoints = await lab.waitForReadyEndpoints(await lab.replicas());
       const described = await lab.describeService();
       expect(described).toMatch(/^Type:\s+NodePort$/m);
-      const nodePort = Number(/^NodePort:\s+\S*\s+(\d+)\/TCP$/m.exec(described)?.[1]);
-      expect(nodePort).toBeGreaterThanOrEqual(30000);
-      expect(nodePort).toBeLessThanOrEqual(32767);
-      const listed = /^Endpoints:\s+(.*)$/m.exec(described)?.[1]?.split(',').map((s) => s.trim()).sort();
-      expect(listed).toEqual(endpoints.map((e) => `${e.ip}:${APP_PORT}`).sort());
-      labRun.endpoints = endpoints;
+      const describedPort = Number(/^NodePort:\s+\S*\s+(\d+)\/TCP$/m.exec(described)?.[1]);
+      expect(describedPort).toBeGreaterThanOrEqual(30000);
+      expect(describedPort).toBeLessThanOrEqual(32767);
+      // kubectl lists at most 3 endpoints, then "+ N more...".
+      const [, list = '', more = '0'] = /^Endpoints:\s+(.*?)(?: \+ (\d+) more\.\.\.)?$/m.exec(described) ?? [];
+      const listed = list.split(',').map((s) => s.trim()).sort();
+      const ready = endpoints.map((e) => `${e.ip}:${APP_PORT}`);
+      expect(listed.length + Number(more), 'endpoints described').toBe(ready.length);
+      for (const address of listed) expect(ready, 'a described endpoint is a ready one').toContain(address);
     });
   });
 
   test("6. find every node's address and the NodePort with jq", async ({ lab }) => {
-    await labRun.step('discover', async () => {
+    await feature.step('discover', async () => {
       const jq = await JqRunner.load();
       const nodeList = await lab.nodesJson();
-      const discovery = jq.nodeAddresses(nodeList);
-      const nodePort = jq.labNodePort(await lab.serviceJson());
-      expect(nodePort, 'the lab query .spec.ports[0].nodePort').toBe(labRun.nodePort);
+      discovery = jq.nodeAddresses(nodeList);
+      expect(jq.labNodePort(await lab.serviceJson()), 'the lab query .spec.ports[0].nodePort').toBe(port);
       expect(discovery.unaddressed, 'nodes with no usable address').toEqual([]);
       expect(discovery.addressed.length).toBeGreaterThan(0);
-      labRun.discover(discovery, jq.labFirstNodeExternalIps(nodeList));
+      if (jq.labFirstNodeExternalIps(nodeList).length === 0) {
+        feature.note("the lab's ExternalIP query finds nothing on these nodes (kind nodes have none); each node's InternalIP was used");
+      }
     });
   });
 
-  test("7. POST /api/messages through every node's NodePort", async ({ run, state, log }) => {
-    await labRun.step('traffic', async () => {
-      const targets = labRun.targets();
+  test("7. POST /api/messages through every node's NodePort, and judge every node", async ({ run, state, log, lab }) => {
+    await feature.step('traffic', async () => {
+      const targets = discovery.addressed.map((n) => ({ node: n.name, address: n.address, port }));
+      const familyAlpha = featureFamilyAlpha(run.features);
+      const { requestsPerNode, sizing } = requestsPerNodeFor(run.requestsPerNode, { nodes: targets.length, endpoints: endpoints.length }, { familyAlpha });
       const silent = await awaitProgrammed(targets, 'world1');
       if (silent.length > 0) log.step(`no answer yet from ${silent.join(', ')} after 30 s; measuring anyway`);
       const client = await chooseClient(run.client, { runId: run.runId, appImage: state.appImage, dockerNetwork: state.info.dockerNetwork, targets });
       try {
-        log.step(`sending ${run.requestsPerNode} requests to each of ${targets.length} nodes from the ${client.kind} client, each on a new connection`);
-        let reported = 0;
-        const records = await client.send(
-          { targets, requestsPerNode: run.requestsPerNode, concurrency: run.concurrency, timeoutMs: DEFAULT_TIMEOUT_MS, sender: 'world1' },
-          (done, total) => {
-            if (done === total || done - reported >= total / 4) {
-              reported = done;
-              log.info(`${done}/${total} requests`);
-            }
-          },
-        );
-        labRun.recordTraffic(client.kind, records);
+        const plan = { targets, requestsPerNode, concurrency: run.concurrency, timeoutMs: DEFAULT_TIMEOUT_MS, sender: 'world1', giveUpAfter: GIVE_UP_AFTER };
+        const records = await sendGuarded({ kubectl: lab.kubectl, namespace: run.namespace, selector: APP_SELECTOR, client, plan, log, what: 'nodes' });
+        const judged = judgeTraffic({
+          name: `NodePort ${port} through every node`,
+          client: client.kind,
+          sources: targets.map((t) => ({ node: t.node, target: hostPort(t.address, port), label: `node ${t.node} (${hostPort(t.address, port)})` })),
+          unreachable: discovery.unaddressed,
+          endpoints,
+          expected: () => endpoints.map((e) => e.pod),
+          records,
+          requestsPerNode,
+          sizing,
+          familyAlpha,
+          idPrefix: '',
+        });
+        feature.addTraffic(judged, records);
       } finally {
         await client.close();
       }
     });
   });
 
-  test('8. every node forwards to every endpoint, evenly', async () => {
-    const report = labRun.judge();
-    await test.info().attach('heatmap', { path: labRun.heatmapFile, contentType: 'text/html' });
-    for (const node of report.nodes) {
+  test('8. every node forwards to every endpoint, evenly: every check passes', async () => {
+    const report = feature.report();
+    for (const node of discovery.addressed) {
       await test.step(`node ${node.name} (${node.address})`, async () => {
-        for (const check of report.checks.filter((c) => c.node === node.name)) {
-          expect.soft(check.status, `${check.id}: ${check.message}`).not.toBe('fail');
-        }
+        for (const check of report.checks.filter((c) => c.node === node.name)) expect.soft(check.status, `${check.id}: ${check.message}`).toBe('pass');
       });
     }
-    for (const check of report.checks.filter((c) => c.node === null)) {
-      expect.soft(check.status, `${check.id}: ${check.message}`).not.toBe('fail');
-    }
+    for (const check of report.checks.filter((c) => c.node === null)) expect.soft(check.status, `${check.id}: ${check.message}`).toBe('pass');
+    expect(report.status, report.reason ?? 'a check did not pass').toBe('pass');
   });
 });

@@ -19,7 +19,7 @@ export interface ClusterFixtures {
 
 export const test = base.extend<RunOptions & ClusterFixtures>({
   run: [undefined as unknown as RunConfig, { option: true }],
-  log: async ({ run }, use) => use(createLogger(run.profile)),
+  log: async ({ run }, use) => use(createLogger(run.name)),
   state: async ({ run }, use) => use(readClusterState(run)),
   kubectl: async ({ state, log }, use) => use(new Kubectl((await resolveKubectl(log)).path, state.info.kubeconfig)),
   lab: async ({ kubectl, run }, use) => use(new HelloworldLab(kubectl, run.namespace)),

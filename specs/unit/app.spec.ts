@@ -106,7 +106,7 @@ test.describe('helloworld HTTP API', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^application\/json\b/);
     const body = json(res.data) as Record<string, unknown>;
-    expect(Object.keys(body)).toEqual(['id', 'sender', 'message', 'host', 'pod', 'podIP', 'node']);
+    expect(Object.keys(body)).toEqual(['id', 'sender', 'message', 'host', 'pod', 'podIP', 'node', 'client']);
     expect(body).toMatchObject({
       sender: 'world1',
       message: 'Hello world1 (direct)',
@@ -114,6 +114,8 @@ test.describe('helloworld HTTP API', () => {
       pod: IDENTITY.pod,
       podIP: IDENTITY.podIP,
       node: IDENTITY.node,
+      // The source address the pod saw: this test's own loopback connection.
+      client: '127.0.0.1',
     });
     expect(body['id']).toMatch(UUID_V4);
   });

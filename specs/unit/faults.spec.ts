@@ -13,6 +13,12 @@ test('no-forwarding refuses NodePort connections ahead of kube-proxy', () => {
   expect(script).toContain('tcp dport 30000-32767 reject with tcp reset');
 });
 
+test('drop silently drops NodePort connections ahead of kube-proxy', () => {
+  const script = faultScript({ kind: 'drop' }, 8080);
+  expect(script).toContain('priority dstnat - 10');
+  expect(script).toContain('tcp dport 30000-32767 drop');
+});
+
 test('exclude-endpoint spreads over every endpoint but the excluded one', () => {
   const script = faultScript({ kind: 'exclude-endpoint', excluded: endpoints[0]!, endpoints }, 8080);
   expect(script).toContain('numgen random mod 2 map { 0 : 10.244.2.3, 1 : 10.244.2.4 } : 8080');

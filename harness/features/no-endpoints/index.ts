@@ -1,0 +1,48 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { RequestRecord } from '../../traffic/request-record.js';
+import { nftFault } from '../../faults/feature-fault.js';
+import { ServiceUnderTest } from '../../lab/service-under-test.js';
+import type { Feature } from '../feature.js';
+
+export const NO_ENDPOINTS_NAME = 'kpc-no-endpoints';
+export const NO_ENDPOINTS_MANIFEST = path.join(path.dirname(fileURLToPath(import.meta.url)), 'no-endpoints.yaml');
+
+/**
+ * A refusal is the kernel answering at once: a TCP reset or an ICMP unreachable (ECONNREFUSED,
+ * EHOSTUNREACH, ENETUNREACH). "At once" is under 1 s: a refusal on a local network takes
+ * milliseconds, and 1 s is when TCP first retransmits an unanswered SYN, so anything slower means
+ * the first SYN was dropped.
+ */
+export const REFUSED_WITHIN_MS = 1_000;
+
+export function isRefusal(record: RequestRecord): boolean {
+  return record.status === null && /^(ECONNREFUSED|EHOSTUNREACH|ENETUNREACH)\b/.test(record.error ?? '') && record.latencyMs < REFUSED_WITHIN_MS;
+}
+
+export function describeOutcome(record: RequestRecord | null): string {
+  if (!record) return 'no probe answered';
+  if (record.status !== null) return `HTTP ${record.status} from ${record.pod ?? 'an unnamed pod'}: still forwarded`;
+  if (/timeout|ETIMEDOUT|ECONNABORTED/.test(record.error ?? '')) return `no answer within ${Math.round(record.latencyMs)} ms: dropped, not refused`;
+  return `${record.error} after ${Math.round(record.latencyMs)} ms`;
+}
+
+/** A Service with no ready endpoints: every node refuses its ClusterIP and its NodePort at once. */
+export const noEndpoints: Feature = {
+  id: 'NoEndpoints',
+  slug: 'no-endpoints',
+  level: 'core',
+  title: 'A Service with no endpoints is refused at once, on every node',
+  description:
+    "A one-replica app behind a NodePort Service is scaled to zero; within 30 s (upstream's endpoint lag bound) every node must refuse connections to the NodePort (from outside) and to the ClusterIP (from a client pod on that node) with a TCP reset or an ICMP unreachable in under 1 s, never leave them to time out: a client must learn at once that nothing serves, as upstream's \"should be rejected when no endpoints exist\" asks, but on every node.",
+  statistical: false,
+  untestable: () => null,
+  fault: nftFault(
+    'drops, instead of refusing, connections to its NodePorts and to the ClusterIP of the Service without endpoints',
+    async (ctx) => {
+      const { clusterIP } = await new ServiceUnderTest(ctx.kubectl, ctx.namespace, NO_ENDPOINTS_NAME).summary();
+      return { kind: 'drop', matches: [{ kind: 'node-ports' }, { kind: 'address', address: clusterIP, port: 8080 }] };
+    },
+    async (ctx) => [`no-endpoints/node-port/${ctx.victim}`, `no-endpoints/cluster-ip/${ctx.victim}`],
+  ),
+};

@@ -1,0 +1,45 @@
+import type { Kubectl } from '../kube/kubectl.js';
+import type { ProgressListener } from './burst.js';
+import type { RequestRecord } from './request-record.js';
+import type { TrafficClient } from './traffic-client.js';
+import type { TrafficPlan } from './traffic-plan.js';
+
+/** Inside the app image: the same burst code as the host client, bundled by app/build.sh. */
+const BURST_ENTRY = '/app/burst.js';
+
+/**
+ * Sends from inside the cluster: each target's requests go from the client pod on the target's
+ * `node` (so a target names the node the traffic comes FROM, and its address is where it goes:
+ * a ClusterIP, a node's address). All pods send at once; each runs the burst code with its share
+ * of the concurrency and gives up on its target as the host client would.
+ */
+export class PodTrafficClient implements TrafficClient {
+  readonly kind = 'pod' as const;
+
+  constructor(private readonly kubectl: Kubectl, private readonly namespace: string, private readonly podOnNode: ReadonlyMap<string, string>) {}
+
+  async send(plan: TrafficPlan, onProgress?: ProgressListener, signal?: AbortSignal): Promise<RequestRecord[]> {
+    const total = plan.targets.length * plan.requestsPerNode;
+    let done = 0;
+    onProgress?.(0, total);
+    const concurrency = Math.max(1, Math.ceil(plan.concurrency / Math.max(1, plan.targets.length)));
+    const perTarget = await Promise.all(
+      plan.targets.map(async (target) => {
+        const pod = this.podOnNode.get(target.node);
+        if (!pod) throw new Error(`no client pod on node ${target.node}`);
+        const part: TrafficPlan = { ...plan, targets: [target], concurrency };
+        const { stdout } = await this.kubectl.run(['exec', pod, '--', 'node', BURST_ENTRY, JSON.stringify(part)], {
+          namespace: this.namespace,
+          signal,
+          timeoutMs: 30 * 60_000,
+        });
+        done += plan.requestsPerNode;
+        onProgress?.(done, total);
+        return stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as RequestRecord);
+      }),
+    );
+    return perTarget.flat().map((record, seq) => ({ ...record, seq }));
+  }
+
+  async close(): Promise<void> {}
+}

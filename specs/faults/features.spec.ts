@@ -1,0 +1,75 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { test, expect } from '../support/fixtures.js';
+import { runCli } from '../support/cli.js';
+import type { FaultContext } from '../../harness/faults/feature-fault.js';
+import { FEATURES } from '../../harness/features/registry.js';
+import type { ConformanceReport } from '../../harness/report/conformance-report.js';
+import { readReportJson } from '../../harness/report/report-reader.js';
+import { readFileSync } from 'node:fs';
+
+/**
+ * Every feature can fail: on a cluster where the whole profile passed, break one feature on ONE
+ * node, certify that feature, and require exit 1 with its checks failing on that node, and no
+ * other node blamed. Once every fault is removed, the whole profile passes again.
+ */
+test.describe.serial('every feature fails when broken on one node', () => {
+  const namespace = 'kpc-faults';
+  let victim: string;
+
+  const certify = (kubeconfig: string, args: string[]) => {
+    const reportDir = mkdtempSync(path.join(os.tmpdir(), 'kpc-feature-fault-'));
+    return runCli('certify', ['--kubeconfig', kubeconfig, '--namespace', namespace, '--keep', '--client', 'host', '--report-dir', reportDir, ...args]).then((result) => ({ ...result, reportDir }));
+  };
+
+  test.beforeAll(async ({ state }) => {
+    test.skip(state.info.provider !== 'kind', 'faults are injected into kind node containers');
+    victim = state.survey!.facts.nodes.filter((n) => n.schedulable).map((n) => n.name).sort().at(-1)!;
+  });
+
+  test.afterAll(async ({ kubectl }) => {
+    await kubectl.run(['delete', 'namespace', namespace, '--ignore-not-found', '--wait=false'], { check: false });
+  });
+
+  test('certify --profile all passes on the healthy cluster; its conformance report says so', async ({ state }) => {
+    test.setTimeout(20 * 60_000);
+    const result = await certify(state.info.kubeconfig, ['--profile', 'all']);
+    expect(result.code, result.stderr.split('\n').slice(-8).join('\n')).toBe(0);
+    const report = readReportJson(result.reportDir);
+    for (const feature of report.features) expect(['pass', 'skip'], `${feature.id}: ${feature.reason ?? ''}`).toContain(feature.status);
+    const conformance = parse(readFileSync(path.join(result.reportDir, 'conformance-report.yaml'), 'utf8')) as ConformanceReport;
+    expect(conformance.profiles[0]!.core.result).toBe('success');
+    expect(conformance.implementation.name).toBe('kube-proxy');
+  });
+
+  for (const feature of FEATURES) {
+    test(`${feature.id}: a node that ${feature.fault.describe} fails it`, async ({ state, kubectl, run, log }) => {
+      test.setTimeout(10 * 60_000);
+      const why = feature.untestable(state.survey!.facts);
+      test.skip(why !== null, why ?? '');
+      const ctx: FaultContext = { kubectl, namespace, victim, replicas: run.replicas };
+      const failing = await feature.fault.failing(ctx);
+      log.step(`breaking ${feature.id} on ${victim}: it ${feature.fault.describe}`);
+      await feature.fault.inject(ctx);
+      try {
+        const result = await certify(state.info.kubeconfig, ['--features', feature.id]);
+        expect(result.code, result.stderr.split('\n').slice(-8).join('\n')).toBe(1);
+        const report = readReportJson(result.reportDir);
+        const failed = report.checks.filter((c) => c.status === 'fail');
+        for (const id of failing) expect(failed.map((c) => c.id), `report names ${id}`).toContain(id);
+        const others = failed.filter((c) => c.node !== null && c.node !== victim);
+        expect(others.map((c) => `${c.id}: ${c.message}`), 'no other node is blamed').toEqual([]);
+      } finally {
+        await feature.fault.clear(ctx);
+      }
+    });
+  }
+
+  test('with every fault removed, every node passes again', async ({ state }) => {
+    test.setTimeout(20 * 60_000);
+    const result = await certify(state.info.kubeconfig, ['--profile', 'all']);
+    expect(result.code, result.stderr.split('\n').slice(-8).join('\n')).toBe(0);
+  });
+});

@@ -1,0 +1,122 @@
+import { test, expect } from '../support/fixtures.js';
+import { describeOutcome, isRefusal, NO_ENDPOINTS_MANIFEST, NO_ENDPOINTS_NAME, noEndpoints } from '../../harness/features/no-endpoints/index.js';
+import { ensureClientPods, type ClientPod } from '../../harness/lab/client-pods.js';
+import { APP_PORT } from '../../harness/lab/helloworld-lab.js';
+import { ServiceUnderTest } from '../../harness/lab/service-under-test.js';
+import type { CheckLine } from '../../harness/report/report-types.js';
+import { FeatureRun } from '../../harness/run/feature-run.js';
+import { PROXY_PROGRAMMING_TIMEOUT_MS } from '../../harness/kube/bounds.js';
+import { awaitEach, type Convergence } from '../../harness/traffic/await-programmed.js';
+import { chooseClient } from '../../harness/traffic/choose-client.js';
+import { PodTrafficClient } from '../../harness/traffic/pod-client.js';
+import type { TrafficClient } from '../../harness/traffic/traffic-client.js';
+import { GIVE_UP_AFTER, hostPort, type TrafficTarget } from '../../harness/traffic/traffic-plan.js';
+import { notYet, waitFor } from '../../harness/util/wait.js';
+
+/** Connections to a Service whose last endpoint went must be refused at once, on every node. */
+test.describe.serial('NoEndpoints: refused at once on every node', () => {
+  let feature: FeatureRun;
+  let service: ServiceUnderTest;
+  let clients: ClientPod[];
+  let nodePortTargets: TrafficTarget[];
+  let clusterIpTargets: TrafficTarget[];
+  let wentAt: number;
+
+  test.beforeAll(async ({ run, state }) => {
+    feature = FeatureRun.begin(noEndpoints, run, state.survey!.facts);
+    test.skip(feature.notRunnable !== null, feature.notRunnable ?? '');
+  });
+
+  test.afterAll(async ({ log }, testInfo) => {
+    const report = feature.finish(testInfo.errors[0]?.message);
+    log.step(`${noEndpoints.id}: ${report.status}${report.reason ? ` (${report.reason})` : ''}`);
+  });
+
+  test('1. deploy a one-replica app behind a NodePort Service', async ({ kubectl, run, state }) => {
+    await feature.step('deploy', async () => {
+      service = new ServiceUnderTest(kubectl, run.namespace, NO_ENDPOINTS_NAME);
+      await service.apply(NO_ENDPOINTS_MANIFEST);
+      // A rerun finds it scaled to zero by the last one.
+      await kubectl.run(['scale', `deployment/${NO_ENDPOINTS_NAME}`, '--replicas=1'], { namespace: run.namespace });
+      await service.readyEndpoints(1);
+      const { nodePort, clusterIP } = await service.summary();
+      nodePortTargets = state.survey!.discovery.addressed.map((n) => ({ node: n.name, address: n.address, port: nodePort! }));
+      clusterIpTargets = state.survey!.facts.nodes.map((n) => ({ node: n.name, address: clusterIP, port: APP_PORT }));
+    });
+  });
+
+  test('2. a client pod on every node', async ({ kubectl, run, state }) => {
+    await feature.step('client-pods', async () => {
+      clients = await ensureClientPods(kubectl, run.namespace, state.appImage, clusterIpTargets.map((t) => t.node));
+    });
+  });
+
+  test('3. scale the app to zero and wait until its last endpoint is gone', async ({ kubectl, run }) => {
+    await feature.step('scale-to-zero', async () => {
+      await kubectl.run(['scale', `deployment/${NO_ENDPOINTS_NAME}`, '--replicas=0'], { namespace: run.namespace });
+      // Gone, not merely terminating: a proxy may still use a serving terminating endpoint when no other is left.
+      await waitFor(
+        async () => {
+          const slices = (await service.endpointSlicesJson()) as { items: { endpoints?: unknown[] }[] };
+          const left = slices.items.reduce((n, s) => n + (s.endpoints?.length ?? 0), 0);
+          return left === 0 ? true : notYet(`${left} endpoints still listed`);
+        },
+        { what: `the last endpoint of ${NO_ENDPOINTS_NAME} to go`, timeoutMs: 60_000, intervalMs: 250 },
+      );
+      wentAt = Date.now();
+    });
+  });
+
+  test('4. every node refuses the NodePort and the ClusterIP at once', async ({ kubectl, run, state, log }) => {
+    await feature.step('refusals', async () => {
+      const outside = await chooseClient(run.client, { runId: run.runId, appImage: state.appImage, dockerNetwork: state.info.dockerNetwork, targets: nodePortTargets });
+      const inside = new PodTrafficClient(kubectl, run.namespace, new Map(clients.map((c) => [c.node, c.pod])));
+      try {
+        const [viaNodePort, viaClusterIp] = await Promise.all([
+          judgePath(outside, nodePortTargets, 'node-port', (t) => `node ${t.node} (${hostPort(t.address, t.port)})`),
+          judgePath(inside, clusterIpTargets, 'cluster-ip', (t) => `the client pod on ${t.node} -> ClusterIP ${hostPort(t.address, t.port)}`),
+        ]);
+        feature.addChecks([...viaNodePort.checks, ...viaClusterIp.checks]);
+        feature.figure({
+          title: 'Time from the last endpoint going to the first refusal, per node',
+          columns: ['node', 'NodePort (s)', 'ClusterIP from a pod on the node (s)'],
+          rows: clusterIpTargets.map((t) => [t.node, seconds(viaNodePort.converged.find((c) => c.node === t.node)), seconds(viaClusterIp.converged.find((c) => c.node === t.node))]),
+        });
+        log.info(`refusals: ${[...viaNodePort.checks, ...viaClusterIp.checks].filter((c) => c.status === 'pass').length} of ${viaNodePort.checks.length + viaClusterIp.checks.length} paths`);
+      } finally {
+        await outside.close();
+      }
+    });
+  });
+
+  test('5. every check passes', async () => {
+    const report = feature.report();
+    for (const check of report.checks) expect.soft(check.status, `${check.id}: ${check.message}`).toBe('pass');
+    expect(report.status, report.reason ?? 'a check did not pass').toBe('pass');
+  });
+
+  /** Probes until each target refuses (30 s), then confirms with 5 more connections that must all be refused. */
+  async function judgePath(client: TrafficClient, targets: TrafficTarget[], path: string, label: (t: TrafficTarget) => string) {
+    const converged = await awaitEach(client, targets, isRefusal, { since: wentAt, probeTimeoutMs: 3_000 });
+    const confirmed = await client.send({ targets, requestsPerNode: 5, concurrency: targets.length, timeoutMs: 3_000, sender: 'world1', giveUpAfter: GIVE_UP_AFTER });
+    const checks: CheckLine[] = targets.map((t) => {
+      const c = converged.find((x) => x.node === t.node)!;
+      const after = confirmed.filter((r) => r.node === t.node);
+      const bad = after.filter((r) => !isRefusal(r));
+      const base = { id: `${noEndpoints.slug}/${path}/${t.node}`, node: t.node, endpoint: null };
+      if (c.afterMs === null) {
+        return { ...base, status: 'fail', message: `${label(t)}: not refused ${PROXY_PROGRAMMING_TIMEOUT_MS / 1000} s after the last endpoint went: ${describeOutcome(c.last)}` };
+      }
+      if (bad.length > 0) {
+        return { ...base, status: 'fail', message: `${label(t)}: refused after ${(c.afterMs / 1000).toFixed(1)} s, but then ${bad.length} of ${after.length} connections were not: ${describeOutcome(bad[0]!)}` };
+      }
+      const refusal = after[0] ?? c.last!;
+      return { ...base, status: 'pass', message: `${label(t)}: refused (${refusal.error?.split(':')[0]} in ${Math.round(refusal.latencyMs)} ms) ${(c.afterMs / 1000).toFixed(1)} s after the last endpoint went, and ${after.length} of ${after.length} times after` };
+    });
+    return { converged, checks };
+  }
+});
+
+function seconds(c: Convergence | undefined): number | null {
+  return c?.afterMs === null || c === undefined ? null : Number((c.afterMs / 1000).toFixed(2));
+}
