@@ -25,10 +25,15 @@ test('boot the cluster (or attach to the one given) and load the app image', asy
   // Written before anything else can fail, so the teardown project always knows what to delete.
   writeClusterState(run, { info, created, namespaceCreated: false, appImage: '' });
 
-  log.step('building the helloworld image (cached when unchanged)');
-  const { stdout } = await exec('bash', [path.join(REPO_ROOT, 'app/build-image.sh')], { onStderrLine: (l) => l.trim() && log.info(l) });
-  const appImage = stdout.trim().split('\n').pop() ?? '';
-  await provider.loadImage(appImage, controller.signal);
+  let appImage = run.appImage;
+  if (appImage) {
+    log.step(`app image ${appImage}: the nodes pull it (--image)`);
+  } else {
+    log.step('building the helloworld image (cached when unchanged)');
+    const { stdout } = await exec('bash', [path.join(REPO_ROOT, 'app/build-image.sh')], { onStderrLine: (l) => l.trim() && log.info(l) });
+    appImage = stdout.trim().split('\n').pop() ?? '';
+    await provider.loadImage(appImage, controller.signal);
+  }
 
   const kubectl = new Kubectl(tools.kubectl ?? (await resolveKubectl(log)).path, info.kubeconfig);
   // Recorded before the namespace is made, so a Ctrl-C just after still deletes it.

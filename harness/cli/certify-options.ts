@@ -28,6 +28,8 @@ export interface CertifyOptions {
   namespace: string;
   reportDir: string;
   profile: ProfileName;
+  addressType?: 'InternalIP' | 'ExternalIP';
+  image?: string;
   features?: string[];
   implementation?: string;
   implementationVersion?: string;
@@ -52,6 +54,8 @@ export function certifyCommand(): Command {
     .option('--report-dir <dir>', 'where report.json, junit.xml, records and the HTML report go', 'reports')
     .option('--profile <name>', `conformance profile: ${PROFILE_NAMES.join(', ')} (nodeport: the lab alone; core: every core feature; all: core and extended)`, oneOf('profile', PROFILE_NAMES), 'nodeport')
     .option('--features <ids>', `comma-separated features to claim instead of a profile: ${FEATURES.map((f) => f.id).join(', ')}`, featureList)
+    .option('--address-type <type>', 'node address to send to: InternalIP or ExternalIP (default: ExternalIP where a node has one, else InternalIP)', oneOf('address type', ['InternalIP', 'ExternalIP'] as const))
+    .option('--image <ref>', 'app image the nodes pull, for clusters whose nodes use a registry (default: build it here and load it into kind nodes)')
     .option('--implementation <name>', 'what is certified, for the reports (default: read from the cluster)')
     .option('--implementation-version <version>', 'its version (default: read from the cluster)')
     .option('--implementation-url <url>', 'where it is published');
@@ -94,6 +98,8 @@ export function toRunConfig(options: CertifyOptions): RunConfig {
     client: options.client,
     namespace: options.namespace,
     replicas: options.replicas,
+    addressType: options.addressType,
+    appImage: options.image,
     requestsPerNode: options.requests ?? null,
     concurrency: options.concurrency,
     reportDir,

@@ -88,3 +88,18 @@ export async function removeNodeContainersUntilQuiet(cluster: string, quietMs = 
     await delay(250);
   }
 }
+
+/** A kind cluster on this host whose node containers carry these node names: its name and Docker network. */
+export async function kindClusterOfNodes(nodeNames: readonly string[]): Promise<{ name: string; network: string } | undefined> {
+  const { stdout, exitCode } = await run('docker', ['ps', '--filter', `label=${LABEL_CLUSTER}`, '--format', `{{.Names}}\t{{.Label "${LABEL_CLUSTER}"}}`], { check: false });
+  if (exitCode !== 0 || nodeNames.length === 0) return undefined;
+  const clusterOf = new Map(stdout.split('\n').filter(Boolean).map((line) => line.split('\t') as [string, string]));
+  const names = new Set(nodeNames.map((n) => clusterOf.get(n)));
+  const name = names.size === 1 ? [...names][0] : undefined;
+  if (!name) return undefined;
+  const inspected = await run('docker', ['inspect', nodeNames[0]!, '--format', '{{json .NetworkSettings.Networks}}']);
+  const networks = Object.keys(JSON.parse(inspected.stdout) as Record<string, unknown>);
+  // kind's own network is "kind" (or KIND_EXPERIMENTAL_DOCKER_NETWORK, as the harness's kpc-<name>).
+  const network = networks.find((n) => n === 'kind' || n.startsWith('kpc-')) ?? networks[0];
+  return network ? { name, network } : undefined;
+}

@@ -5,7 +5,7 @@ import { UsageError } from '../util/errors.js';
 import { JqRunner } from '../queries/jq-runner.js';
 import { resolveKind } from '../tools/tool-resolver.js';
 import { run } from '../util/exec.js';
-import { nodeContainers } from './docker.js';
+import { kindClusterOfNodes, nodeContainers } from './docker.js';
 import type { ProxyMode } from './proxy-mode.js';
 import type { ClusterInfo, ClusterProvider } from './cluster-provider.js';
 import type { Logger } from '../util/log.js';
@@ -36,11 +36,24 @@ export class ExistingClusterProvider implements ClusterProvider {
       kubeconfig: this.kubeconfig,
       kubernetesVersion,
       proxyMode: await readProxyMode(kubectl),
-      dockerNetwork: (this.kindName = await kindClusterNameOf(kubectl)) ? `kpc-${this.kindName}` : undefined,
+      dockerNetwork: await this.recogniseKind(kubectl),
     };
   }
 
   async down(): Promise<void> {}
+
+  /**
+   * A kind cluster on this host (made by this harness or by plain `kind create cluster`) is
+   * recognised from its node containers' labels; returns its Docker network, for the container
+   * client and for loading images.
+   */
+  private async recogniseKind(kubectl: Kubectl): Promise<string | undefined> {
+    const { stdout } = await kubectl.run(['get', 'nodes', '-o', 'jsonpath={.items[*].metadata.name}'], { check: false });
+    const kind = await kindClusterOfNodes(stdout.split(' ').filter(Boolean)).catch(() => undefined);
+    this.kindName = kind?.name;
+    if (kind) this.log.info(`kind cluster "${kind.name}" on Docker network ${kind.network}`);
+    return kind?.network;
+  }
 
   /** A kind cluster on this host gets the image loaded; any other cluster must be able to pull it. */
   async loadImage(ref: string, signal: AbortSignal): Promise<void> {
@@ -59,9 +72,4 @@ export async function readProxyMode(kubectl: Kubectl): Promise<ProxyMode | 'unkn
   return (await JqRunner.load()).proxyMode(exitCode === 0 ? stdout : null).mode;
 }
 
-/** A kind cluster's name, from its control plane's hostname; the harness's kind clusters sit on network kpc-<name>. */
-async function kindClusterNameOf(kubectl: Kubectl): Promise<string | undefined> {
-  const { stdout } = await kubectl.run(['get', 'nodes', '-o', 'jsonpath={.items[*].metadata.labels.kubernetes\\.io/hostname}'], { check: false });
-  const controlPlane = stdout.split(' ').find((host) => host.endsWith('-control-plane'));
-  return controlPlane?.replace(/-control-plane$/, '');
-}
+

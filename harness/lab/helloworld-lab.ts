@@ -1,12 +1,12 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
 import type { Kubectl } from '../kube/kubectl.js';
 import { REPO_ROOT } from '../util/repo-root.js';
 import { notYet, waitFor } from '../util/wait.js';
 import { PROXY_PROGRAMMING_TIMEOUT_MS } from '../kube/bounds.js';
 import type { Endpoint } from '../queries/types.js';
 import { ServiceUnderTest } from './service-under-test.js';
+import { DEFAULT_APP_IMAGE, renderAppManifest } from './app-manifests.js';
+import { waitForRollout } from '../kube/rollout.js';
 
 export const APP_NAME = 'helloworld';
 /** The app's pods, as the Deployment and the Services select them. */
@@ -44,7 +44,7 @@ export interface InClusterReply {
 export class HelloworldLab {
   private readonly service: ServiceUnderTest;
 
-  constructor(readonly kubectl: Kubectl, readonly namespace: string) {
+  constructor(readonly kubectl: Kubectl, readonly namespace: string, readonly image = DEFAULT_APP_IMAGE) {
     this.service = new ServiceUnderTest(kubectl, namespace, APP_NAME);
   }
 
@@ -56,20 +56,17 @@ export class HelloworldLab {
    */
   async deploy(replicas = DEFAULT_REPLICAS): Promise<void> {
     await this.kubectl.run(['delete', 'service', APP_NAME, '--ignore-not-found'], { namespace: this.namespace });
-    if (replicas === DEFAULT_REPLICAS) {
+    if (replicas === DEFAULT_REPLICAS && this.image === DEFAULT_APP_IMAGE) {
       await this.kubectl.run(['apply', '-f', MANIFESTS.deployment, '-f', MANIFESTS.service], { namespace: this.namespace });
       return;
     }
-    const deployment = parse(readFileSync(MANIFESTS.deployment, 'utf8')) as { spec: { replicas: number } };
-    deployment.spec.replicas = replicas;
+    const deployment = renderAppManifest(MANIFESTS.deployment, { image: this.image, replicas });
     await this.kubectl.run(['apply', '-f', '-', '-f', MANIFESTS.service], { namespace: this.namespace, input: JSON.stringify(deployment) });
   }
 
+  /** Until every replica is available; an image the nodes cannot pull ends it at once (exit 2). */
   async waitForRollout(timeoutMs = 180_000): Promise<void> {
-    await this.kubectl.run(['rollout', 'status', `deployment/${APP_NAME}`, `--timeout=${Math.round(timeoutMs / 1000)}s`], {
-      namespace: this.namespace,
-      timeoutMs: timeoutMs + 10_000,
-    });
+    await waitForRollout(this.kubectl, this.namespace, APP_NAME, APP_SELECTOR, timeoutMs);
   }
 
   async serviceJson(): Promise<unknown> {

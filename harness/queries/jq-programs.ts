@@ -11,18 +11,20 @@ export const LAB_NODE_PORT = '.spec.ports[0].nodePort';
 
 /**
  * Every node with the address to reach its NodePort on, from `kubectl get nodes -o json`.
- * Rule: ExternalIP before InternalIP; within a type, IPv4 before IPv6; ties keep API order.
- * Values that are neither dotted-quad IPv4 nor hex-and-colon IPv6 are not usable.
- * A node without a usable address is still emitted, with address null and the types it had.
+ * Rule: ExternalIP before InternalIP (or only the type given); within a type, IPv4 before IPv6;
+ * ties keep API order. Values that are neither dotted-quad IPv4 nor hex-and-colon IPv6 are not
+ * usable. A node without a usable address is still emitted, with address null and the types it had.
  */
-export const NODE_ADDRESSES = `
+export function nodeAddressesProgram(only?: 'ExternalIP' | 'InternalIP'): string {
+  const types = only ? `.type == "${only}"` : '.type == "ExternalIP" or .type == "InternalIP"';
+  return `
 def family: if test("^[0-9]{1,3}(\\\\.[0-9]{1,3}){3}$") then "IPv4"
             elif test("^[0-9A-Fa-f:.]+$") and contains(":") then "IPv6"
             else null end;
 [ .items[]
   | { name: .metadata.name, all: (.status.addresses // []) }
   | .usable = ( [ .all[]
-                  | select(.type == "ExternalIP" or .type == "InternalIP")
+                  | select(${types})
                   | select((.address | type) == "string")
                   | (.address | family) as $family
                   | select($family != null)
@@ -33,6 +35,9 @@ def family: if test("^[0-9]{1,3}(\\\\.[0-9]{1,3}){3}$") then "IPv4"
     then { name, address: .usable[0].address, addressType: .usable[0].addressType }
     else { name, address: null, addressType: null, typesSeen: [ .all[] | .type ] }
     end ]`;
+}
+
+export const NODE_ADDRESSES = nodeAddressesProgram();
 
 /**
  * Endpoints from `kubectl get endpointslices -l kubernetes.io/service-name=NAME -o json`.

@@ -7,11 +7,12 @@ import {
   LAB_FIRST_NODE_EXTERNAL_IP,
   LAB_NODE_PORT,
   NODE_ADDRESSES,
+  nodeAddressesProgram,
   SERVICE_SUMMARY,
 } from './jq-programs.js';
 import { toNodeDiscovery, type NodeAddressRow } from './node-addresses.js';
 import { readProxyMode } from './proxy-mode.js';
-import type { EndpointDiscovery, NodeDiscovery, ProxyModeReading, ServiceSummary } from './types.js';
+import type { EndpointDiscovery, NodeAddressType, NodeDiscovery, ProxyModeReading, ServiceSummary } from './types.js';
 
 /** Parsed JSON (for example kubectl's output) or its text; strings are read as JSON text by jq. */
 export type JsonDocument = unknown;
@@ -65,8 +66,10 @@ export class JqRunner {
     return this.first<number | null>(service, LAB_NODE_PORT, 'LAB_NODE_PORT') ?? null;
   }
 
-  nodeAddresses(nodeList: JsonDocument): NodeDiscovery {
-    return toNodeDiscovery(this.first<NodeAddressRow[]>(nodeList, NODE_ADDRESSES, 'NODE_ADDRESSES') ?? []);
+  /** Every node's address to send to: ExternalIP before InternalIP, or only the type given (--address-type). */
+  nodeAddresses(nodeList: JsonDocument, only?: NodeAddressType): NodeDiscovery {
+    const program = only ? nodeAddressesProgram(only) : NODE_ADDRESSES;
+    return toNodeDiscovery(this.first<NodeAddressRow[]>(nodeList, program, 'NODE_ADDRESSES') ?? [], only);
   }
 
   endpoints(endpointSliceList: JsonDocument): EndpointDiscovery {

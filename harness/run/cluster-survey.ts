@@ -26,7 +26,7 @@ export const ZONE_LABEL = 'topology.kubernetes.io/zone';
 export async function surveyCluster(kubectl: Kubectl, info: ClusterInfo, run: RunConfig): Promise<ClusterSurvey> {
   const nodes = await kubectl.json<NodeList>(['get', 'nodes']);
   return {
-    discovery: (await JqRunner.load()).nodeAddresses(nodes),
+    discovery: (await JqRunner.load()).nodeAddresses(nodes, run.addressType),
     facts: {
       provider: info.provider,
       nodes: nodes.items.map((n) => ({

@@ -26,6 +26,10 @@ export interface RunConfig {
   keep: boolean;
   client: ClientKind;
   namespace: string;
+  /** Which node address traffic goes to; unset: ExternalIP where a node has one, else InternalIP. */
+  addressType?: 'InternalIP' | 'ExternalIP';
+  /** The app image the nodes pull (--image); unset: the harness builds its own and loads it into kind nodes. */
+  appImage?: string;
   /** Endpoints of the app (the Deployment's replicas). */
   replicas: number;
   /** Asked for with --requests; null: the recommended count for the shape found (docs/statistics.md). */

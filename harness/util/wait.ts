@@ -6,6 +6,8 @@ export interface WaitOptions {
   /** Names what was awaited, for the timeout message. */
   what: string;
   signal?: AbortSignal;
+  /** Errors of the probe that end the wait at once instead of counting as "not yet". */
+  rethrow?: (error: unknown) => boolean;
 }
 
 /**
@@ -22,6 +24,7 @@ export async function waitFor<T>(probe: () => Promise<T | undefined | { notYet: 
       if (value !== undefined && !isNotYet(value)) return value as T;
       if (isNotYet(value)) lastReason = value.notYet;
     } catch (error) {
+      if (options.rethrow?.(error)) throw error;
       lastReason = error instanceof Error ? error.message : String(error);
     }
     if (Date.now() >= deadline) {

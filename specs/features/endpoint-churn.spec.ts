@@ -1,9 +1,11 @@
 import { test, expect } from '../support/fixtures.js';
-import { CHURN_MANIFEST, CHURN_NAME, CHURN_REPLICAS, CHURN_SCALED_UP, endpointChurn, QUIET_ANSWERS } from '../../harness/features/endpoint-churn/index.js';
+import { CHURN_MANIFEST, CHURN_NAME, CHURN_SELECTOR, CHURN_REPLICAS, CHURN_SCALED_UP, endpointChurn, QUIET_ANSWERS } from '../../harness/features/endpoint-churn/index.js';
 import { followLatencies, percentile, type NodeFollow } from '../../harness/features/endpoint-churn/latency.js';
 import { PROXY_PROGRAMMING_TIMEOUT_MS } from '../../harness/kube/bounds.js';
 import { EndpointWatch } from '../../harness/kube/endpoint-watch.js';
 import { ServiceUnderTest } from '../../harness/lab/service-under-test.js';
+import { renderAppManifest } from '../../harness/lab/app-manifests.js';
+import { waitForRollout } from '../../harness/kube/rollout.js';
 import type { CheckLine } from '../../harness/report/report-types.js';
 import { FeatureRun } from '../../harness/run/feature-run.js';
 import { awaitProgrammed } from '../../harness/traffic/await-programmed.js';
@@ -40,9 +42,8 @@ test.describe.serial('EndpointChurn: every node follows endpoints as they come a
   test('1. deploy an app of its own behind a NodePort Service, answering on every node', async ({ kubectl, run, state }) => {
     await feature.step('deploy', async () => {
       service = new ServiceUnderTest(kubectl, run.namespace, CHURN_NAME);
-      await service.apply(CHURN_MANIFEST);
-      await kubectl.run(['scale', `deployment/${CHURN_NAME}`, `--replicas=${CHURN_REPLICAS}`], { namespace: run.namespace });
-      await kubectl.run(['rollout', 'status', `deployment/${CHURN_NAME}`, '--timeout=180s'], { namespace: run.namespace, timeoutMs: 190_000 });
+      await service.apply(renderAppManifest(CHURN_MANIFEST, { image: state.appImage, replicas: CHURN_REPLICAS }));
+      await waitForRollout(kubectl, run.namespace, CHURN_NAME, CHURN_SELECTOR);
       await service.readyEndpoints(CHURN_REPLICAS);
       const port = (await service.summary()).nodePort!;
       targets = state.survey!.discovery.addressed.map((n) => ({ node: n.name, address: n.address, port }));
@@ -73,7 +74,7 @@ test.describe.serial('EndpointChurn: every node follows endpoints as they come a
       log.step(`rolling every pod of ${CHURN_NAME}`);
       const from = Date.now();
       await kubectl.run(['rollout', 'restart', `deployment/${CHURN_NAME}`], { namespace: run.namespace });
-      await kubectl.run(['rollout', 'status', `deployment/${CHURN_NAME}`, '--timeout=180s'], { namespace: run.namespace, timeoutMs: 190_000 });
+      await waitForRollout(kubectl, run.namespace, CHURN_NAME, CHURN_SELECTOR);
       await followed();
       rollout = { from, to: Date.now() };
     });

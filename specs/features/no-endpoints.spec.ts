@@ -3,6 +3,8 @@ import { describeOutcome, isRefusal, NO_ENDPOINTS_MANIFEST, NO_ENDPOINTS_NAME, n
 import { ensureClientPods, type ClientPod } from '../../harness/lab/client-pods.js';
 import { APP_PORT } from '../../harness/lab/helloworld-lab.js';
 import { ServiceUnderTest } from '../../harness/lab/service-under-test.js';
+import { renderAppManifest } from '../../harness/lab/app-manifests.js';
+import { waitForRollout } from '../../harness/kube/rollout.js';
 import type { CheckLine } from '../../harness/report/report-types.js';
 import { FeatureRun } from '../../harness/run/feature-run.js';
 import { PROXY_PROGRAMMING_TIMEOUT_MS } from '../../harness/kube/bounds.js';
@@ -35,9 +37,9 @@ test.describe.serial('NoEndpoints: refused at once on every node', () => {
   test('1. deploy a one-replica app behind a NodePort Service', async ({ kubectl, run, state }) => {
     await feature.step('deploy', async () => {
       service = new ServiceUnderTest(kubectl, run.namespace, NO_ENDPOINTS_NAME);
-      await service.apply(NO_ENDPOINTS_MANIFEST);
-      // A rerun finds it scaled to zero by the last one.
-      await kubectl.run(['scale', `deployment/${NO_ENDPOINTS_NAME}`, '--replicas=1'], { namespace: run.namespace });
+      // Applied with one replica: a rerun finds it scaled to zero by the last one.
+      await service.apply(renderAppManifest(NO_ENDPOINTS_MANIFEST, { image: state.appImage, replicas: 1 }));
+      await waitForRollout(kubectl, run.namespace, NO_ENDPOINTS_NAME, `app=${NO_ENDPOINTS_NAME}`);
       await service.readyEndpoints(1);
       const { nodePort, clusterIP } = await service.summary();
       nodePortTargets = state.survey!.discovery.addressed.map((n) => ({ node: n.name, address: n.address, port: nodePort! }));

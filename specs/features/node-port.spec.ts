@@ -88,11 +88,11 @@ test.describe.serial('NodePort lab', () => {
     });
   });
 
-  test("6. find every node's address and the NodePort with jq", async ({ lab }) => {
+  test("6. find every node's address and the NodePort with jq", async ({ lab, run }) => {
     await feature.step('discover', async () => {
       const jq = await JqRunner.load();
       const nodeList = await lab.nodesJson();
-      discovery = jq.nodeAddresses(nodeList);
+      discovery = jq.nodeAddresses(nodeList, run.addressType);
       expect(jq.labNodePort(await lab.serviceJson()), 'the lab query .spec.ports[0].nodePort').toBe(port);
       expect(discovery.unaddressed, 'nodes with no usable address').toEqual([]);
       expect(discovery.addressed.length).toBeGreaterThan(0);

@@ -8,7 +8,7 @@ import { awaitEach, type Convergence } from '../../harness/traffic/await-program
 import { chooseClient } from '../../harness/traffic/choose-client.js';
 import type { RequestRecord } from '../../harness/traffic/request-record.js';
 import type { TrafficClient } from '../../harness/traffic/traffic-client.js';
-import { hostPort, type TrafficTarget } from '../../harness/traffic/traffic-plan.js';
+import type { TrafficTarget } from '../../harness/traffic/traffic-plan.js';
 
 const answered = (r: RequestRecord) => r.error === null;
 /** Closed: the connection is refused or not answered at all; an HTTP answer means the port still forwards. */

@@ -22,7 +22,7 @@ export const test = base.extend<RunOptions & ClusterFixtures>({
   log: async ({ run }, use) => use(createLogger(run.name)),
   state: async ({ run }, use) => use(readClusterState(run)),
   kubectl: async ({ state, log }, use) => use(new Kubectl((await resolveKubectl(log)).path, state.info.kubeconfig)),
-  lab: async ({ kubectl, run }, use) => use(new HelloworldLab(kubectl, run.namespace)),
+  lab: async ({ kubectl, run, state }, use) => use(new HelloworldLab(kubectl, run.namespace, state.appImage)),
 });
 
 export { expect } from '@playwright/test';
