@@ -55,13 +55,25 @@ const projects: Project<RunOptions>[] = certify
   ? clusterProjects(certify, [])
   : [
       { name: 'unit', testDir: 'specs/unit' },
+      // Pages in a real browser: Debian's chromium (.ci/run installs it).
+      { name: 'browser', testDir: 'specs/browser' },
       { name: 'cli', testDir: 'specs/cli' },
       ...clusterProjects(testProfile('nftables', 'host'), ['specs/cluster', 'specs/faults', 'specs/lifecycle']),
       ...clusterProjects(testProfile('iptables', 'container'), ['specs/cluster', 'specs/faults']),
     ];
 
+/**
+ * Debian's chromium, never a browser Playwright downloads (no such download here). As root it
+ * needs --no-sandbox; the rest keeps it from reaching for the network at start.
+ */
+const CHROMIUM = {
+  executablePath: process.env.KPC_CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+};
+
 export default defineConfig<RunOptions>({
   timeout: 10 * 60_000,
+  use: { browserName: 'chromium', launchOptions: CHROMIUM },
   workers: 1,
   outputDir: certify ? path.join(certify.reportDir, 'test-results') : 'test-results',
   reporter: certify

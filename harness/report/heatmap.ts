@@ -64,12 +64,13 @@ function matrixTable(m: Measurement): string {
     const k = expected.size;
     const cells = columns.map((c) => {
       const count = row[c.pod] ?? 0;
-      if (c.stray) return `<td class="${count > 0 ? 'bad' : ''}">${count}</td>`;
-      if (!expected.has(c.pod)) return `<td class="na${count > 0 ? ' bad' : ''}" title="not expected from this source">${count || '–'}</td>`;
+      const pod = ` data-pod="${h(c.pod)}"`;
+      if (c.stray) return `<td${pod} class="${count > 0 ? 'bad' : ''}">${count}</td>`;
+      if (!expected.has(c.pod)) return `<td${pod} class="na${count > 0 ? ' bad' : ''}" title="not expected from this source">${count || '–'}</td>`;
       const share = n > 0 ? count / n : 0;
       const style = n > 0 && k > 1 ? ` style="background: ${cellColor(share * k - 1, bound)}"` : '';
       const zero = n > 0 && count === 0 ? ' class="zero"' : '';
-      return `<td${zero}${style} title="${h(`${count} of ${n}; even share ${percent(1 / k)}`)}">${count}<span class="sub">${n > 0 ? percent(share) : '–'}</span></td>`;
+      return `<td${pod}${zero}${style} title="${h(`${count} of ${n}; even share ${percent(1 / k)}`)}">${count}<span class="sub">${n > 0 ? percent(share) : '–'}</span></td>`;
     });
     const tally = m.traffic[source.node];
     const failed = tally?.failed ?? 0;
@@ -77,7 +78,7 @@ function matrixTable(m: Measurement): string {
     const sent = tally ? `${tally.sent}<span class="sub">of ${tally.planned}</span>` : '–';
     const p = nb && nb.verdict !== 'skip' && nb.k > 1 ? h(pValue(nb.adjustedPValue)) : '–';
     const verdict = nb && nb.k > 1 ? badge(nb.verdict) : '–';
-    return `<tr><th class="row">${h(source.node)}<span class="sub">${h(source.target)}</span></th>${cells.join('')}<td class="${failed > 0 ? 'bad' : ''}">${failed}</td><td class="${short ? 'bad' : ''}">${sent}</td><td>${n}</td><td>${p}</td><td>${verdict}</td></tr>`;
+    return `<tr data-source="${h(source.node)}"><th class="row">${h(source.node)}<span class="sub">${h(source.target)}</span></th>${cells.join('')}<td class="${failed > 0 ? 'bad' : ''}">${failed}</td><td class="${short ? 'bad' : ''}">${sent}</td><td>${n}</td><td>${p}</td><td>${verdict}</td></tr>`;
   });
 
   const pooled = m.balance?.pooled;
@@ -90,7 +91,7 @@ function matrixTable(m: Measurement): string {
     const tallies = Object.values(m.traffic);
     const failed = tallies.reduce((a, t) => a + t.failed, 0);
     const sent = `${tallies.reduce((a, t) => a + t.sent, 0)}<span class="sub">of ${tallies.reduce((a, t) => a + t.planned, 0)}</span>`;
-    rows.push(`<tr><th class="row">all sources pooled</th>${cells.join('')}<td>${failed}</td><td>${sent}</td><td>${pooled.n}</td><td>${h(pValue(pooled.adjustedPValue))}</td><td>${badge(pooled.verdict)}</td></tr>`);
+    rows.push(`<tr data-source="pooled"><th class="row">all sources pooled</th>${cells.join('')}<td>${failed}</td><td>${sent}</td><td>${pooled.n}</td><td>${h(pValue(pooled.adjustedPValue))}</td><td>${badge(pooled.verdict)}</td></tr>`);
   }
   const power = m.sizing?.detectableRelativeDeviation ? `<p class="meta">${h(powerSentence(m.sizing.detectableRelativeDeviation, m.sizing.power, m.sizing.endpoints))}</p>` : '';
   const family = m.balance ? `one family of ${m.balance.hypotheses} tests at alpha ${m.balance.familyAlpha}, Holm-corrected` : 'no statistical tests';

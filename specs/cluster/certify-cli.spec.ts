@@ -6,11 +6,13 @@ import { runCli } from '../support/cli.js';
 import { measurementOf, readReportJson } from '../../harness/report/report-reader.js';
 import { hostHasIpvs, IPVS_NOT_TESTABLE } from '../../harness/cluster/proxy-mode.js';
 import { sizeRun } from '../../harness/stats/sizing.js';
+import { pathToFileURL } from 'node:url';
+import { expectReportPage } from '../support/report-page.js';
 import { namespaceMeta } from '../../harness/lab/namespace-guard.js';
 
 /** `npm run certify` against this profile's live cluster, as a user would run it with --kubeconfig. */
 test.describe('certify --kubeconfig on the live cluster', () => {
-  test('passes with the other traffic client too', async ({ state, run }) => {
+  test('passes with the other traffic client too; its report pages read right in a browser', async ({ state, run, page }) => {
     const client = run.client === 'container' ? 'host' : 'container';
     const reportDir = mkdtempSync(path.join(os.tmpdir(), 'kpc-certify-'));
     const result = await runCli('certify', ['--kubeconfig', state.info.kubeconfig, '--namespace', run.namespace, '--client', client, '--report-dir', reportDir]);
@@ -26,6 +28,11 @@ test.describe('certify --kubeconfig on the live cluster', () => {
     for (const node of report.nodes) {
       for (const endpoint of nodePort.endpoints) expect(nodePort.matrix[node.name]?.[endpoint.pod], `${node.name} -> ${endpoint.pod}`).toBeGreaterThan(0);
     }
+    await expectReportPage(page, path.join(reportDir, 'heatmap.html'), report);
+    // Playwright's own HTML report of the run: the lab's steps, each passed.
+    await page.goto(pathToFileURL(path.join(reportDir, 'html', 'index.html')).href);
+    await expect(page.getByText('NodePort lab').first()).toBeVisible();
+    await expect(page.getByText("7. POST /api/messages through every node's NodePort").first()).toBeVisible();
   });
 
   test('refuses --requests below the minimum for the cluster\'s shape, naming the minimum, before anything is made', async ({ state, kubectl }) => {

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test, expect } from '@playwright/test';
-import type { Endpoint, NodeAddress } from '../../harness/queries/types.js';
+import type { NodeAddress } from '../../harness/queries/types.js';
 import { buildChecks } from '../../harness/report/build-checks.js';
 import { escapeXml } from '../../harness/report/escape.js';
 import { renderHeatmap } from '../../harness/report/heatmap.js';
@@ -10,9 +10,7 @@ import { renderJunit } from '../../harness/report/junit.js';
 import { renderNdjson } from '../../harness/report/ndjson.js';
 import type { RequestRecord } from '../../harness/traffic/request-record.js';
 import { ReportSchemaError } from '../../harness/report/report-schema-error.js';
-import type { FeatureReport, Report } from '../../harness/report/report-types.js';
-import { judgeTraffic } from '../../harness/report/judge-traffic.js';
-import { assembleReport } from '../../harness/report/assemble-report.js';
+import type { Report } from '../../harness/report/report-types.js';
 import { measurementOf } from '../../harness/report/report-reader.js';
 import { conformanceReportProblems, reportProblems } from '../../harness/report/report-validator.js';
 import type { ConformanceReport } from '../../harness/report/conformance-report.js';
@@ -22,33 +20,7 @@ import { decideVerdict } from '../../harness/report/verdict.js';
 import { writeReportFiles, writeReportJson } from '../../harness/report/write-report.js';
 import { evaluateBalance } from '../../harness/stats/balance.js';
 import { balanceInputsFor } from '../../harness/stats/balance-inputs.js';
-
-const NODES: NodeAddress[] = [
-  { name: 'kind-control-plane', address: '172.18.0.3', addressType: 'InternalIP' },
-  { name: 'kind-worker', address: '172.18.0.2', addressType: 'InternalIP' },
-  { name: 'kind-worker2', address: '172.18.0.4', addressType: 'InternalIP' },
-];
-const ENDPOINTS: Endpoint[] = [
-  { pod: 'helloworld-abc', ip: '10.244.2.3', node: 'kind-worker2' },
-  { pod: 'helloworld-def', ip: '10.244.1.2', node: 'kind-worker' },
-  { pod: 'helloworld-ghi', ip: '10.244.1.3', node: 'kind-worker' },
-];
-
-let seq = 0;
-function records(node: string, perPod: number[], failed = 0, error = 'ECONNREFUSED'): RequestRecord[] {
-  const out: RequestRecord[] = [];
-  const address = NODES.find((n) => n.name === node)!.address;
-  perPod.forEach((count, i) => {
-    const ep = ENDPOINTS[i]!;
-    for (let j = 0; j < count; j++) {
-      out.push({ seq: seq++, sentAt: 1764194400000, node, address, port: 30080, clientPort: 40000 + (seq % 20000), sourceAddress: '172.18.0.1', seenSource: '172.18.0.1', status: 200, pod: ep.pod, podIP: ep.ip, backendNode: ep.node, latencyMs: 1.5, error: null });
-    }
-  });
-  for (let j = 0; j < failed; j++) {
-    out.push({ seq: seq++, sentAt: 1764194400000, node, address, port: 30080, clientPort: null, sourceAddress: null, seenSource: null, status: null, pod: null, podIP: null, backendNode: null, latencyMs: 3, error });
-  }
-  return out;
-}
+import { ENDPOINTS, failingReport, NODES, passingReport, records, reportFrom } from '../support/report-fixtures.js';
 
 const sources = (nodes: NodeAddress[]) => nodes.map((n) => ({ node: n.name, label: `node ${n.name} (${n.address}:30080)` }));
 
@@ -62,79 +34,32 @@ function checksFor(nodes: NodeAddress[], matrix: TrafficMatrix, policy: 'Cluster
   return buildChecks({ sources: sources(nodes), unreachable, endpoints: ENDPOINTS, matrix, tallies, balance, giveUpAfter: 10 });
 }
 
-function reportFrom(all: RequestRecord[], requestsPerNode = 300): Report {
-  const judged = judgeTraffic({
-    name: 'NodePort 30080 through every node',
-    client: 'host',
-    sources: NODES.map((n) => ({ node: n.name, target: `${n.address}:30080`, label: `node ${n.name} (${n.address}:30080)` })),
-    endpoints: ENDPOINTS,
-    expected: () => ENDPOINTS.map((e) => e.pod),
-    records: all,
-    requestsPerNode,
-    sizing: null,
-    familyAlpha: 0.001,
-    idPrefix: '',
-  });
-  const feature: FeatureReport = {
-    id: 'NodePort',
-    title: "NodePort through every node's address",
-    level: 'core',
-    status: judged.checks.some((c) => c.status === 'fail') ? 'fail' : 'pass',
-    reason: null,
-    checks: judged.checks.map((c) => ({ ...c, feature: 'NodePort' })),
-    measurements: [judged.measurement],
-    figures: [],
-    notes: [],
-    startedAt: '2025-11-26T22:00:00.000Z',
-    finishedAt: '2025-11-26T22:01:30.000Z',
-  };
-  const report = assembleReport(
-    {
-      profile: 'nodeport',
-      features: [{ id: 'NodePort', title: feature.title, level: 'core' }],
-      implementation: { name: 'kube-proxy', version: 'v1.34.4', url: null, source: 'DaemonSet kube-system/kube-proxy' },
-      proxyMode: 'nftables',
-      cluster: { name: 'kind', provider: 'kind', kubeconfig: '/work/main/.kube/kind.kubeconfig', kubernetesVersion: 'v1.34.1' },
-      nodes: NODES,
-      notes: ['ipvs: not testable on this host (the kernel has no IP_VS)'],
-      startedAt: '2025-11-26T22:00:00.000Z',
-      command: 'npm run certify',
-      error: null,
-    },
-    new Map([['NodePort', feature]]),
-  );
-  return { ...report, finishedAt: '2025-11-26T22:01:30.500Z' };
-}
-
-const passing = (): Report => reportFrom([...records('kind-control-plane', [100, 98, 102]), ...records('kind-worker', [101, 99, 100]), ...records('kind-worker2', [97, 103, 100])]);
-// kind-worker2 never reaches helloworld-abc and loses 4 requests.
-const failing = (): Report => reportFrom([...records('kind-control-plane', [100, 98, 102]), ...records('kind-worker', [101, 99, 100]), ...records('kind-worker2', [0, 150, 146], 4)]);
 
 test.describe('schema', () => {
   test('a passing report validates', () => {
-    const report = passing();
+    const report = passingReport();
     expect(report.verdict).toBe('pass');
     expect(reportProblems(report)).toEqual([]);
   });
 
   test('a failing report validates, and survives a JSON round trip', () => {
-    const report = failing();
+    const report = failingReport();
     expect(report.verdict).toBe('fail');
     expect(reportProblems(JSON.parse(JSON.stringify(report)))).toEqual([]);
   });
 
   test('an error report with no balance validates', () => {
-    const report: Report = { ...passing(), verdict: 'error', error: 'cluster never came up', features: [], checks: [], nodes: [] };
+    const report: Report = { ...passingReport(), verdict: 'error', error: 'cluster never came up', features: [], checks: [], nodes: [] };
     expect(reportProblems(report)).toEqual([]);
   });
 
   test('a report missing verdict fails validation', () => {
-    const { verdict: _verdict, ...rest } = passing();
+    const { verdict: _verdict, ...rest } = passingReport();
     expect(reportProblems(rest).join('\n')).toContain("must have required property 'verdict'");
   });
 
   test('inconsistent reports fail validation', () => {
-    const base = passing();
+    const base = passingReport();
     const cases: Array<[string, unknown]> = [
       ['pass with a failed check', { ...base, checks: [...base.checks, { id: 'x/y', node: null, endpoint: null, status: 'fail', message: 'm' }] }],
       ['fail with no failed check', { ...base, verdict: 'fail' }],
@@ -154,7 +79,7 @@ test.describe('schema', () => {
   test('writeReportJson refuses an invalid report and writes nothing', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kpc-report-'));
     try {
-      expect(() => writeReportJson(dir, { ...passing(), verdict: 'maybe' } as unknown as Report)).toThrow(ReportSchemaError);
+      expect(() => writeReportJson(dir, { ...passingReport(), verdict: 'maybe' } as unknown as Report)).toThrow(ReportSchemaError);
       expect(existsSync(path.join(dir, 'report.json'))).toBe(false);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -164,7 +89,7 @@ test.describe('schema', () => {
 
 test.describe('checks', () => {
   test('stable ids in a stable order', () => {
-    const ids = passing().checks.map((c) => c.id);
+    const ids = passingReport().checks.map((c) => c.id);
     expect(ids.slice(0, 5)).toEqual([
       'forwarding/kind-control-plane',
       'reach/kind-control-plane/helloworld-abc',
@@ -177,7 +102,7 @@ test.describe('checks', () => {
   });
 
   test('a missing endpoint and failed requests give actionable messages', () => {
-    const checks = failing().checks;
+    const checks = failingReport().checks;
     const byId = new Map(checks.map((c) => [c.id, c]));
     const reach = byId.get('reach/kind-worker2/helloworld-abc')!;
     expect(reach).toMatchObject({ status: 'fail', node: 'kind-worker2', endpoint: 'helloworld-abc' });
@@ -245,7 +170,7 @@ test.describe('writers', () => {
   });
 
   test('junit.xml: one testcase per check, failures carry escaped messages', () => {
-    const report = failing();
+    const report = failingReport();
     const checks = report.features[0]!.checks;
     checks[0] = { ...checks[0]!, status: 'fail', message: 'got <html> & "quotes" \u0001' };
     report.checks = checks;
@@ -259,7 +184,7 @@ test.describe('writers', () => {
   });
 
   test('junit.xml for an error run has an error testcase', () => {
-    const xml = renderJunit({ ...passing(), verdict: 'error', error: 'kind create cluster failed: <exit 1>', checks: [], features: [] });
+    const xml = renderJunit({ ...passingReport(), verdict: 'error', error: 'kind create cluster failed: <exit 1>', checks: [], features: [] });
     expect(xml).toContain('<error message="kind create cluster failed: &lt;exit 1&gt;">');
     expect(xml).toContain('tests="1" failures="0" errors="1"');
   });
@@ -274,7 +199,7 @@ test.describe('writers', () => {
   });
 
   test('heatmap.html: self-contained, every node and pod, escaped', () => {
-    const report = failing();
+    const report = failingReport();
     const html = renderHeatmap({ ...report, notes: ['<script>alert(1)</script>'] });
     for (const node of report.nodes) expect(html).toContain(node.name);
     for (const ep of measurementOf(report).endpoints) expect(html).toContain(ep.pod);
@@ -290,7 +215,7 @@ test.describe('writers', () => {
   test('writeReportFiles writes the five files; the conformance report validates and says failure', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kpc-report-'));
     try {
-      const report = failing();
+      const report = failingReport();
       const rs = records('kind-worker', [1, 1, 1]);
       const written = writeReportFiles(dir, report, renderNdjson(rs));
       expect(JSON.parse(readFileSync(written.reportJson, 'utf8'))).toEqual(JSON.parse(JSON.stringify(report)));
