@@ -6,6 +6,7 @@ import { DEFAULT_REPLICAS } from './harness/lab/helloworld-lab.js';
 import { featureById, PROFILES } from './harness/features/registry.js';
 import { DEFAULT_CONCURRENCY } from './harness/traffic/traffic-plan.js';
 import { runEpoch } from './harness/util/log.js';
+import { DEFAULT_KIND_CONFIG } from './harness/cluster/kind-config.js';
 
 /**
  * Projects: "unit" (pure logic, no cluster), then per cluster profile a chain
@@ -27,7 +28,7 @@ function testProfile(proxyMode: 'nftables' | 'iptables', client: 'host' | 'conta
     implementation: {},
     // Fixed: the runner and every worker load this file, and they must agree on it.
     runId: `test-${proxyMode}`,
-    cluster: { kind: 'kind', name, proxyMode, configFile: 'kind-config.yaml', kubeconfig: path.resolve('.kube', `${name}.kubeconfig`) },
+    cluster: { kind: 'kind', name, proxyMode, configFile: DEFAULT_KIND_CONFIG, kubeconfig: path.resolve('.kube', `${name}.kubeconfig`) },
     keep: process.env.KPC_KEEP === '1',
     client,
     namespace: 'kpc-lab',

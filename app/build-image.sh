@@ -24,9 +24,15 @@ command -v docker >/dev/null || die "docker CLI not found: install Docker (or ru
 docker version --format '{{.Server.Version}}' >/dev/null 2>&1 \
   || die "no Docker engine answers: run 'npm run prepare:docker'"
 
-log "bundling app/src/main.ts -> app/dist/server.js"
+# The bundle goes to app/dist in a clone; an installed package is never written to, so there it
+# goes to the harness's cache.
+if [[ "$APP_DIR" == */node_modules/* || ! -w "$APP_DIR" ]]; then
+  export KPC_APP_DIST="${KPC_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/kube-proxy-conformance}/app-dist"
+fi
+DIST="${KPC_APP_DIST:-$APP_DIR/dist}"
+log "bundling app/src/main.ts -> $DIST/server.js"
 bash "$APP_DIR/build.sh" >&2
-[[ -s "$APP_DIR/dist/server.js" ]] || die "bundle $APP_DIR/dist/server.js is missing after app/build.sh"
+[[ -s "$DIST/server.js" ]] || die "bundle $DIST/server.js is missing after app/build.sh"
 
 if [[ -n "${BASE_IMAGE:-}" ]]; then
   base="$BASE_IMAGE"
@@ -51,7 +57,7 @@ input_hash="$(
   {
     printf '%s\n' "$IMAGE" "$base_id"
     cat "$APP_DIR/Dockerfile" "$APP_DIR/.dockerignore"
-    (cd "$APP_DIR/dist" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum)
+    (cd "$DIST" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum)
   } | sha256sum | cut -c1-16
 )"
 
@@ -68,14 +74,18 @@ fi
 
 log "building $IMAGE on $base (input hash $input_hash)"
 iid_file="$(mktemp)"
-trap 'rm -f "$iid_file"' EXIT
+# The build context: the Dockerfile, its .dockerignore and the bundles, wherever they were made.
+context="$(mktemp -d)"
+trap 'rm -rf "$iid_file" "$context"' EXIT
+cp "$APP_DIR/Dockerfile" "$APP_DIR/.dockerignore" "$context/"
+cp -r "$DIST" "$context/dist"
 DOCKER_BUILDKIT=0 docker build \
   --build-arg "BASE_IMAGE=$base" \
   --label "$HASH_LABEL=$input_hash" \
   --label "$LABEL_PREFIX.base-image=$base" \
   --iidfile "$iid_file" \
-  --file "$APP_DIR/Dockerfile" \
-  "$APP_DIR" >&2
+  --file "$context/Dockerfile" \
+  "$context" >&2
 new_id="$(cat "$iid_file")"
 
 # The base must bring Node 18+ on PATH: check the new image before it takes the tag, so a

@@ -6,8 +6,10 @@ set -euo pipefail
 
 APP_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT_DIR="$(cd "$APP_DIR/.." && pwd)"
-ESBUILD="$ROOT_DIR/node_modules/.bin/esbuild"
-DIST="$APP_DIR/dist"
+# Where npm put esbuild (a dependency of tsx): in this clone, or hoisted above an installed package.
+ESBUILD="$(cd "$ROOT_DIR" && node -e 'process.stdout.write(require.resolve("esbuild/bin/esbuild"))' 2>/dev/null || true)"
+# app/dist in a clone; an installed package passes a directory outside itself (KPC_APP_DIST).
+DIST="${KPC_APP_DIST:-$APP_DIR/dist}"
 
 # out-name=entry point. burst.js is the harness's traffic client, run by the container client.
 ENTRIES=(
@@ -16,7 +18,7 @@ ENTRIES=(
 )
 
 die() { printf 'error: %s\n' "$*" >&2; exit 2; }
-[[ -x "$ESBUILD" ]] || die "esbuild not found at $ESBUILD: run 'npm ci' in $ROOT_DIR"
+[[ -n "$ESBUILD" && -x "$ESBUILD" ]] || die "esbuild not found from $ROOT_DIR: run 'npm ci' (or 'npm install') there"
 
 mkdir -p "$DIST"
 "$ESBUILD" "${ENTRIES[@]}" \

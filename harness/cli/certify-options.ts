@@ -3,6 +3,7 @@ import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import { defaultKubeconfigPath } from '../cluster/kind-cluster-provider.js';
+import { DEFAULT_KIND_CONFIG } from '../cluster/kind-config.js';
 import { PROXY_MODES, type ProxyMode } from '../cluster/proxy-mode.js';
 import type { RunConfig } from '../run/run-config.js';
 import { CLIENT_KINDS, type ClientKind } from '../traffic/traffic-client.js';
@@ -38,7 +39,7 @@ export interface CertifyOptions {
 
 export function certifyCommand(): Command {
   return new Command('certify')
-    .description('Run the NodePort lab on a kind cluster (or the one given) and certify the service proxy on every node')
+    .description('Certify the service proxy on every node of a kind cluster it boots (or of the cluster --kubeconfig points at): the NodePort lab, or the features of a conformance profile')
     .option('--proxy-mode <mode>', `kube-proxy mode to boot (${PROXY_MODES.join(', ')}); with --kubeconfig, the mode the cluster must run`, oneOf('proxy mode', PROXY_MODES))
     .option('--workers <n>', 'worker nodes of the kind cluster (default: as in kind-config.yaml)', positiveInt('--workers'))
     .option('--requests <n>', 'requests per node, each on a new connection (default: the recommended count for the cluster\'s shape; fewer than the minimum is refused)', positiveInt('--requests'))
@@ -46,7 +47,7 @@ export function certifyCommand(): Command {
     .option('--concurrency <n>', 'requests in flight at once', positiveInt('--concurrency'), DEFAULT_CONCURRENCY)
     .option('--kubeconfig <file>', 'certify the cluster this kubeconfig points at instead of booting one')
     .option('--name <name>', 'name of the kind cluster to boot', 'kpc-certify')
-    .option('--config <file>', 'kind cluster config', 'kind-config.yaml')
+    .option('--config <file>', 'kind cluster config', DEFAULT_KIND_CONFIG)
     .option('--keep', 'keep the cluster and the lab namespace afterwards')
     .option('--reuse', 'attach to a kind cluster of that name if it exists')
     .option('--client <kind>', `where traffic comes from: ${CLIENT_KINDS.join(', ')}`, oneOf('client', CLIENT_KINDS), 'auto')

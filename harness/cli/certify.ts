@@ -105,7 +105,10 @@ function runPlaywright(config: RunConfig, signal: AbortSignal): Promise<number> 
   return new Promise((resolve) => {
     // A process group of its own: Ctrl-C is forwarded to all of it (workers, kind, docker), and
     // clean-up starts only once every one of them has exited, so nothing is created after it.
-    const child = spawn(process.execPath, [cli, 'test', '--config', path.join(REPO_ROOT, 'playwright.config.ts')], {
+    // Installed as a package, the harness sits under node_modules, whose TypeScript Playwright does
+    // not transform: tsx (a dependency) loads it there.
+    const loader = REPO_ROOT.split(path.sep).includes('node_modules') ? ['--import', import.meta.resolve('tsx/esm')] : [];
+    const child = spawn(process.execPath, [...loader, cli, 'test', '--config', path.join(REPO_ROOT, 'playwright.config.ts')], {
       cwd: REPO_ROOT,
       stdio: 'inherit',
       detached: true,

@@ -4,6 +4,7 @@ import { assertDockerReachable } from '../cluster/docker.js';
 import { PROXY_MODES } from '../cluster/proxy-mode.js';
 import { resolveKind } from '../tools/tool-resolver.js';
 import { run } from '../util/exec.js';
+import { DEFAULT_KIND_CONFIG } from '../cluster/kind-config.js';
 import { oneOf, parseArgs, positiveInt, runCli } from './cli-runner.js';
 
 const program = new Command('cluster:up')
@@ -11,7 +12,7 @@ const program = new Command('cluster:up')
   .option('--name <name>', 'cluster name', 'kpc')
   .option('--proxy-mode <mode>', `kube-proxy mode: ${PROXY_MODES.join(', ')}`, oneOf('proxy mode', PROXY_MODES), 'nftables')
   .option('--workers <n>', 'worker nodes (default: as in the kind config)', positiveInt('--workers'))
-  .option('--config <file>', 'kind cluster config', 'kind-config.yaml')
+  .option('--config <file>', 'kind cluster config', DEFAULT_KIND_CONFIG)
   .option('--kubeconfig <file>', 'where to write the kubeconfig (default: .kube/<name>.kubeconfig)')
   .option('--reuse', 'attach to a cluster of that name if it exists, instead of refusing')
   .option('--export-kubeconfig', 'also merge the cluster into ~/.kube/config (never done unless asked)');

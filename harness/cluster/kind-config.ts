@@ -2,6 +2,11 @@ import { readFileSync } from 'node:fs';
 import { parse, stringify } from 'yaml';
 import { UsageError } from '../util/errors.js';
 import type { ProxyMode } from './proxy-mode.js';
+import path from 'node:path';
+import { REPO_ROOT } from '../util/repo-root.js';
+
+/** The harness's own cluster shape, wherever it is installed: one control plane and two workers. */
+export const DEFAULT_KIND_CONFIG = path.join(REPO_ROOT, 'kind-config.yaml');
 
 interface KindNode {
   role: 'control-plane' | 'worker';

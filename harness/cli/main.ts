@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { REPO_ROOT } from '../util/repo-root.js';
+
+/** The subcommands, each an entry point of its own in this folder (also what the npm scripts run). */
+const COMMANDS: { name: string; file: string; summary: string }[] = [
+  { name: 'certify', file: './certify.js', summary: 'certify the service proxy of a kind cluster it boots, or of the cluster --kubeconfig points at' },
+  { name: 'cluster up', file: './cluster-up.js', summary: 'boot a kind cluster for certifying (writes .kube/<name>.kubeconfig here)' },
+  { name: 'cluster down', file: './cluster-down.js', summary: 'delete a kind cluster made by cluster up' },
+];
+
+const BIN = 'kube-proxy-conformance';
+
+function usage(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    `Usage: ${BIN} <command> [options]`,
+    '',
+    'Certifies Kubernetes service proxies on every node, with statistics and evidence.',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    `Options:\n  -V, --version  the version\n  -h, --help     this help; "${BIN} <command> --help" for a command's options`,
+    '',
+  ].join('\n');
+}
+
+const args = process.argv.slice(2);
+if (args[0] === '--version' || args[0] === '-V') {
+  const { version } = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
+  process.stdout.write(`${version}\n`);
+  process.exit(0);
+}
+if (args.length === 0 || args[0] === '--help' || args[0] === '-h' || args[0] === 'help') {
+  process.stdout.write(usage());
+  process.exit(0);
+}
+const command = COMMANDS.find((c) => c.name.split(' ').every((word, i) => args[i] === word));
+if (!command) {
+  process.stderr.write(`error: unknown command "${args.slice(0, 2).join(' ')}": run \`${BIN} --help\` for the commands\n`);
+  process.exit(2);
+}
+// Each command parses process.argv itself, as when its npm script runs it.
+process.argv = [process.argv[0]!, `${BIN} ${command.name}`, ...args.slice(command.name.split(' ').length)];
+await import(command.file);
