@@ -9,6 +9,7 @@ import { waitForClusterReady } from '../kube/cluster-readiness.js';
 import { assertDockerReachable, nodeContainers, removeNetwork, removeNodeContainersUntilQuiet } from './docker.js';
 import { chooseNodeImage } from './node-image.js';
 import { countNodes, readKindConfig, renderKindConfig } from './kind-config.js';
+import { assertHostHolds } from './host-capacity.js';
 import { assertModeRunsHere, type ProxyMode } from './proxy-mode.js';
 import type { ClusterInfo, ClusterProvider } from './cluster-provider.js';
 import type { Logger } from '../util/log.js';
@@ -61,6 +62,7 @@ export class KindClusterProvider implements ClusterProvider {
     if (existing.length > 0 && !this.options.reuse) {
       throw new UsageError(`a kind cluster named "${this.options.name}" already exists (${existing.join(', ')})`, 'pick another --name, pass --reuse to attach to it, or delete it with `npm run cluster:down -- --name ' + this.options.name + '`');
     }
+    if (existing.length === 0) assertHostHolds(countNodes(rendered));
     return rendered;
   }
 

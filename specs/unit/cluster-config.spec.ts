@@ -42,3 +42,14 @@ test('proxy modes: the four kind knows, and ipvs only where the kernel has IP_VS
   expect(() => assertModeRunsHere('ipvs', true)).not.toThrow();
   expect(() => assertModeRunsHere('iptables', false)).not.toThrow();
 });
+
+test.describe('how many nodes the host holds', () => {
+  test('MemAvailable, less the reserve, over the memory per node', async () => {
+    const { availableMemoryMib, maxNodes, assertHostHolds, MEMORY_PER_NODE_MIB, MEMORY_RESERVE_MIB } = await import('../../harness/cluster/host-capacity.js');
+    expect(availableMemoryMib('MemTotal: 24000000 kB\nMemAvailable:   20971520 kB\n')).toBe(20480);
+    expect(maxNodes(MEMORY_RESERVE_MIB + 3 * MEMORY_PER_NODE_MIB)).toBe(3);
+    expect(maxNodes(MEMORY_RESERVE_MIB - 1)).toBe(0);
+    expect(() => assertHostHolds(4, MEMORY_RESERVE_MIB + 3 * MEMORY_PER_NODE_MIB)).toThrow(/holds at most 3 nodes now: pass --workers 2 or fewer/);
+    expect(() => assertHostHolds(3, MEMORY_RESERVE_MIB + 3 * MEMORY_PER_NODE_MIB)).not.toThrow();
+  });
+});

@@ -121,3 +121,11 @@ test.describe('the conformance report', () => {
     expect(reproduceCommand([])).toBe('npm run certify');
   });
 });
+
+test('the README documents every feature as the registry describes it', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { featuresTable } = await import('../../harness/features/features-table.js');
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const section = /<!-- features:start -->\n([\s\S]*?)\n<!-- features:end -->/.exec(readme)?.[1];
+  expect(section, 'README has the features table between its markers (npm run docs:features writes it)').toBe(featuresTable());
+});
