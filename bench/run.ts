@@ -1,10 +1,13 @@
-// npm run bench: the figures in docs/benchmarks.md, measured in one run on this machine.
+// npm run bench [-- --only <section,...>]: the figures in docs/benchmarks.md, measured on this machine.
+// Each section rewrites its own block of docs/benchmarks.md, so a section can be measured again alone.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from '../harness/util/repo-root.js';
 import { run } from '../harness/util/exec.js';
-import { measurementOf as nodePortMeasurement, readReportJson } from '../harness/report/report-reader.js';
+import { measurementOf, readReportJson } from '../harness/report/report-reader.js';
+import type { Report } from '../harness/report/report-types.js';
+import { sizeRun } from '../harness/stats/sizing.js';
 import { MemorySampler } from './memory-sampler.js';
 import { compareWithPeers } from './traffic-peers.js';
 
@@ -12,7 +15,8 @@ const TSX = path.join(REPO_ROOT, 'node_modules/.bin/tsx');
 const cli = (name: string) => path.join(REPO_ROOT, 'harness/cli', `${name}.ts`);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
+const log = (m: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${m}\n`);
+type Mode = 'nftables' | 'iptables';
 
 async function timed<T>(body: () => Promise<T>): Promise<{ ms: number; value: T }> {
   const started = performance.now();
@@ -20,73 +24,192 @@ async function timed<T>(body: () => Promise<T>): Promise<{ ms: number; value: T 
   return { ms: performance.now() - started, value };
 }
 
-async function clusterUp(name: string): Promise<void> {
-  await run(TSX, [cli('cluster-up'), '--name', name, '--proxy-mode', 'nftables']);
-}
+const kubeconfigOf = (name: string) => path.join(REPO_ROOT, '.kube', `${name}.kubeconfig`);
+const clusterUp = (name: string, mode: Mode, workers?: number) =>
+  run(TSX, [cli('cluster-up'), '--name', name, '--proxy-mode', mode, ...(workers === undefined ? [] : ['--workers', String(workers)])]);
 const clusterDown = (name: string) => run(TSX, [cli('cluster-down'), '--name', name]);
 
-if ((await run('wrk', ['--version'], { check: false }).catch(() => ({ exitCode: 127 }))).exitCode === 127) {
+/** certify --kubeconfig on a running cluster; the report and the time. */
+async function certifyOn(name: string, args: string[] = []): Promise<{ ms: number; code: number | null; report: Report }> {
+  const reportDir = mkdtempSync(path.join(os.tmpdir(), 'kpc-bench-'));
+  const { ms, value } = await timed(() => run(TSX, [cli('certify'), '--kubeconfig', kubeconfigOf(name), '--keep', '--client', 'host', '--report-dir', reportDir, ...args], { check: false }));
+  return { ms, code: value.exitCode, report: readReportJson(reportDir) };
+}
+
+/** Boots a cluster, runs `body`, always deletes it. */
+async function withCluster<T>(name: string, mode: Mode, workers: number | undefined, body: () => Promise<T>): Promise<T> {
+  await clusterDown(name);
+  await clusterUp(name, mode, workers);
+  try {
+    return await body();
+  } finally {
+    await clusterDown(name);
+  }
+}
+
+type Rows = [string, string, string][];
+
+const SECTIONS: Record<string, { title: string; measure: (row: (what: string, value: string, goal?: string) => void) => Promise<void> }> = {
+  image: {
+    title: 'Node image',
+    measure: async (row) => {
+      const rebuild = await timed(() => run('bash', [path.join(REPO_ROOT, 'images/build-node-image.sh')]));
+      row('warm node-image rebuild (`npm run build:node-image`, inputs unchanged)', seconds(rebuild.ms));
+    },
+  },
+  boot: {
+    title: 'Booting a cluster',
+    measure: async (row) => {
+      const ups: number[] = [];
+      let peakMiB = 0;
+      for (let i = 1; i <= 3; i++) {
+        const name = `kpc-bench-up${i}`;
+        log(`cluster:up ${i}/3`);
+        await clusterDown(name);
+        const sampler = MemorySampler.start();
+        ups.push((await timed(() => clusterUp(name, 'nftables'))).ms);
+        peakMiB = Math.max(peakMiB, sampler.stop());
+        await clusterDown(name);
+      }
+      row('warm `cluster:up` (3 nodes, nftables), median of 3', `${seconds(median(ups))} (runs: ${ups.map(seconds).join(', ')})`, '<= 150 s');
+      row('peak memory added while a 3-node cluster boots and runs', `${peakMiB.toFixed(0)} MiB`);
+    },
+  },
+  verdict: {
+    title: 'Time to verdict, and the traffic client',
+    measure: async (row) => {
+      await withCluster('kpc-bench', 'nftables', undefined, async () => {
+        const runs: number[] = [];
+        let last: Report | undefined;
+        for (let i = 1; i <= 6; i++) {
+          log(`certify on the running cluster ${i}/6`);
+          const r = await certifyOn('kpc-bench');
+          runs.push(r.ms);
+          last = r.report;
+        }
+        // The first run loads the app image into the nodes and deploys the pods; later runs find them.
+        row('first `certify --kubeconfig --keep` on a new cluster (loads the app image, deploys the pods)', seconds(runs[0]!));
+        row('time to verdict on a running cluster (`certify --kubeconfig --keep`, default shape: 3 nodes, 3 endpoints, 1000 requests/node), median of the next 5', `${seconds(median(runs.slice(1)))} (runs: ${runs.slice(1).map(seconds).join(', ')})`, '<= 15 s');
+        const source = measurementOf(last!).sources.at(1) ?? measurementOf(last!).sources[0]!;
+        const [address, port] = source.target.split(':') as [string, string];
+        for (const [what, value, goal] of await compareWithPeers({ node: source.node, address, port: Number(port) })) row(what, value, goal);
+      });
+    },
+  },
+  consecutive: {
+    title: 'Twenty consecutive runs per proxy mode',
+    measure: async (row) => {
+      for (const mode of ['nftables', 'iptables'] as const) {
+        await withCluster(`kpc-bench-${mode}`, mode, undefined, async () => {
+          const times: number[] = [];
+          const failures: string[] = [];
+          for (let i = 1; i <= 20; i++) {
+            log(`${mode}: consecutive certify ${i}/20`);
+            const r = await certifyOn(`kpc-bench-${mode}`);
+            times.push(r.ms);
+            if (r.code !== 0) failures.push(`run ${i}: exit ${r.code}, ${r.report.error ?? r.report.checks.filter((c) => c.status !== 'pass').map((c) => c.id).join(', ')}`);
+          }
+          row(`20 consecutive \`certify --kubeconfig\` on one healthy cluster, ${mode}: runs not passing`, failures.length === 0 ? '0' : `${failures.length}: ${failures.join('; ')}`, '0');
+          row(`the same 20 runs, ${mode}: median time to verdict (first run included)`, `${seconds(median(times))} (min ${seconds(Math.min(...times))}, max ${seconds(Math.max(...times))})`);
+        });
+      }
+    },
+  },
+  profiles: {
+    title: 'Profiles, and how fast each node follows endpoint changes',
+    measure: async (row) => {
+      for (const mode of ['nftables', 'iptables'] as const) {
+        await withCluster(`kpc-bench-${mode}`, mode, 3, async () => {
+          await certifyOn(`kpc-bench-${mode}`); // the app image and pods in place first
+          for (const profile of ['nodeport', 'core', 'all']) {
+            log(`${mode}: --profile ${profile}`);
+            const r = await certifyOn(`kpc-bench-${mode}`, ['--profile', profile]);
+            const summary = r.report.features.map((f) => `${f.id} ${f.status}`).join(', ');
+            row(`\`certify --profile ${profile}\` on a running cluster, 3 workers, ${mode}`, `${seconds(r.ms)}, exit ${r.code} (${summary})`);
+            const churn = r.report.features.find((f) => f.id === 'EndpointChurn')?.figures[0];
+            if (churn && profile === 'all') {
+              for (const [node, joined50, joined99, , left50, left99, , failed] of churn.rows) {
+                row(`EndpointChurn, ${mode}, node ${node}: joined p50 / p99, left p50 / p99 (ms); failed during the rolling update`, `${joined50} / ${joined99}, ${left50} / ${left99}; ${failed}`);
+              }
+            }
+          }
+        });
+      }
+    },
+  },
+  scaling: {
+    title: 'Larger clusters: 1, 2, 3 and 5 workers (replicas = workers + 1)',
+    measure: async (row) => {
+      const points: { nodes: number; requests: number; ms: number }[] = [];
+      for (const workers of [1, 2, 3, 5]) {
+        const name = `kpc-bench-w${workers}`;
+        await clusterDown(name);
+        const sampler = MemorySampler.start();
+        const boot = await timed(() => clusterUp(name, 'nftables', workers));
+        try {
+          const replicas = workers + 1;
+          await certifyOn(name, ['--replicas', String(replicas)]);
+          const r = await certifyOn(name, ['--replicas', String(replicas)]);
+          const peak = sampler.stop();
+          const nodes = workers + 1;
+          const perNode = measurementOf(r.report).requestsPerNode;
+          points.push({ nodes, requests: nodes * perNode, ms: r.ms });
+          row(`${workers} workers (${nodes} nodes, ${replicas} endpoints, ${perNode} requests/node)`, `boot ${seconds(boot.ms)}, time to verdict ${seconds(r.ms)} (exit ${r.code}), peak memory ${peak.toFixed(0)} MiB (${(peak / nodes).toFixed(0)} MiB per node)`);
+        } finally {
+          sampler.stop();
+          await clusterDown(name);
+        }
+      }
+      // time = a + b * requests, by least squares over the points.
+      const n = points.length;
+      const mx = points.reduce((s, p) => s + p.requests, 0) / n;
+      const my = points.reduce((s, p) => s + p.ms, 0) / n;
+      const b = points.reduce((s, p) => s + (p.requests - mx) * (p.ms - my), 0) / points.reduce((s, p) => s + (p.requests - mx) ** 2, 0);
+      const a = my - b * mx;
+      row('model: time to verdict = a + b x (nodes x requests per node)', `a = ${seconds(a)}, b = ${(b).toFixed(2)} ms per request (${(1000 / b).toFixed(0)} requests/s)`);
+      for (const k of [3, 10]) {
+        const perNode = sizeRun({ nodes: 100, endpoints: k }).recommended;
+        row(`extrapolated: 100 nodes, ${k} endpoints (${perNode} requests/node)`, `${seconds(a + b * 100 * perNode)} of traffic and fixed costs, at this machine's client rate`);
+      }
+    },
+  },
+  full: {
+    title: 'A whole certify, boot to teardown',
+    measure: async (row) => {
+      const full = await timed(() => run(TSX, [cli('certify'), '--name', 'kpc-bench-full', '--report-dir', mkdtempSync(path.join(os.tmpdir(), 'kpc-bench-'))]));
+      row('warm `npm run certify` including boot and teardown', seconds(full.ms), '<= 180 s');
+    },
+  },
+};
+
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1]!.split(',') : Object.keys(SECTIONS);
+const unknown = only.filter((s) => !(s in SECTIONS));
+if (unknown.length > 0) {
+  process.stderr.write(`error: unknown bench section ${unknown.join(', ')}: use --only with ${Object.keys(SECTIONS).join(', ')}\n`);
+  process.exit(2);
+}
+if (only.includes('verdict') && (await run('wrk', ['--version'], { check: false }).catch(() => ({ exitCode: 127 }))).exitCode === 127) {
   process.stderr.write('error: wrk not found: install it (apt-get install wrk); the traffic client is compared against it\n');
   process.exit(2);
 }
 
-const rows: [string, string, string][] = [];
-const row = (what: string, value: string, goal = '') => {
-  rows.push([what, value, goal]);
-  log(`${what}: ${value}`);
-};
-
-log('warm node image rebuild');
-const rebuild = await timed(() => run('bash', [path.join(REPO_ROOT, 'images/build-node-image.sh')]));
-row('warm node-image rebuild (`npm run build:node-image`, inputs unchanged)', seconds(rebuild.ms));
-
-const ups: number[] = [];
-let peakMiB = 0;
-for (let i = 1; i <= 3; i++) {
-  const name = `kpc-bench-up${i}`;
-  log(`cluster:up ${i}/3`);
-  const sampler = MemorySampler.start();
-  ups.push((await timed(() => clusterUp(name))).ms);
-  peakMiB = Math.max(peakMiB, sampler.stop());
-  await clusterDown(name);
-}
-row('warm `cluster:up` (3 nodes, nftables), median of 3', `${seconds(median(ups))} (runs: ${ups.map(seconds).join(', ')})`, '<= 150 s');
-row('peak memory added while a cluster boots and runs', `${peakMiB.toFixed(0)} MiB`);
-
-const name = 'kpc-bench';
-await clusterUp(name);
-const kubeconfig = path.join(REPO_ROOT, '.kube', `${name}.kubeconfig`);
-try {
-  const verdicts: number[] = [];
-  let reportDir = '';
-  for (let i = 1; i <= 3; i++) {
-    reportDir = mkdtempSync(path.join(os.tmpdir(), 'kpc-bench-'));
-    log(`certify on the running cluster ${i}/3`);
-    verdicts.push((await timed(() => run(TSX, [cli('certify'), '--kubeconfig', kubeconfig, '--keep', '--report-dir', reportDir, '--client', 'host']))).ms);
-  }
-  row('time to verdict on a running cluster (`certify --kubeconfig --keep`, 900 requests/node), median of 3; the first run also loads the app image into the nodes', `${seconds(median(verdicts))} (runs: ${verdicts.map(seconds).join(', ')})`, '<= 30 s');
-
-  const report = readReportJson(reportDir);
-  const source = nodePortMeasurement(report).sources.at(1) ?? nodePortMeasurement(report).sources[0]!;
-  const [address, port] = source.target.split(':') as [string, string];
-  const target = { node: source.node, address, port: Number(port) };
-  for (const [what, value, goal] of await compareWithPeers(target)) row(what, value, goal);
-} finally {
-  await clusterDown(name);
+for (const section of only) {
+  const rows: Rows = [];
+  log(`== ${section}`);
+  await SECTIONS[section]!.measure((what, value, goal = '') => {
+    rows.push([what, value, goal]);
+    log(`${what}: ${value}`);
+  });
+  writeSection(section, rows);
 }
 
-log('warm certify including boot and teardown');
-const full = await timed(() => run(TSX, [cli('certify'), '--name', 'kpc-bench-full', '--report-dir', mkdtempSync(path.join(os.tmpdir(), 'kpc-bench-'))]));
-row('warm `npm run certify` including boot and teardown', seconds(full.ms), '<= 180 s');
-
-writeResults();
-
-function writeResults(): void {
+function writeSection(section: string, rows: Rows): void {
   const file = path.join(REPO_ROOT, 'docs/benchmarks.md');
   const text = readFileSync(file, 'utf8');
   const table = ['| measurement | result | goal |', '| --- | --- | --- |', ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
-  const stamp = `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, kernel ${os.release()}.`;
-  const block = `<!-- bench:start -->\n${stamp}\n\n${table}\n<!-- bench:end -->`;
-  writeFileSync(file, text.replace(/<!-- bench:start -->[\s\S]*<!-- bench:end -->/, block));
-  log(`wrote ${file}`);
+  const stamp = `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, kernel ${os.release()} (\`npm run bench -- --only ${section}\`).`;
+  const block = `<!-- bench:${section}:start -->\n### ${SECTIONS[section]!.title}\n${stamp}\n\n${table}\n<!-- bench:${section}:end -->`;
+  const marked = new RegExp(`<!-- bench:${section}:start -->[\\s\\S]*<!-- bench:${section}:end -->`);
+  writeFileSync(file, marked.test(text) ? text.replace(marked, block) : text.replace('<!-- bench:sections -->', `${block}\n\n<!-- bench:sections -->`));
+  log(`wrote ${section} into ${file}`);
 }
