@@ -5,6 +5,7 @@ import { REPO_ROOT } from '../util/repo-root.js';
 /** The subcommands, each an entry point of its own in this folder (also what the npm scripts run). */
 const COMMANDS: { name: string; file: string; summary: string }[] = [
   { name: 'certify', file: './certify.js', summary: 'certify the service proxy of a kind cluster it boots, or of the cluster --kubeconfig points at' },
+  { name: 'matrix', file: './matrix.js', summary: 'certify several implementations, each on a cluster of its own, and compare them on one page' },
   { name: 'cluster up', file: './cluster-up.js', summary: 'boot a kind cluster for certifying (writes .kube/<name>.kubeconfig here)' },
   { name: 'cluster down', file: './cluster-down.js', summary: 'delete a kind cluster made by cluster up' },
 ];

@@ -129,3 +129,24 @@ test('the README documents every feature as the registry describes it', async ()
   const section = /<!-- features:start -->\n([\s\S]*?)\n<!-- features:end -->/.exec(readme)?.[1];
   expect(section, 'README has the features table between its markers (npm run docs:features writes it)').toBe(featuresTable());
 });
+
+test.describe('the matrix', () => {
+  test('checks line up across clusters by feature, kind and node role; a row fails when any of its checks failed', async () => {
+    const { checkKind, matrixRows, nodeRole, renderMatrix } = await import('../../harness/report/matrix.js');
+    expect(nodeRole('kpc-matrix-2-worker2', 'kpc-matrix-2')).toBe('worker2');
+    expect(checkKind('cluster-ip/reach/kpc-matrix-2-worker/helloworld-abc', 'kpc-matrix-2-worker')).toBe('reach');
+    expect(checkKind('balance/pooled', null)).toBe('pooled');
+    const report = (cluster: string, failing: boolean) =>
+      ({
+        cluster: { name: cluster },
+        checks: [
+          { id: `reach/${cluster}-worker/a`, feature: 'NodePort', node: `${cluster}-worker`, endpoint: 'a', status: failing ? 'fail' : 'pass', message: '' },
+          { id: `reach/${cluster}-worker/b`, feature: 'NodePort', node: `${cluster}-worker`, endpoint: 'b', status: 'pass', message: '' },
+        ],
+      }) as unknown as Report;
+    const rows = matrixRows([report('kpc-matrix-1', false), report('kpc-matrix-2', true), null]);
+    expect(rows).toEqual([{ feature: 'NodePort', check: 'reach', node: 'worker', cells: ['pass', 'fail (1)', null] }]);
+    const html = renderMatrix({ profile: 'nodeport', columns: [], rows, latencies: [], startedAt: 'a', finishedAt: 'b' });
+    expect(html).toContain('<td class="fail">fail (1)</td>');
+  });
+});
