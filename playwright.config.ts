@@ -44,6 +44,8 @@ const projects: Project<RunOptions>[] = certify
   : [
       { name: 'unit', testDir: 'specs/unit' },
       { name: 'cli', testDir: 'specs/cli' },
+      // certify --proxy-manifest: each test boots (and deletes) a kind cluster of its own.
+      { name: 'byo-proxy', testDir: 'specs/byo-proxy' },
       ...clusterProjects(testProfile('nftables', 'host'), ['specs/lab', 'specs/cluster', 'specs/faults', 'specs/lifecycle']),
       ...clusterProjects(testProfile('iptables', 'container'), ['specs/lab', 'specs/cluster', 'specs/faults']),
     ];

@@ -24,6 +24,8 @@ export interface CertifyOptions {
   client: ClientKind;
   namespace: string;
   reportDir: string;
+  proxyManifest?: string;
+  implementation?: string;
 }
 
 export function certifyCommand(): Command {
@@ -40,7 +42,9 @@ export function certifyCommand(): Command {
     .option('--reuse', 'attach to a kind cluster of that name if it exists')
     .option('--client <kind>', `where traffic comes from: ${CLIENT_KINDS.join(', ')}`, oneOf('client', CLIENT_KINDS), 'auto')
     .option('--namespace <ns>', 'namespace for the lab objects (new, or one this harness made)', 'kpc-lab')
-    .option('--report-dir <dir>', 'where report.json, junit.xml, records and the HTML report go', 'reports');
+    .option('--report-dir <dir>', 'where report.json, junit.xml, records and the HTML report go', 'reports')
+    .option('--proxy-manifest <file|dir>', 'boot with no kube-proxy, install the proxy from these manifests (a file, or a directory of them) and certify it')
+    .option('--implementation <name>', 'the name of the proxy in the report (default: its DaemonSet name and image)');
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -56,17 +60,24 @@ export function toRunConfig(options: CertifyOptions): RunConfig {
   if (options.kubeconfig && options.reuse) {
     throw new UsageError('--reuse applies only to a kind cluster the harness boots', 'drop --reuse when passing --kubeconfig');
   }
+  if (options.proxyManifest && options.kubeconfig) {
+    throw new UsageError('--proxy-manifest installs the proxy on a cluster the harness boots', 'drop --kubeconfig, or install the proxy yourself and drop --proxy-manifest');
+  }
+  if (options.proxyManifest && options.proxyMode && options.proxyMode !== 'none') {
+    throw new UsageError(`--proxy-manifest boots the cluster with no kube-proxy, not in mode ${options.proxyMode}`, 'drop --proxy-mode: the mode is the one your manifest configures');
+  }
   const reportDir = ensureWritableDir(options.reportDir);
   const cluster: RunConfig['cluster'] = options.kubeconfig
     ? { kind: 'existing', kubeconfig: path.resolve(options.kubeconfig), expectedProxyMode: options.proxyMode }
     : {
         kind: 'kind',
         name: options.name,
-        proxyMode: options.proxyMode ?? 'nftables',
+        proxyMode: options.proxyManifest ? 'none' : (options.proxyMode ?? 'nftables'),
         workers: options.workers,
         configFile: path.resolve(options.config),
         kubeconfig: defaultKubeconfigPath(options.name),
         reuse: options.reuse,
+        ...(options.proxyManifest ? { proxyManifest: path.resolve(options.proxyManifest), implementation: options.implementation } : {}),
       };
   return {
     profile: 'certify',

@@ -21,13 +21,15 @@ import { writeErrorReport } from '../report/error-report.js';
 import { hostNotes } from '../cluster/proxy-mode.js';
 import { readReportJson, REPORT_FILES } from '../report/write-report.js';
 import { deleteKindClusterIfThere, tearDownRun } from '../run/tear-down.js';
+import { bootWithProxy, preflightProxyManifest } from '../run/proxy-boot.js';
 
 const program = certifyCommand();
 parseArgs(program);
 const options = program.opts<CertifyOptions>();
 
 await runCli('certify', async ({ log, cleanup, signal }) => {
-  const config = toRunConfig(options);
+  let config = toRunConfig(options);
+  const manifests = config.cluster.kind === 'kind' ? preflightProxyManifest(config.cluster) : undefined;
   const createsCluster = await preflight(config, log);
   const cluster = config.cluster;
   if (createsCluster && !config.keep && cluster.kind === 'kind') {
@@ -43,6 +45,10 @@ await runCli('certify', async ({ log, cleanup, signal }) => {
     await tearDownRun(config, log);
   });
 
+  if (manifests) {
+    if (!createsCluster) throw new UsageError(`--proxy-manifest needs a cluster of its own, but "${options.name}" exists`, 'pick another --name, or delete it with `npm run cluster:down`');
+    config = (await bootWithProxy(config, manifests, log, signal)).run;
+  }
   log.step(`running the NodePort lab (${config.requestsPerNode} requests per node, client ${config.client}); reports in ${config.reportDir}`);
   const exitCode = await runPlaywright(config, signal);
   if (signal.aborted) return 130;

@@ -5,7 +5,19 @@ import type { ProxyMode } from '../cluster/proxy-mode.js';
 import type { ClientKind } from '../traffic/traffic-client.js';
 
 export type ClusterSource =
-  | { kind: 'kind'; name: string; proxyMode: ProxyMode; workers?: number; configFile: string; kubeconfig: string; reuse?: boolean }
+  | {
+      kind: 'kind';
+      name: string;
+      proxyMode: ProxyMode;
+      workers?: number;
+      configFile: string;
+      kubeconfig: string;
+      reuse?: boolean;
+      /** certify --proxy-manifest: boot with no kube-proxy and install this proxy (harness/run/proxy-boot.ts). */
+      proxyManifest?: string;
+      /** certify --implementation: the name the report gives the proxy. */
+      implementation?: string;
+    }
   | { kind: 'existing'; kubeconfig: string; expectedProxyMode?: ProxyMode };
 
 /** Everything one certification run needs; certify builds it, the Playwright projects read it. */
