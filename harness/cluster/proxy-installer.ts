@@ -147,7 +147,8 @@ export async function lastLogLines(kubectl: Kubectl, namespace: string, problem:
     const { stdout, exitCode } = await kubectl.run(previous ? [...args, '--previous'] : args, { namespace, check: false, timeoutMs: 20_000 });
     return exitCode === 0 ? stdout : '';
   };
-  const text = (problem.restarted ? await read(true) : '') || (await read(false));
+  // A crashed container's own log is the previous instance's; fall back to the other one.
+  const text = problem.restarted ? (await read(true)) || (await read(false)) : (await read(false)) || (await read(true));
   return text
     .split('\n')
     .map((l) => l.trim())
