@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test, expect } from '@playwright/test';
@@ -9,7 +9,7 @@ import { IMPLEMENTATION_FILE } from '../../harness/run/proxy-boot.js';
 import type { ImplementationDescription } from '../../harness/cluster/implementation.js';
 import { run } from '../../harness/util/exec.js';
 import { REPO_ROOT } from '../../harness/util/repo-root.js';
-import { runCli, type CliResult } from '../support/cli.js';
+import { startCli, type CliResult } from '../support/cli.js';
 
 /**
  * certify --proxy-manifest, end to end, each case on a kind cluster of its own booted with no
@@ -19,6 +19,7 @@ import { runCli, type CliResult } from '../support/cli.js';
  */
 test.describe.configure({ mode: 'serial' });
 
+// Reports (and each run's certify.log) stay here for a look after a failure.
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'kpc-byo-proxy-'));
 
 test.beforeAll(async () => {
@@ -27,9 +28,23 @@ test.beforeAll(async () => {
   await run('bash', [path.join(REPO_ROOT, 'images/build-example-proxies.sh')]);
 });
 
+/** The certify still running when a test times out: stopped like Ctrl-C, so it deletes its cluster. */
+let running: ReturnType<typeof startCli> | undefined;
+
+test.afterEach(async () => {
+  if (!running) return;
+  running.child.kill('SIGINT');
+  await running.done;
+  running = undefined;
+});
+
 async function certify(name: string, manifest: string, extra: string[] = []): Promise<{ result: CliResult; reportDir: string }> {
   const reportDir = path.join(scratch, name);
-  const result = await runCli('certify', ['--proxy-manifest', path.join(REPO_ROOT, manifest), '--name', name, '--report-dir', reportDir, ...extra]);
+  running = startCli('certify', ['--proxy-manifest', path.join(REPO_ROOT, manifest), '--name', name, '--report-dir', reportDir, ...extra]);
+  const result = await running.done;
+  running = undefined;
+  mkdirSync(reportDir, { recursive: true });
+  writeFileSync(path.join(reportDir, 'certify.log'), `${result.stderr}\n--- stdout ---\n${result.stdout}`);
   await test.info().attach(`${name}.stderr`, { body: result.stderr, contentType: 'text/plain' });
   return { result, reportDir };
 }
@@ -46,7 +61,7 @@ const lastLine = (text: string) => text.trim().split('\n').pop() ?? '';
 
 for (const mode of ['nftables', 'iptables'] as const) {
   test(`kube-proxy v1.33 (${mode}) installed from examples/: certified`, async () => {
-    test.setTimeout(20 * 60_000);
+    test.setTimeout(40 * 60_000);
     const name = `kpc-byo-${mode.slice(0, 3)}`;
     const { result, reportDir } = await certify(name, `examples/kube-proxy-v1.33/${mode}`);
     expect(result.code, lastLine(result.stderr)).toBe(0);
@@ -64,7 +79,7 @@ for (const mode of ['nftables', 'iptables'] as const) {
 }
 
 test('the broken example: exit 1, the control-plane node named, the workers passing', async () => {
-  test.setTimeout(20 * 60_000);
+  test.setTimeout(40 * 60_000);
   const name = 'kpc-byo-broken';
   const { result, reportDir } = await certify(name, 'examples/broken-kube-proxy-v1.33');
   expect(result.code, lastLine(result.stderr)).toBe(1);
@@ -81,7 +96,7 @@ test('the broken example: exit 1, the control-plane node named, the workers pass
 });
 
 test('a proxy that crashes: exit 2 at the crash loop, one line naming the pod, its node and its log', async () => {
-  test.setTimeout(15 * 60_000);
+  test.setTimeout(30 * 60_000);
   const name = 'kpc-byo-crash';
   const { result } = await certify(name, 'specs/fixtures/proxy-manifests/crashing-kube-proxy.yaml');
   expect(result.code, lastLine(result.stderr)).toBe(2);
@@ -91,7 +106,7 @@ test('a proxy that crashes: exit 2 at the crash loop, one line naming the pod, i
 });
 
 test('a proxy that never becomes ready: exit 2 after the derived timeout, one line naming a pod that is not ready', async () => {
-  test.setTimeout(15 * 60_000);
+  test.setTimeout(30 * 60_000);
   const name = 'kpc-byo-unready';
   const { result } = await certify(name, 'specs/fixtures/proxy-manifests/never-ready-proxy.yaml');
   expect(result.code, lastLine(result.stderr)).toBe(2);
