@@ -6,6 +6,7 @@ import { JqRunner } from '../queries/jq-runner.js';
 import { resolveKind } from '../tools/tool-resolver.js';
 import { run } from '../util/exec.js';
 import { nodeContainers } from './docker.js';
+import { describeImplementation, probeProxyModeEndpoints, reportedProxyMode } from './implementation.js';
 import type { ProxyMode } from './proxy-mode.js';
 import type { ClusterInfo, ClusterProvider } from './cluster-provider.js';
 import type { Logger } from '../util/log.js';
@@ -30,13 +31,23 @@ export class ExistingClusterProvider implements ClusterProvider {
     const kubernetesVersion = await kubectl.assertReachable();
     const context = (await kubectl.text(['config', 'current-context'])).trim();
     this.log.step(`attached to context "${context}" (Kubernetes ${kubernetesVersion})`);
+    this.kindName = await kindClusterNameOf(kubectl);
+    let proxyMode = await readProxyMode(kubectl);
+    if (proxyMode === 'none' && this.kindName) {
+      // No kubeadm kube-proxy, but a proxy the user installed may say its mode (kube-proxy's /proxyMode).
+      const told = reportedProxyMode(describeImplementation({ daemonSets: [], configMaps: [], modeByNode: await probeProxyModeEndpoints(await nodeContainers(this.kindName), signal) }));
+      if (told !== 'unknown') {
+        this.log.info(`no kube-system/kube-proxy ConfigMap, but the proxy on the nodes says mode ${told}`);
+        proxyMode = told;
+      }
+    }
     return {
       name: context,
       provider: 'existing',
       kubeconfig: this.kubeconfig,
       kubernetesVersion,
-      proxyMode: await readProxyMode(kubectl),
-      dockerNetwork: (this.kindName = await kindClusterNameOf(kubectl)) ? `kpc-${this.kindName}` : undefined,
+      proxyMode,
+      dockerNetwork: this.kindName ? `kpc-${this.kindName}` : undefined,
     };
   }
 

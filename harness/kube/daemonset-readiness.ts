@@ -135,12 +135,13 @@ function describeWaiting(pod: PodJson): PodProblem {
 /**
  * How long a proxy's DaemonSet may take to become ready, derived from what it declares:
  *
- * - START_BUDGET_MS (180 s): from `kubectl apply` to the proxy ready on every node with its image
+ * - START_BUDGET_MS (300 s): from `kubectl apply` to the proxy ready on every node with its image
  *   already on the nodes (loaded from local Docker, or pulled by an earlier run): DaemonSet
  *   controller, scheduling, pod sandbox, init and main container start, the proxy's first sync.
  *   Measured here (2 cores, three kind nodes) for kube-proxy v1.33, whose start-up clean-up of
- *   the other modes' rules dominates: 70 s at a load average of 37 (other clusters and Go
- *   builds on the machine). 180 s is 2.5 times that worst case.
+ *   the other modes' rules (one iptables/ipset exec after another) dominates and grows with the
+ *   machine's load: 70 s at a load average of 37, more than 182 s at 90 (other clusters and Go
+ *   builds on the machine). 300 s covers that; an idle machine needs a fraction of it.
  * - PULL_BUDGET_MS (120 s) more when some image is not in local Docker, so nodes must pull it.
  * - plus the budget the manifest itself gives its slowest container: a startupProbe's
  *   initialDelaySeconds + periodSeconds x failureThreshold (what kubelet waits before it gives up),
@@ -150,7 +151,7 @@ function describeWaiting(pod: PodJson): PodProblem {
  * A crash loop or an image that cannot be had fails long before this (FINAL_WAITING_REASONS);
  * the timeout catches a proxy that runs but never becomes ready.
  */
-export const START_BUDGET_MS = 180_000;
+export const START_BUDGET_MS = 300_000;
 export const PULL_BUDGET_MS = 120_000;
 
 export function readyTimeoutMs(daemonSets: readonly DaemonSetJson[], imagesOnNodes: boolean): number {

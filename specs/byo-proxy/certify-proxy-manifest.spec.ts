@@ -110,6 +110,6 @@ test('a proxy that never becomes ready: exit 2 after the derived timeout, one li
   const name = 'kpc-byo-unready';
   const { result } = await certify(name, 'specs/fixtures/proxy-manifests/never-ready-proxy.yaml');
   expect(result.code, lastLine(result.stderr)).toBe(2);
-  expect(lastLine(result.stderr)).toMatch(/^error: DaemonSet kpc-never-ready-proxy\/never-ready-proxy: pod never-ready-proxy-\w+ on node kpc-byo-unready-\S+ is not ready after 182 s \(Running, not ready .*\); last log lines: .*: fix the proxy/);
+  expect(lastLine(result.stderr)).toMatch(/^error: DaemonSet kpc-never-ready-proxy\/never-ready-proxy: pod never-ready-proxy-\w+ on node kpc-byo-unready-\S+ is not ready after 302 s \(Running, not ready .*\); last log lines: .*: fix the proxy/);
   await expectNothingLeft(name);
 });
