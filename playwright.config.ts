@@ -59,6 +59,8 @@ const projects: Project<RunOptions>[] = certify
       // Pages in a real browser: Debian's chromium (.ci/run installs it).
       { name: 'browser', testDir: 'specs/browser' },
       { name: 'cli', testDir: 'specs/cli' },
+      // certify --proxy-manifest: each test boots (and deletes) a kind cluster of its own.
+      { name: 'byo-proxy', testDir: 'specs/byo-proxy' },
       ...clusterProjects(testProfile('nftables', 'host'), ['specs/cluster', 'specs/faults', 'specs/lifecycle']),
       ...clusterProjects(testProfile('iptables', 'container'), ['specs/cluster', 'specs/faults']),
     ];

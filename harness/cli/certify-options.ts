@@ -32,6 +32,7 @@ export interface CertifyOptions {
   addressType?: 'InternalIP' | 'ExternalIP';
   image?: string;
   features?: string[];
+  proxyManifest?: string;
   implementation?: string;
   implementationVersion?: string;
   implementationUrl?: string;
@@ -57,9 +58,10 @@ export function certifyCommand(): Command {
     .option('--features <ids>', `comma-separated features to claim instead of a profile: ${FEATURES.map((f) => f.id).join(', ')}`, featureList)
     .option('--address-type <type>', 'node address to send to: InternalIP or ExternalIP (default: ExternalIP where a node has one, else InternalIP)', oneOf('address type', ['InternalIP', 'ExternalIP'] as const))
     .option('--image <ref>', 'app image the nodes pull, for clusters whose nodes use a registry (default: build it here and load it into kind nodes)')
-    .option('--implementation <name>', 'what is certified, for the reports (default: read from the cluster)')
+    .option('--implementation <name>', 'what is certified, for the reports (default: read from the cluster: its DaemonSet name and image)')
     .option('--implementation-version <version>', 'its version (default: read from the cluster)')
-    .option('--implementation-url <url>', 'where it is published');
+    .option('--implementation-url <url>', 'where it is published')
+    .option('--proxy-manifest <file|dir>', 'boot with no kube-proxy, install the proxy from these manifests (a file, or a directory of them) and certify it');
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -75,17 +77,24 @@ export function toRunConfig(options: CertifyOptions): RunConfig {
   if (options.kubeconfig && options.reuse) {
     throw new UsageError('--reuse applies only to a kind cluster the harness boots', 'drop --reuse when passing --kubeconfig');
   }
+  if (options.proxyManifest && options.kubeconfig) {
+    throw new UsageError('--proxy-manifest installs the proxy on a cluster the harness boots', 'drop --kubeconfig, or install the proxy yourself and drop --proxy-manifest');
+  }
+  if (options.proxyManifest && options.proxyMode && options.proxyMode !== 'none') {
+    throw new UsageError(`--proxy-manifest boots the cluster with no kube-proxy, not in mode ${options.proxyMode}`, 'drop --proxy-mode: the mode is the one your manifest configures');
+  }
   const reportDir = ensureWritableDir(options.reportDir);
   const cluster: RunConfig['cluster'] = options.kubeconfig
     ? { kind: 'existing', kubeconfig: path.resolve(options.kubeconfig), expectedProxyMode: options.proxyMode }
     : {
         kind: 'kind',
         name: options.name,
-        proxyMode: options.proxyMode ?? 'nftables',
+        proxyMode: options.proxyManifest ? 'none' : (options.proxyMode ?? 'nftables'),
         workers: options.workers,
         configFile: path.resolve(options.config),
         kubeconfig: defaultKubeconfigPath(options.name),
         reuse: options.reuse,
+        ...(options.proxyManifest ? { proxyManifest: path.resolve(options.proxyManifest) } : {}),
       };
   return {
     name: 'certify',

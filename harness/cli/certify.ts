@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { assertDockerReachable, nodeContainers } from '../cluster/docker.js';
 import { REPO_ROOT } from '../util/repo-root.js';
-import { readProxyMode } from '../cluster/existing-cluster-provider.js';
+import { detectProxyModeOf } from '../cluster/existing-cluster-provider.js';
 import { Kubectl } from '../kube/kubectl.js';
 import { resolveKubectl } from '../tools/tool-resolver.js';
 import { claimNamespace } from '../lab/namespace-guard.js';
@@ -24,13 +24,15 @@ import { parseArgs, runCli } from './cli-runner.js';
 import type { Logger } from '../util/log.js';
 import { REPORT_FILES, writeReportFiles } from '../report/write-report.js';
 import { deleteKindClusterIfThere, tearDownRun } from '../run/tear-down.js';
+import { bootWithProxy, preflightProxyManifest } from '../run/proxy-boot.js';
 
 const program = certifyCommand();
 parseArgs(program);
 const options = program.opts<CertifyOptions>();
 
 await runCli('certify', async ({ log, cleanup, signal }) => {
-  const config = toRunConfig(options);
+  let config = toRunConfig(options);
+  const manifests = config.cluster.kind === 'kind' ? preflightProxyManifest(config.cluster) : undefined;
   const createsCluster = await preflight(config, log);
   const cluster = config.cluster;
   if (createsCluster && !config.keep && cluster.kind === 'kind') {
@@ -48,6 +50,10 @@ await runCli('certify', async ({ log, cleanup, signal }) => {
     await tearDownRun(config, log);
   });
 
+  if (manifests) {
+    if (!createsCluster) throw new UsageError(`--proxy-manifest needs a cluster of its own, but "${options.name}" exists`, 'pick another --name, or delete it with `npm run cluster:down`');
+    config = (await bootWithProxy(config, manifests, log, signal)).run;
+  }
   const requests = config.requestsPerNode === null ? 'the recommended number of requests' : `${config.requestsPerNode} requests`;
   log.step(`certifying ${config.features.join(', ')} (profile ${config.profile}; ${config.replicas} endpoints, ${requests} per node, client ${config.client}); reports in ${config.reportDir}`);
   const exitCode = await runPlaywright(config, signal);
@@ -90,7 +96,7 @@ async function preflight(config: RunConfig, log: Logger): Promise<boolean> {
   requestsPerNodeFor(config.requestsPerNode, { nodes: nodes.items.length, endpoints: config.replicas });
   const expected = config.cluster.expectedProxyMode;
   if (expected) {
-    const actual = await readProxyMode(kubectl);
+    const { mode: actual } = await detectProxyModeOf(kubectl);
     if (actual !== expected) {
       throw new UsageError(`the cluster runs proxy mode "${actual}", not "${expected}"`, 'drop --proxy-mode, or point --kubeconfig at a cluster running that mode');
     }

@@ -5,6 +5,9 @@ import { PROXY_MODES } from '../cluster/proxy-mode.js';
 import { resolveKind } from '../tools/tool-resolver.js';
 import { run } from '../util/exec.js';
 import { DEFAULT_KIND_CONFIG } from '../cluster/kind-config.js';
+import { Kubectl } from '../kube/kubectl.js';
+import { resolveKubectl } from '../tools/tool-resolver.js';
+import { proxylessNextSteps, readApiServerService } from '../cluster/proxyless-next-steps.js';
 import { oneOf, parseArgs, positiveInt, runCli } from './cli-runner.js';
 
 const program = new Command('cluster:up')
@@ -44,5 +47,9 @@ await runCli('cluster:up', async ({ log, cleanup, signal }) => {
   cleanup.release();
   if (opts.exportKubeconfig) await run(kind.path, ['export', 'kubeconfig', '--name', opts.name]);
   log.step(`cluster "${info.name}" ready in ${((Date.now() - started) / 1000).toFixed(0)} s: Kubernetes ${info.kubernetesVersion}, proxy mode ${info.proxyMode}`);
+  if (info.proxyMode === 'none') {
+    const api = await readApiServerService(new Kubectl((await resolveKubectl(log)).path, info.kubeconfig));
+    for (const line of proxylessNextSteps(info.kubeconfig, api)) log.info(line);
+  }
   process.stdout.write(`${info.kubeconfig}\n`);
 });

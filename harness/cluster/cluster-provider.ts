@@ -8,6 +8,8 @@ export interface ClusterInfo {
   kubernetesVersion: string;
   /** The mode asked for (kind), or the mode read from the cluster (existing). */
   proxyMode: ProxyMode | 'unknown';
+  /** How the mode was read, when that is worth a note in the report (no ConfigMap, asked on the nodes, unknown). */
+  proxyModeNote?: string;
   /** Docker network the nodes sit on, for the container client; undefined when not a Docker cluster. */
   dockerNetwork?: string;
   nodeImage?: string;

@@ -6,6 +6,7 @@ import { JqRunner } from '../queries/jq-runner.js';
 import { resolveKind } from '../tools/tool-resolver.js';
 import { run } from '../util/exec.js';
 import { kindClusterOfNodes, nodeContainers } from './docker.js';
+import { describeImplementation, probeProxyModeEndpoints, reportedProxyMode } from './implementation.js';
 import type { ProxyMode } from './proxy-mode.js';
 import type { ClusterInfo, ClusterProvider } from './cluster-provider.js';
 import type { Logger } from '../util/log.js';
@@ -30,13 +31,17 @@ export class ExistingClusterProvider implements ClusterProvider {
     const kubernetesVersion = await kubectl.assertReachable();
     const context = (await kubectl.text(['config', 'current-context'])).trim();
     this.log.step(`attached to context "${context}" (Kubernetes ${kubernetesVersion})`);
+    const dockerNetwork = await this.recogniseKind(kubectl);
+    const { mode: proxyMode, note: proxyModeNote } = await detectProxyMode(kubectl, this.kindName, signal);
+    if (proxyModeNote) this.log.info(proxyModeNote);
     return {
       name: context,
       provider: 'existing',
       kubeconfig: this.kubeconfig,
       kubernetesVersion,
-      proxyMode: await readProxyMode(kubectl),
-      dockerNetwork: await this.recogniseKind(kubectl),
+      proxyMode,
+      proxyModeNote,
+      dockerNetwork,
     };
   }
 
@@ -66,10 +71,26 @@ export class ExistingClusterProvider implements ClusterProvider {
   }
 }
 
-/** kube-proxy's mode from its ConfigMap (kubeadm and kind write one); "none" when there is none. */
-export async function readProxyMode(kubectl: Kubectl): Promise<ProxyMode | 'unknown'> {
+/**
+ * The proxy mode a cluster runs: from kube-proxy's ConfigMap (kubeadm and kind write one); without
+ * it, from kube-proxy's /proxyMode on the nodes of a kind cluster on this host (a proxy the user
+ * installed); else unknown, with the reason. Never "none" for a proxy that runs.
+ */
+export async function detectProxyMode(kubectl: Kubectl, kindName?: string, signal?: AbortSignal): Promise<{ mode: ProxyMode | 'unknown'; note?: string }> {
   const { stdout, exitCode } = await kubectl.run(['get', 'configmap', 'kube-proxy', '--namespace', 'kube-system', '-o', 'json'], { check: false });
-  return (await JqRunner.load()).proxyMode(exitCode === 0 ? stdout : null).mode;
+  const configured = (await JqRunner.load()).proxyMode(exitCode === 0 ? stdout : null).mode;
+  if (configured !== 'none') return { mode: configured };
+  const told = kindName ? reportedProxyMode(describeImplementation({ daemonSets: [], configMaps: [], modeByNode: await probeProxyModeEndpoints(await nodeContainers(kindName), signal) })) : 'unknown';
+  if (told !== 'unknown') return { mode: told, note: `proxy mode ${told}, from kube-proxy's /proxyMode on the nodes (no kube-system/kube-proxy ConfigMap)` };
+  const why = kindName ? "no proxy on the nodes answered kube-proxy's /proxyMode" : "the nodes are not containers on this host, where kube-proxy's /proxyMode could be asked";
+  return { mode: 'unknown', note: `proxy mode unknown: no kube-system/kube-proxy ConfigMap, and ${why}` };
+}
+
+/** detectProxyMode for a cluster known only by its kubeconfig: a kind cluster of this host is recognised first. */
+export async function detectProxyModeOf(kubectl: Kubectl): Promise<{ mode: ProxyMode | 'unknown'; note?: string }> {
+  const { stdout } = await kubectl.run(['get', 'nodes', '-o', 'jsonpath={.items[*].metadata.name}'], { check: false });
+  const kind = await kindClusterOfNodes(stdout.split(' ').filter(Boolean)).catch(() => undefined);
+  return detectProxyMode(kubectl, kind?.name);
 }
 
 

@@ -25,6 +25,8 @@ export interface KindClusterOptions {
   kubectl?: string;
   /** Attach to a cluster of that name instead of refusing it. */
   reuse?: boolean;
+  /** The mode the proxy installed on it told (--proxy-manifest): what the report says instead of proxyMode. */
+  reportedMode?: ProxyMode | 'unknown';
 }
 
 const CLUSTER_NAME = /^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/;
@@ -94,15 +96,19 @@ export class KindClusterProvider implements ClusterProvider {
       rmSync(path.dirname(configPath), { recursive: true, force: true });
     }
     const kubectl = new Kubectl(this.options.kubectl ?? (await resolveKubectl(this.log)).path, kubeconfig);
-    this.log.step('waiting for nodes and kube-system pods');
-    await waitForClusterReady(kubectl, expectedNodes, this.log, signal);
+    const proxy = this.options.proxyMode === 'none' ? 'none' : 'installed';
+    this.log.step(proxy === 'none' ? 'waiting for nodes, the pod network and the control plane (proxy mode none: not for what needs a service proxy)' : 'waiting for nodes and kube-system pods');
+    const { notAwaited } = await waitForClusterReady(kubectl, expectedNodes, this.log, signal, undefined, proxy);
+    if (notAwaited.length > 0) {
+      this.log.info(`not waiting for ${notAwaited.join(', ')}: they reach the API server through the kubernetes Service's ClusterIP, which only a service proxy programs; they become ready once one runs`);
+    }
     const kubernetesVersion = await kubectl.assertReachable();
     return {
       name,
       provider: 'kind',
       kubeconfig,
       kubernetesVersion,
-      proxyMode: this.options.proxyMode,
+      proxyMode: this.options.reportedMode ?? this.options.proxyMode,
       dockerNetwork: dockerNetworkFor(name),
       nodeImage,
     };

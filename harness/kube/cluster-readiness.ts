@@ -1,20 +1,31 @@
 import type { Kubectl } from './kubectl.js';
 import type { Logger } from '../util/log.js';
 import { notYet, waitFor } from '../util/wait.js';
+import type { DaemonSetJson } from './daemonset-readiness.js';
 
 interface NodeList {
   items: { metadata: { name: string }; status?: { conditions?: { type: string; status: string }[] } }[];
 }
 
-interface PodList {
+export interface PodList {
   items: {
     metadata: { name: string; namespace: string };
+    spec?: { hostNetwork?: boolean };
     status?: { phase?: string; containerStatuses?: { ready: boolean; state?: Record<string, { reason?: string }> }[] };
   }[];
 }
 
-/** Waits until `expectedNodes` nodes are Ready and every kube-system pod Running with its containers ready. */
-export async function waitForClusterReady(kubectl: Kubectl, expectedNodes: number, log: Logger, signal: AbortSignal, timeoutMs = 300_000): Promise<void> {
+/** Whether a service proxy runs: kind installed kube-proxy ("installed"), or kubeProxyMode none ("none"). */
+export type ProxyPresence = 'installed' | 'none';
+
+/**
+ * Waits until `expectedNodes` nodes are Ready and every kube-system pod Running with its containers
+ * ready. Without a proxy, only what can be ready without one: the nodes, every kube-system
+ * DaemonSet (the pod network) and the host-network pods (control plane, CNI agent); the pods on the
+ * pod network (CoreDNS) reach the API server through the kubernetes Service's ClusterIP, which only
+ * a proxy programs, so they are returned as not awaited.
+ */
+export async function waitForClusterReady(kubectl: Kubectl, expectedNodes: number, log: Logger, signal: AbortSignal, timeoutMs = 300_000, proxy: ProxyPresence = 'installed'): Promise<{ notAwaited: string[] }> {
   let lastReport = '';
   const report = (line: string) => {
     if (line !== lastReport) log.info(line);
@@ -29,16 +40,45 @@ export async function waitForClusterReady(kubectl: Kubectl, expectedNodes: numbe
     },
     { what: `${expectedNodes} nodes to be Ready`, timeoutMs, signal },
   );
+  if (proxy === 'none') {
+    await waitFor(
+      async () => {
+        const sets = await kubectl.json<{ items: DaemonSetJson[] }>(['get', 'daemonsets', '--namespace', 'kube-system'], { signal });
+        const waiting = sets.items.filter((d) => !daemonSetReady(d));
+        report(`kube-system DaemonSets ready: ${sets.items.length - waiting.length}/${sets.items.length}`);
+        if (sets.items.length > 0 && waiting.length === 0) return true;
+        return notYet(waiting.map((d) => `${d.metadata.name}: ${d.status?.numberReady ?? 0}/${d.status?.desiredNumberScheduled ?? 0} ready`).join(', ') || 'no DaemonSet yet (the pod network)');
+      },
+      { what: 'the kube-system DaemonSets (the pod network) to be ready', timeoutMs, signal },
+    );
+  }
+  let notAwaited: string[] = [];
   await waitFor(
     async () => {
       const pods = await kubectl.json<PodList>(['get', 'pods', '--namespace', 'kube-system'], { signal });
-      const waiting = pods.items.filter((p) => p.status?.phase !== 'Running' || !(p.status.containerStatuses ?? []).every((c) => c.ready));
-      report(`kube-system pods Running and ready: ${pods.items.length - waiting.length}/${pods.items.length}`);
-      if (pods.items.length > 0 && waiting.length === 0) return true;
+      const { awaited, skipped } = podsToAwait(pods.items, proxy);
+      notAwaited = skipped.map((p) => p.metadata.name);
+      const waiting = awaited.filter((p) => p.status?.phase !== 'Running' || !(p.status.containerStatuses ?? []).every((c) => c.ready));
+      const which = proxy === 'none' ? 'kube-system host-network pods' : 'kube-system pods';
+      report(`${which} Running and ready: ${awaited.length - waiting.length}/${awaited.length}`);
+      if (awaited.length > 0 && waiting.length === 0) return true;
       return notYet(waiting.map((p) => `${p.metadata.name}: ${describePod(p)}`).join(', ') || 'no pods yet');
     },
-    { what: 'every kube-system pod to be Running', timeoutMs, signal },
+    { what: proxy === 'none' ? 'the kube-system host-network pods to be Running' : 'every kube-system pod to be Running', timeoutMs, signal },
   );
+  return { notAwaited };
+}
+
+/** Without a proxy only host-network pods can be ready: the others reach the API server through a ClusterIP. */
+export function podsToAwait<P extends PodList['items'][number]>(pods: readonly P[], proxy: ProxyPresence): { awaited: P[]; skipped: P[] } {
+  if (proxy === 'installed') return { awaited: [...pods], skipped: [] };
+  return { awaited: pods.filter((p) => p.spec?.hostNetwork === true), skipped: pods.filter((p) => p.spec?.hostNetwork !== true) };
+}
+
+export function daemonSetReady(ds: DaemonSetJson): boolean {
+  const s = ds.status ?? {};
+  const desired = s.desiredNumberScheduled ?? 0;
+  return desired > 0 && (s.numberReady ?? 0) >= desired && (s.observedGeneration ?? 0) >= (ds.metadata.generation ?? 1);
 }
 
 function describePod(pod: PodList['items'][number]): string {

@@ -1,5 +1,5 @@
 import type { ClusterInfo } from '../cluster/cluster-provider.js';
-import { describeImplementation } from '../cluster/implementation.js';
+import { surveyImplementation } from '../cluster/implementation-survey.js';
 import type { ClusterFacts } from '../features/feature.js';
 import type { Kubectl } from '../kube/kubectl.js';
 import { JqRunner } from '../queries/jq-runner.js';
@@ -37,6 +37,6 @@ export async function surveyCluster(kubectl: Kubectl, info: ClusterInfo, run: Ru
       replicas: run.replicas,
       onThisHost: info.dockerNetwork !== undefined,
     },
-    implementation: await describeImplementation(kubectl, run.implementation),
+    implementation: await surveyImplementation(kubectl, run.implementation, run.cluster.kind === 'kind' ? run.cluster.proxyManifest : undefined),
   };
 }

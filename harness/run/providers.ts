@@ -29,6 +29,7 @@ export function providerFor(source: ClusterSource, tools: Tools, log: Logger): C
       configFile: source.configFile,
       kubeconfig: source.kubeconfig,
       reuse: source.reuse,
+      reportedMode: source.reportedMode,
       kind: tools.kind ?? 'kind',
       kubectl: tools.kubectl,
     },

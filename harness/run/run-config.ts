@@ -6,7 +6,19 @@ import type { ClientKind } from '../traffic/traffic-client.js';
 import type { ClusterSurvey } from './cluster-survey.js';
 
 export type ClusterSource =
-  | { kind: 'kind'; name: string; proxyMode: ProxyMode; workers?: number; configFile: string; kubeconfig: string; reuse?: boolean }
+  | {
+      kind: 'kind';
+      name: string;
+      proxyMode: ProxyMode;
+      workers?: number;
+      configFile: string;
+      kubeconfig: string;
+      reuse?: boolean;
+      /** certify --proxy-manifest: boot with no kube-proxy and install this proxy (harness/run/proxy-boot.ts). */
+      proxyManifest?: string;
+      /** The mode the installed proxy told (--proxy-manifest), for the report; unset: proxyMode. */
+      reportedMode?: ProxyMode | 'unknown';
+    }
   | { kind: 'existing'; kubeconfig: string; expectedProxyMode?: ProxyMode };
 
 /** Everything one certification run needs; certify builds it, the Playwright projects read it. */

@@ -39,7 +39,7 @@ export function runSummary(config: RunConfig, startedAt: string, command: string
     },
     nodes: state?.survey?.discovery.addressed ?? [],
     unaddressedNodes: state?.survey?.discovery.unaddressed,
-    notes: hostNotes(cluster.kind === 'kind' || state?.info.dockerNetwork !== undefined),
+    notes: [...hostNotes(cluster.kind === 'kind' || state?.info.dockerNetwork !== undefined), ...(state?.info.proxyModeNote ? [state.info.proxyModeNote] : [])],
     startedAt,
     command,
     error,

@@ -1,0 +1,178 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { UsageError } from '../util/errors.js';
+
+/** One Kubernetes object of a proxy's manifests, as written, with where it came from. */
+export interface ManifestObject {
+  file: string;
+  /** 1-based position of the YAML document in its file. */
+  document: number;
+  apiVersion: string;
+  kind: string;
+  name: string;
+  /** As written; undefined for cluster-scoped objects and for namespaced ones left to the default. */
+  namespace: string | undefined;
+  object: Record<string, unknown>;
+}
+
+/** A DaemonSet of the proxy: what must become ready on every node it targets. */
+export interface ProxyDaemonSet {
+  namespace: string;
+  name: string;
+  file: string;
+  /** Images of its containers and init containers, in order, without repeats. */
+  images: string[];
+  object: Record<string, unknown>;
+}
+
+export interface ProxyManifests {
+  /** The --proxy-manifest argument, absolute. */
+  source: string;
+  files: string[];
+  /** Every object, Namespaces and CustomResourceDefinitions first, then in file order (the order they are applied in). */
+  objects: ManifestObject[];
+  daemonSets: ProxyDaemonSet[];
+  /** Every image the DaemonSets use, without repeats. */
+  images: string[];
+}
+
+const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json'];
+const FIX_NOT_MANIFEST = 'pass only Kubernetes manifests (YAML or JSON objects with apiVersion, kind and metadata.name)';
+/** Applied before everything else, so objects in them or of their kinds can be created in the same run. */
+const FIRST_KINDS = ['Namespace', 'CustomResourceDefinition'];
+
+/**
+ * Reads a proxy's manifests from a file, or from the .yaml/.yml/.json files directly in a
+ * directory (sorted by name, not recursive: a directory of variants such as examples/x/nftables
+ * and examples/x/iptables is one choice, not two proxies). Refuses, with a UsageError naming the
+ * file and the fix, anything that is not a Kubernetes manifest or that holds no DaemonSet.
+ */
+export function readProxyManifests(source: string): ProxyManifests {
+  const absolute = path.resolve(source);
+  let stat;
+  try {
+    stat = statSync(absolute);
+  } catch {
+    throw new UsageError(`proxy manifest ${absolute} does not exist`, 'pass --proxy-manifest with a YAML file or a directory of them');
+  }
+  let files: string[];
+  if (stat.isDirectory()) {
+    const entries = readdirSync(absolute, { withFileTypes: true });
+    files = entries
+      .filter((e) => e.isFile() && MANIFEST_EXTENSIONS.includes(path.extname(e.name).toLowerCase()))
+      .map((e) => path.join(absolute, e.name))
+      .sort();
+    if (files.length === 0) {
+      const dirs = entries.filter((e) => e.isDirectory()).map((e) => `${e.name}/`);
+      throw new UsageError(
+        `${absolute} holds no .yaml, .yml or .json files${dirs.length > 0 ? ` (only the directories ${dirs.join(', ')})` : ''}`,
+        dirs.length > 0 ? `pass one of those directories, e.g. --proxy-manifest ${path.join(source, dirs[0]!)}` : 'pass a manifest file or a directory that holds manifest files',
+      );
+    }
+  } else {
+    files = [absolute];
+  }
+  return parseProxyManifests(
+    absolute,
+    files.map((file) => {
+      try {
+        return { file, text: readFileSync(file, 'utf8') };
+      } catch (error) {
+        throw new UsageError(`cannot read proxy manifest ${file} (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`, 'pass --proxy-manifest with a readable file');
+      }
+    }),
+  );
+}
+
+/** The pure part of readProxyManifests: the files' texts to objects, DaemonSets and images. */
+export function parseProxyManifests(source: string, files: readonly { file: string; text: string }[]): ProxyManifests {
+  const objects: ManifestObject[] = [];
+  for (const { file, text } of files) objects.push(...parseFile(file, text));
+  if (objects.length === 0) {
+    throw new UsageError(`${source} holds no Kubernetes objects`, FIX_NOT_MANIFEST);
+  }
+  const daemonSets: ProxyDaemonSet[] = [];
+  for (const o of objects.filter((x) => x.kind === 'DaemonSet')) {
+    if (o.apiVersion !== 'apps/v1') {
+      throw new UsageError(`${where(o)}: DaemonSet ${o.name} has apiVersion ${o.apiVersion}`, 'use apiVersion apps/v1, the only DaemonSet API a current cluster serves');
+    }
+    const ds = { namespace: o.namespace ?? 'default', name: o.name, file: o.file, images: daemonSetImages(o), object: o.object };
+    if (daemonSets.some((d) => d.namespace === ds.namespace && d.name === ds.name)) {
+      throw new UsageError(`${where(o)}: DaemonSet ${ds.namespace}/${ds.name} is defined twice`, 'fix the manifests so that each DaemonSet is defined once');
+    }
+    daemonSets.push(ds);
+  }
+  if (daemonSets.length === 0) {
+    const found = objects.slice(0, 5).map((o) => `${o.kind}/${o.name}`).join(', ');
+    throw new UsageError(
+      `${source} contains no DaemonSet (found ${found}${objects.length > 5 ? ', ...' : ''})`,
+      'add the DaemonSet that runs your proxy on every node: a service proxy must run on each node it programs',
+    );
+  }
+  const ordered = [...objects.filter((o) => FIRST_KINDS.includes(o.kind)), ...objects.filter((o) => !FIRST_KINDS.includes(o.kind))];
+  return { source, files: files.map((f) => f.file), objects: ordered, daemonSets, images: unique(daemonSets.flatMap((d) => d.images)) };
+}
+
+function parseFile(file: string, text: string): ManifestObject[] {
+  const objects: ManifestObject[] = [];
+  const documents = parseAllDocuments(text);
+  if (!Array.isArray(documents)) return objects; // an empty stream
+  documents.forEach((doc, i) => {
+    const error = doc.errors[0];
+    if (error) {
+      const line = error.linePos?.[0].line;
+      throw new UsageError(`${file} is not valid YAML (${line ? `line ${line}: ` : ''}${error.message.split('\n')[0]})`, 'fix the YAML, or pass the right file with --proxy-manifest');
+    }
+    const value: unknown = doc.toJS();
+    if (value === null || value === undefined) return; // an empty document, e.g. after a trailing ---
+    objects.push(...toObjects(value, file, i + 1));
+  });
+  return objects;
+}
+
+/** One document: an object, or a List of them (what `kubectl get -o yaml` writes). */
+function toObjects(value: unknown, file: string, document: number): ManifestObject[] {
+  const place = `${file}, document ${document}`;
+  if (!isRecord(value) || typeof value.apiVersion !== 'string' || typeof value.kind !== 'string' || !value.apiVersion || !value.kind) {
+    throw new UsageError(`${place}, is not a Kubernetes manifest (no apiVersion and kind)`, FIX_NOT_MANIFEST);
+  }
+  if (value.kind.endsWith('List') && Array.isArray(value.items)) {
+    return value.items.flatMap((item) => toObjects(item, file, document));
+  }
+  const metadata = isRecord(value.metadata) ? value.metadata : {};
+  if (typeof metadata.name !== 'string' || metadata.name === '') {
+    throw new UsageError(`${place}: the ${value.kind} has no metadata.name`, FIX_NOT_MANIFEST);
+  }
+  return [{
+    file,
+    document,
+    apiVersion: value.apiVersion,
+    kind: value.kind,
+    name: metadata.name,
+    namespace: typeof metadata.namespace === 'string' && metadata.namespace ? metadata.namespace : undefined,
+    object: value,
+  }];
+}
+
+function daemonSetImages(o: ManifestObject): string[] {
+  const podSpec = record(record(record(o.object.spec).template).spec);
+  const containers = [podSpec.initContainers, podSpec.containers].flatMap((list) => (Array.isArray(list) ? list : []));
+  const images = containers.map((c) => (isRecord(c) && typeof c.image === 'string' ? c.image : '')).filter(Boolean);
+  if (images.length === 0) {
+    throw new UsageError(`${where(o)}: DaemonSet ${o.name} has no container with an image`, 'fix the DaemonSet: spec.template.spec.containers[].image names the proxy image');
+  }
+  return unique(images);
+}
+
+const where = (o: ManifestObject) => `${o.file}, document ${o.document}`;
+const unique = <T>(items: T[]) => [...new Set(items)];
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The value as a record, or an empty one: for reading optional nested fields. */
+export function record(value: unknown): Record<string, unknown> {
+  return isRecord(value) ? value : {};
+}
