@@ -1,4 +1,5 @@
 import { test, expect } from '../support/fixtures.js';
+import { describeFeature } from '../support/feature-spec.js';
 import { CLUSTER_IP_MANIFEST, CLUSTER_IP_SERVICE, clusterIp } from '../../harness/features/cluster-ip/index.js';
 import { featureFamilyAlpha } from '../../harness/features/registry.js';
 import { ensureClientPods, type ClientPod } from '../../harness/lab/client-pods.js';
@@ -6,7 +7,6 @@ import { APP_PORT, APP_SELECTOR } from '../../harness/lab/helloworld-lab.js';
 import { ServiceUnderTest } from '../../harness/lab/service-under-test.js';
 import type { Endpoint } from '../../harness/queries/types.js';
 import { judgeTraffic } from '../../harness/report/judge-traffic.js';
-import { FeatureRun } from '../../harness/run/feature-run.js';
 import { sendGuarded } from '../../harness/run/guarded-traffic.js';
 import { requestsPerNodeFor } from '../../harness/run/requests-per-node.js';
 import { awaitProgrammed } from '../../harness/traffic/await-programmed.js';
@@ -14,25 +14,14 @@ import { PodTrafficClient } from '../../harness/traffic/pod-client.js';
 import { DEFAULT_TIMEOUT_MS, GIVE_UP_AFTER, hostPort, type TrafficTarget } from '../../harness/traffic/traffic-plan.js';
 
 /** ClusterIP, from inside the cluster: a client pod on every node calls the Service's virtual IP. */
-test.describe.serial('ClusterIP from a pod on every node', () => {
-  let feature: FeatureRun;
+describeFeature(clusterIp, 'ClusterIP from a pod on every node', (current) => {
   let service: ServiceUnderTest;
   let endpoints: Endpoint[];
   let clients: ClientPod[];
   let targets: TrafficTarget[];
 
-  test.beforeAll(async ({ run, state }) => {
-    feature = FeatureRun.begin(clusterIp, run, state.survey!.facts);
-    test.skip(feature.notRunnable !== null, feature.notRunnable ?? '');
-  });
-
-  test.afterAll(async ({ log }, testInfo) => {
-    const report = feature.finish(testInfo.errors[0]?.message);
-    log.step(`${clusterIp.id}: ${report.status}${report.reason ? ` (${report.reason})` : ''}`);
-  });
-
   test('1. deploy the app and a ClusterIP Service', async ({ lab, run, kubectl }) => {
-    await feature.step('deploy', async () => {
+    await current().step('deploy', async () => {
       await lab.deploy(run.replicas);
       await lab.waitForRollout();
       service = new ServiceUnderTest(kubectl, run.namespace, CLUSTER_IP_SERVICE);
@@ -43,7 +32,7 @@ test.describe.serial('ClusterIP from a pod on every node', () => {
   });
 
   test('2. a client pod on every node', async ({ kubectl, run, state }) => {
-    await feature.step('client-pods', async () => {
+    await current().step('client-pods', async () => {
       clients = await ensureClientPods(kubectl, run.namespace, state.appImage, state.survey!.facts.nodes.map((n) => n.name));
       const { clusterIP } = await service.summary();
       targets = clients.map((c) => ({ node: c.node, address: clusterIP, port: APP_PORT }));
@@ -51,7 +40,7 @@ test.describe.serial('ClusterIP from a pod on every node', () => {
   });
 
   test('3. POST /api/messages from every node to the ClusterIP, and judge every node', async ({ kubectl, run, log }) => {
-    await feature.step('traffic', async () => {
+    await current().step('traffic', async () => {
       const client = new PodTrafficClient(kubectl, run.namespace, new Map(clients.map((c) => [c.node, c.pod])));
       const silent = await awaitProgrammed(targets, 'world1', undefined, client);
       if (silent.length > 0) log.step(`no answer yet from the client pods on ${silent.join(', ')} after 30 s; measuring anyway`);
@@ -60,7 +49,7 @@ test.describe.serial('ClusterIP from a pod on every node', () => {
       const plan = { targets, requestsPerNode, concurrency: run.concurrency, timeoutMs: DEFAULT_TIMEOUT_MS, sender: 'world1', giveUpAfter: GIVE_UP_AFTER };
       const records = await sendGuarded({ kubectl, namespace: run.namespace, selector: APP_SELECTOR, client, plan, log, what: 'client pods' });
       const target = hostPort(targets[0]!.address, APP_PORT);
-      feature.addTraffic(
+      current().addTraffic(
         judgeTraffic({
           name: `ClusterIP ${target} from a pod on every node`,
           client: 'pod',
@@ -76,11 +65,5 @@ test.describe.serial('ClusterIP from a pod on every node', () => {
         records,
       );
     });
-  });
-
-  test('4. from every node, every endpoint is reached, evenly: every check passes', async () => {
-    const report = feature.report();
-    for (const check of report.checks) expect.soft(check.status, `${check.id}: ${check.message}`).toBe('pass');
-    expect(report.status, report.reason ?? 'a check did not pass').toBe('pass');
   });
 });

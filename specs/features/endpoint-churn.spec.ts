@@ -1,4 +1,5 @@
 import { test, expect } from '../support/fixtures.js';
+import { describeFeature } from '../support/feature-spec.js';
 import { CHURN_MANIFEST, CHURN_NAME, CHURN_SELECTOR, CHURN_REPLICAS, CHURN_SCALED_UP, endpointChurn, QUIET_ANSWERS } from '../../harness/features/endpoint-churn/index.js';
 import { followLatencies, percentile, type NodeFollow } from '../../harness/features/endpoint-churn/latency.js';
 import { PROXY_PROGRAMMING_TIMEOUT_MS } from '../../harness/kube/bounds.js';
@@ -7,7 +8,6 @@ import { ServiceUnderTest } from '../../harness/lab/service-under-test.js';
 import { renderAppManifest } from '../../harness/lab/app-manifests.js';
 import { waitForRollout } from '../../harness/kube/rollout.js';
 import type { CheckLine } from '../../harness/report/report-types.js';
-import { FeatureRun } from '../../harness/run/feature-run.js';
 import { awaitProgrammed } from '../../harness/traffic/await-programmed.js';
 import { chooseClient } from '../../harness/traffic/choose-client.js';
 import type { TrafficClient } from '../../harness/traffic/traffic-client.js';
@@ -17,8 +17,7 @@ import type { TrafficTarget } from '../../harness/traffic/traffic-plan.js';
 import { notYet, waitFor } from '../../harness/util/wait.js';
 
 /** Scale up, scale down, roll: every node must follow the endpoints, and how fast is measured. */
-test.describe.serial('EndpointChurn: every node follows endpoints as they come and go', () => {
-  let feature: FeatureRun;
+describeFeature(endpointChurn, 'EndpointChurn: every node follows endpoints as they come and go', (current) => {
   let service: ServiceUnderTest;
   let client: TrafficClient;
   let targets: TrafficTarget[];
@@ -26,21 +25,14 @@ test.describe.serial('EndpointChurn: every node follows endpoints as they come a
   let stream: TrafficStream;
   let rollout: { from: number; to: number } | undefined;
 
-  test.beforeAll(async ({ run, state }) => {
-    feature = FeatureRun.begin(endpointChurn, run, state.survey!.facts);
-    test.skip(feature.notRunnable !== null, feature.notRunnable ?? '');
-  });
-
-  test.afterAll(async ({ log }, testInfo) => {
+  test.afterAll(async () => {
     await stream?.stop().catch(() => undefined);
     await watch?.close();
     await client?.close();
-    const report = feature.finish(testInfo.errors[0]?.message);
-    log.step(`${endpointChurn.id}: ${report.status}${report.reason ? ` (${report.reason})` : ''}`);
   });
 
   test('1. deploy an app of its own behind a NodePort Service, answering on every node', async ({ kubectl, run, state }) => {
-    await feature.step('deploy', async () => {
+    await current().step('deploy', async () => {
       service = new ServiceUnderTest(kubectl, run.namespace, CHURN_NAME);
       await service.apply(renderAppManifest(CHURN_MANIFEST, { image: state.appImage, replicas: CHURN_REPLICAS }));
       await waitForRollout(kubectl, run.namespace, CHURN_NAME, CHURN_SELECTOR);
@@ -53,7 +45,7 @@ test.describe.serial('EndpointChurn: every node follows endpoints as they come a
   });
 
   test('2. watch the endpoints and send traffic through every node', async ({ kubectl, run }) => {
-    await feature.step('start', async () => {
+    await current().step('start', async () => {
       watch = new EndpointWatch(kubectl, run.namespace, CHURN_NAME);
       await watch.start();
       stream = new TrafficStream(client, targets, { roundsPerCall: 10, timeoutMs: 3_000, sender: 'world1' });
@@ -62,7 +54,7 @@ test.describe.serial('EndpointChurn: every node follows endpoints as they come a
   });
 
   test(`3. scale ${CHURN_REPLICAS} -> ${CHURN_SCALED_UP}, ${CHURN_SCALED_UP} -> ${CHURN_REPLICAS}, then roll every pod`, async ({ kubectl, run, log }) => {
-    await feature.step('churn', async () => {
+    await current().step('churn', async () => {
       const scale = (n: number) => kubectl.run(['scale', `deployment/${CHURN_NAME}`, `--replicas=${n}`], { namespace: run.namespace });
       log.step(`scaling ${CHURN_NAME} to ${CHURN_SCALED_UP}`);
       await scale(CHURN_SCALED_UP);
@@ -81,15 +73,15 @@ test.describe.serial('EndpointChurn: every node follows endpoints as they come a
   });
 
   test('4. per node: every change followed within 30 s, and how fast', async ({ state }) => {
-    await feature.step('judge', async () => {
+    await current().step('judge', async () => {
       const records = await stream.stop();
       await watch.close();
       const nodes = targets.map((t) => t.node);
       const follows = followLatencies(records, watch.changes, nodes, PROXY_PROGRAMMING_TIMEOUT_MS);
       const changes = watch.changes.length;
-      feature.addChecks(follows.map((f) => followCheck(f, changes)));
+      current().addChecks(follows.map((f) => followCheck(f, changes)));
       const duringRollout = records.filter((r) => rollout && r.sentAt >= rollout.from && r.sentAt <= rollout.to);
-      feature.figure({
+      current().figure({
         title: `Time to follow ${changes} endpoint changes, per node (ms; joined: to the first answer from a new endpoint, left: to the last answer from a removed one)`,
         columns: ['node', 'joined p50', 'joined p99', 'joined max', 'left p50', 'left p99', 'left max', 'failed during the rolling update'],
         rows: follows.map((f) => {
@@ -98,16 +90,11 @@ test.describe.serial('EndpointChurn: every node follows endpoints as they come a
           return [f.node, ms(percentile(f.addedMs, 50)), ms(percentile(f.addedMs, 99)), ms(percentile(f.addedMs, 100)), ms(percentile(f.removedMs, 50)), ms(percentile(f.removedMs, 99)), ms(percentile(f.removedMs, 100)), `${failed} of ${sent.length}`];
         }),
       });
-      feature.note(`${records.length} requests through ${nodes.length} nodes (${state.survey!.discovery.addressed.length} addressed); ${changes} endpoint changes seen by the EndpointSlice watch`);
+      current().note(`${records.length} requests through ${nodes.length} nodes (${state.survey!.discovery.addressed.length} addressed); ${changes} endpoint changes seen by the EndpointSlice watch`);
       expect(changes, 'the watch saw the endpoints change').toBeGreaterThanOrEqual(2 * (CHURN_SCALED_UP - CHURN_REPLICAS) + 2 * CHURN_REPLICAS);
     });
   });
 
-  test('5. every check passes', async () => {
-    const report = feature.report();
-    for (const check of report.checks) expect.soft(check.status, `${check.id}: ${check.message}`).toBe('pass');
-    expect(report.status, report.reason ?? 'a check did not pass').toBe('pass');
-  });
 
   /**
    * Waits until every node has answered from every current endpoint since the last change and, in

@@ -1,4 +1,5 @@
-import { test, expect } from '../support/fixtures.js';
+import { test } from '../support/fixtures.js';
+import { describeFeature } from '../support/feature-spec.js';
 import { describeOutcome, isRefusal, NO_ENDPOINTS_MANIFEST, NO_ENDPOINTS_NAME, noEndpoints } from '../../harness/features/no-endpoints/index.js';
 import { ensureClientPods, type ClientPod } from '../../harness/lab/client-pods.js';
 import { APP_PORT } from '../../harness/lab/helloworld-lab.js';
@@ -6,7 +7,6 @@ import { ServiceUnderTest } from '../../harness/lab/service-under-test.js';
 import { renderAppManifest } from '../../harness/lab/app-manifests.js';
 import { waitForRollout } from '../../harness/kube/rollout.js';
 import type { CheckLine } from '../../harness/report/report-types.js';
-import { FeatureRun } from '../../harness/run/feature-run.js';
 import { PROXY_PROGRAMMING_TIMEOUT_MS } from '../../harness/kube/bounds.js';
 import { awaitEach, type Convergence } from '../../harness/traffic/await-programmed.js';
 import { chooseClient } from '../../harness/traffic/choose-client.js';
@@ -16,26 +16,15 @@ import { GIVE_UP_AFTER, hostPort, type TrafficTarget } from '../../harness/traff
 import { notYet, waitFor } from '../../harness/util/wait.js';
 
 /** Connections to a Service whose last endpoint went must be refused at once, on every node. */
-test.describe.serial('NoEndpoints: refused at once on every node', () => {
-  let feature: FeatureRun;
+describeFeature(noEndpoints, 'NoEndpoints: refused at once on every node', (current) => {
   let service: ServiceUnderTest;
   let clients: ClientPod[];
   let nodePortTargets: TrafficTarget[];
   let clusterIpTargets: TrafficTarget[];
   let wentAt: number;
 
-  test.beforeAll(async ({ run, state }) => {
-    feature = FeatureRun.begin(noEndpoints, run, state.survey!.facts);
-    test.skip(feature.notRunnable !== null, feature.notRunnable ?? '');
-  });
-
-  test.afterAll(async ({ log }, testInfo) => {
-    const report = feature.finish(testInfo.errors[0]?.message);
-    log.step(`${noEndpoints.id}: ${report.status}${report.reason ? ` (${report.reason})` : ''}`);
-  });
-
   test('1. deploy a one-replica app behind a NodePort Service', async ({ kubectl, run, state }) => {
-    await feature.step('deploy', async () => {
+    await current().step('deploy', async () => {
       service = new ServiceUnderTest(kubectl, run.namespace, NO_ENDPOINTS_NAME);
       // Applied with one replica: a rerun finds it scaled to zero by the last one.
       await service.apply(renderAppManifest(NO_ENDPOINTS_MANIFEST, { image: state.appImage, replicas: 1 }));
@@ -48,13 +37,13 @@ test.describe.serial('NoEndpoints: refused at once on every node', () => {
   });
 
   test('2. a client pod on every node', async ({ kubectl, run, state }) => {
-    await feature.step('client-pods', async () => {
+    await current().step('client-pods', async () => {
       clients = await ensureClientPods(kubectl, run.namespace, state.appImage, clusterIpTargets.map((t) => t.node));
     });
   });
 
   test('3. scale the app to zero and wait until its last endpoint is gone', async ({ kubectl, run }) => {
-    await feature.step('scale-to-zero', async () => {
+    await current().step('scale-to-zero', async () => {
       await kubectl.run(['scale', `deployment/${NO_ENDPOINTS_NAME}`, '--replicas=0'], { namespace: run.namespace });
       // Gone, not merely terminating: a proxy may still use a serving terminating endpoint when no other is left.
       await waitFor(
@@ -70,7 +59,7 @@ test.describe.serial('NoEndpoints: refused at once on every node', () => {
   });
 
   test('4. every node refuses the NodePort and the ClusterIP at once', async ({ kubectl, run, state, log }) => {
-    await feature.step('refusals', async () => {
+    await current().step('refusals', async () => {
       const outside = await chooseClient(run.client, { runId: run.runId, appImage: state.appImage, dockerNetwork: state.info.dockerNetwork, targets: nodePortTargets });
       const inside = new PodTrafficClient(kubectl, run.namespace, new Map(clients.map((c) => [c.node, c.pod])));
       try {
@@ -78,8 +67,8 @@ test.describe.serial('NoEndpoints: refused at once on every node', () => {
           judgePath(outside, nodePortTargets, 'node-port', (t) => `node ${t.node} (${hostPort(t.address, t.port)})`),
           judgePath(inside, clusterIpTargets, 'cluster-ip', (t) => `the client pod on ${t.node} -> ClusterIP ${hostPort(t.address, t.port)}`),
         ]);
-        feature.addChecks([...viaNodePort.checks, ...viaClusterIp.checks]);
-        feature.figure({
+        current().addChecks([...viaNodePort.checks, ...viaClusterIp.checks]);
+        current().figure({
           title: 'Time from the last endpoint going to the first refusal, per node',
           columns: ['node', 'NodePort (s)', 'ClusterIP from a pod on the node (s)'],
           rows: clusterIpTargets.map((t) => [t.node, seconds(viaNodePort.converged.find((c) => c.node === t.node)), seconds(viaClusterIp.converged.find((c) => c.node === t.node))]),
@@ -91,11 +80,6 @@ test.describe.serial('NoEndpoints: refused at once on every node', () => {
     });
   });
 
-  test('5. every check passes', async () => {
-    const report = feature.report();
-    for (const check of report.checks) expect.soft(check.status, `${check.id}: ${check.message}`).toBe('pass');
-    expect(report.status, report.reason ?? 'a check did not pass').toBe('pass');
-  });
 
   /** Probes until each target refuses (30 s), then confirms with 5 more connections that must all be refused. */
   async function judgePath(client: TrafficClient, targets: TrafficTarget[], path: string, label: (t: TrafficTarget) => string) {

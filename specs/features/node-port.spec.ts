@@ -1,11 +1,11 @@
 import { test, expect } from '../support/fixtures.js';
+import { describeFeature } from '../support/feature-spec.js';
 import { nodePort } from '../../harness/features/node-port/index.js';
 import { featureFamilyAlpha } from '../../harness/features/registry.js';
 import { APP_NAME, APP_PORT, APP_SELECTOR } from '../../harness/lab/helloworld-lab.js';
 import { JqRunner } from '../../harness/queries/jq-runner.js';
 import type { Endpoint, NodeDiscovery } from '../../harness/queries/types.js';
 import { judgeTraffic } from '../../harness/report/judge-traffic.js';
-import { FeatureRun } from '../../harness/run/feature-run.js';
 import { sendGuarded } from '../../harness/run/guarded-traffic.js';
 import { requestsPerNodeFor } from '../../harness/run/requests-per-node.js';
 import { awaitProgrammed } from '../../harness/traffic/await-programmed.js';
@@ -17,24 +17,13 @@ import { DEFAULT_TIMEOUT_MS, GIVE_UP_AFTER, hostPort } from '../../harness/traff
  * ("via any node's address, traffic reaches the service and is spread over all of its pods")
  * into a verdict per node and per endpoint.
  */
-test.describe.serial('NodePort lab', () => {
-  let feature: FeatureRun;
+describeFeature(nodePort, 'NodePort lab', (current) => {
   let port: number;
   let endpoints: Endpoint[];
   let discovery: NodeDiscovery;
 
-  test.beforeAll(async ({ run, state }) => {
-    feature = FeatureRun.begin(nodePort, run, state.survey!.facts);
-    test.skip(feature.notRunnable !== null, feature.notRunnable ?? '');
-  });
-
-  test.afterAll(async ({ log }, testInfo) => {
-    const report = feature.finish(testInfo.errors[0]?.message);
-    log.step(`${nodePort.id}: ${report.status}${report.reason ? ` (${report.reason})` : ''}`);
-  });
-
   test('1. deploy helloworld and its ClusterIP Service', async ({ lab, run }) => {
-    await feature.step('deploy', async () => {
+    await current().step('deploy', async () => {
       await lab.deploy(run.replicas);
       await lab.waitForRollout();
       const service = (await JqRunner.load()).service(await lab.serviceJson());
@@ -44,7 +33,7 @@ test.describe.serial('NodePort lab', () => {
   });
 
   test('2. the ClusterIP Service answers inside the cluster', async ({ lab }) => {
-    await feature.step('cluster-ip', async () => {
+    await current().step('cluster-ip', async () => {
       const service = (await lab.serviceJson()) as { spec: { clusterIP: string } };
       for (const target of [service.spec.clusterIP, APP_NAME]) {
         const reply = await lab.postFromInsideOnceProgrammed(target);
@@ -54,7 +43,7 @@ test.describe.serial('NodePort lab', () => {
   });
 
   test("3. patch the Service to NodePort (the lab's kubectl patch)", async ({ lab }) => {
-    await feature.step('patch', async () => {
+    await current().step('patch', async () => {
       await lab.patchToNodePort();
       const service = (await JqRunner.load()).service(await lab.serviceJson());
       expect(service.type).toBe('NodePort');
@@ -63,7 +52,7 @@ test.describe.serial('NodePort lab', () => {
   });
 
   test('4. apply helloworld-service-nodeport.yaml: the same Service, its nodePort kept', async ({ lab }) => {
-    await feature.step('apply-nodeport-file', async () => {
+    await current().step('apply-nodeport-file', async () => {
       await lab.applyNodePortManifest();
       const service = (await JqRunner.load()).service(await lab.serviceJson());
       expect(service.type).toBe('NodePort');
@@ -72,7 +61,7 @@ test.describe.serial('NodePort lab', () => {
   });
 
   test('5. describe: type NodePort, a nodePort in 30000-32767, endpoints are the ready pods', async ({ lab }) => {
-    await feature.step('describe', async () => {
+    await current().step('describe', async () => {
       endpoints = await lab.waitForReadyEndpoints(await lab.replicas());
       const described = await lab.describeService();
       expect(described).toMatch(/^Type:\s+NodePort$/m);
@@ -89,7 +78,7 @@ test.describe.serial('NodePort lab', () => {
   });
 
   test("6. find every node's address and the NodePort with jq", async ({ lab, run }) => {
-    await feature.step('discover', async () => {
+    await current().step('discover', async () => {
       const jq = await JqRunner.load();
       const nodeList = await lab.nodesJson();
       discovery = jq.nodeAddresses(nodeList, run.addressType);
@@ -97,13 +86,13 @@ test.describe.serial('NodePort lab', () => {
       expect(discovery.unaddressed, 'nodes with no usable address').toEqual([]);
       expect(discovery.addressed.length).toBeGreaterThan(0);
       if (jq.labFirstNodeExternalIps(nodeList).length === 0) {
-        feature.note("the lab's ExternalIP query finds nothing on these nodes (kind nodes have none); each node's InternalIP was used");
+        current().note("the lab's ExternalIP query finds nothing on these nodes (kind nodes have none); each node's InternalIP was used");
       }
     });
   });
 
   test("7. POST /api/messages through every node's NodePort, and judge every node", async ({ run, state, log, lab }) => {
-    await feature.step('traffic', async () => {
+    await current().step('traffic', async () => {
       const targets = discovery.addressed.map((n) => ({ node: n.name, address: n.address, port }));
       const familyAlpha = featureFamilyAlpha(run.features);
       const { requestsPerNode, sizing } = requestsPerNodeFor(run.requestsPerNode, { nodes: targets.length, endpoints: endpoints.length }, { familyAlpha });
@@ -126,21 +115,10 @@ test.describe.serial('NodePort lab', () => {
           familyAlpha,
           idPrefix: '',
         });
-        feature.addTraffic(judged, records);
+        current().addTraffic(judged, records);
       } finally {
         await client.close();
       }
     });
-  });
-
-  test('8. every node forwards to every endpoint, evenly: every check passes', async () => {
-    const report = feature.report();
-    for (const node of discovery.addressed) {
-      await test.step(`node ${node.name} (${node.address})`, async () => {
-        for (const check of report.checks.filter((c) => c.node === node.name)) expect.soft(check.status, `${check.id}: ${check.message}`).toBe('pass');
-      });
-    }
-    for (const check of report.checks.filter((c) => c.node === null)) expect.soft(check.status, `${check.id}: ${check.message}`).toBe('pass');
-    expect(report.status, report.reason ?? 'a check did not pass').toBe('pass');
   });
 });

@@ -1,9 +1,9 @@
 import { test, expect } from '../support/fixtures.js';
+import { describeFeature } from '../support/feature-spec.js';
 import { TYPE_CHANGE_MANIFEST, TYPE_CHANGE_SERVICE, typeChange } from '../../harness/features/type-change/index.js';
 import { PROXY_PROGRAMMING_TIMEOUT_MS } from '../../harness/kube/bounds.js';
 import { ServiceUnderTest } from '../../harness/lab/service-under-test.js';
 import type { CheckLine } from '../../harness/report/report-types.js';
-import { FeatureRun } from '../../harness/run/feature-run.js';
 import { awaitEach, type Convergence } from '../../harness/traffic/await-programmed.js';
 import { chooseClient } from '../../harness/traffic/choose-client.js';
 import type { RequestRecord } from '../../harness/traffic/request-record.js';
@@ -15,27 +15,19 @@ const answered = (r: RequestRecord) => r.error === null;
 const closed = (r: RequestRecord) => r.status === null;
 
 /** Changing a Service's type must open and close its NodePort on every node. */
-test.describe.serial('TypeChange: NodePort to ClusterIP and back, on every node', () => {
-  let feature: FeatureRun;
+describeFeature(typeChange, 'TypeChange: NodePort to ClusterIP and back, on every node', (current) => {
   let service: ServiceUnderTest;
   let client: TrafficClient;
   const rows = new Map<string, (number | null)[]>();
 
   const targetsFor = (addressed: { name: string; address: string }[], port: number): TrafficTarget[] => addressed.map((n) => ({ node: n.name, address: n.address, port }));
 
-  test.beforeAll(async ({ run, state }) => {
-    feature = FeatureRun.begin(typeChange, run, state.survey!.facts);
-    test.skip(feature.notRunnable !== null, feature.notRunnable ?? '');
-  });
-
-  test.afterAll(async ({ log }, testInfo) => {
+  test.afterAll(async () => {
     await client?.close();
-    const report = feature.finish(testInfo.errors[0]?.message);
-    log.step(`${typeChange.id}: ${report.status}${report.reason ? ` (${report.reason})` : ''}`);
   });
 
   test('1. deploy the app behind a NodePort Service that answers on every node', async ({ lab, kubectl, run, state }) => {
-    await feature.step('deploy', async () => {
+    await current().step('deploy', async () => {
       await lab.deploy(run.replicas);
       await lab.waitForRollout();
       service = new ServiceUnderTest(kubectl, run.namespace, TYPE_CHANGE_SERVICE);
@@ -52,7 +44,7 @@ test.describe.serial('TypeChange: NodePort to ClusterIP and back, on every node'
   });
 
   test('2. patch it to ClusterIP: its NodePort closes on every node', async ({ kubectl, run, state }) => {
-    await feature.step('to-cluster-ip', async () => {
+    await current().step('to-cluster-ip', async () => {
       const oldPort = (await service.summary()).nodePort!;
       const since = Date.now();
       await kubectl.run(['patch', 'service', TYPE_CHANGE_SERVICE, '-p', '{"spec":{"type":"ClusterIP"}}'], { namespace: run.namespace });
@@ -63,21 +55,16 @@ test.describe.serial('TypeChange: NodePort to ClusterIP and back, on every node'
   });
 
   test('3. patch it back to NodePort: the new NodePort opens on every node', async ({ kubectl, run, state }) => {
-    await feature.step('to-node-port', async () => {
+    await current().step('to-node-port', async () => {
       const since = Date.now();
       await kubectl.run(['patch', 'service', TYPE_CHANGE_SERVICE, '-p', '{"spec":{"type":"NodePort"}}'], { namespace: run.namespace });
       const newPort = (await service.summary()).nodePort!;
       const converged = await awaitEach(client, targetsFor(state.survey!.discovery.addressed, newPort), answered, { since });
       record('open', converged, (c) => `node ${c.node}: NodePort ${newPort}`, 'answered', 'not answered');
-      feature.figure({ title: 'Seconds from the type change to the NodePort closing and opening, per node', columns: ['node', 'closed after (s)', 'opened after (s)'], rows: [...rows].map(([node, r]) => [node, ...r]) });
+      current().figure({ title: 'Seconds from the type change to the NodePort closing and opening, per node', columns: ['node', 'closed after (s)', 'opened after (s)'], rows: [...rows].map(([node, r]) => [node, ...r]) });
     });
   });
 
-  test('4. every check passes', async () => {
-    const report = feature.report();
-    for (const check of report.checks) expect.soft(check.status, `${check.id}: ${check.message}`).toBe('pass');
-    expect(report.status, report.reason ?? 'a check did not pass').toBe('pass');
-  });
 
   function record(step: 'close' | 'open', converged: Convergence[], what: (c: Convergence) => string, done: string, notDone: string): void {
     const checks: CheckLine[] = converged.map((c) => {
@@ -87,6 +74,6 @@ test.describe.serial('TypeChange: NodePort to ClusterIP and back, on every node'
       const last = c.last?.status !== null && c.last?.status !== undefined ? `HTTP ${c.last.status} from ${c.last.pod}` : (c.last?.error ?? 'nothing');
       return { ...base, status: 'fail', message: `${what(c)} ${notDone} ${PROXY_PROGRAMMING_TIMEOUT_MS / 1000} s after the type change (last: ${last})` };
     });
-    feature.addChecks(checks);
+    current().addChecks(checks);
   }
 });
