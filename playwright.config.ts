@@ -9,16 +9,17 @@ import { runEpoch } from './harness/util/log.js';
 import { DEFAULT_KIND_CONFIG } from './harness/cluster/kind-config.js';
 
 /**
- * Projects: "unit" (pure logic, no cluster), then per cluster profile a chain
- * setup -> lab (the NodePort lab, step by step) -> teardown. `npm test` runs the profiles
- * nftables and iptables; `npm run certify` runs one profile, "certify", described by KPC_RUN_CONFIG.
+ * `npm test`: "unit", "browser" and "cli" (no cluster); "byo-proxy" and "modes" (each test boots
+ * a cluster of its own); then the nftables chain setup -> features, cluster, faults, lifecycle ->
+ * teardown, on one shared cluster. `npm run certify` runs one chain, "certify", described by
+ * KPC_RUN_CONFIG.
  */
 const certify = runConfigFromEnv();
 // Set once in the runner, inherited by every worker: progress lines share one clock.
 runEpoch();
 
-/** One client per profile; specs/cluster/certify-cli.spec.ts certifies again with the other. */
-function testProfile(proxyMode: 'nftables' | 'iptables', client: 'host' | 'container'): RunConfig {
+/** The cluster most specs share; specs/cluster/certify-cli.spec.ts certifies again with the other client. */
+function testProfile(proxyMode: 'nftables', client: 'host' | 'container'): RunConfig {
   const name = `kpc-test-${proxyMode}`;
   return {
     name: proxyMode,
@@ -39,21 +40,15 @@ function testProfile(proxyMode: 'nftables' | 'iptables', client: 'host' | 'conta
   };
 }
 
-/** A folder of cluster specs, with the files this profile leaves out (run on the other profile only, to keep CI's time). */
-type SpecDir = string | { dir: string; skip: string[] };
-
-function clusterProjects(run: RunConfig, otherDirs: SpecDir[], after?: string): Project<RunOptions>[] {
+function clusterProjects(run: RunConfig, otherDirs: string[]): Project<RunOptions>[] {
   const id = run.name;
   const needsCluster = { use: { run }, dependencies: [`${id}:setup`] };
   return [
-    { name: `${id}:setup`, testDir: 'specs', testMatch: 'cluster.setup.ts', use: { run }, teardown: `${id}:teardown`, dependencies: after ? [after] : [] },
+    { name: `${id}:setup`, testDir: 'specs', testMatch: 'cluster.setup.ts', use: { run }, teardown: `${id}:teardown` },
     // One spec file per feature; the run's features only, in the registry's order.
     { name: `${id}:features`, testDir: 'specs/features', testMatch: run.features.map((f) => `${featureById(f).slug}.spec.ts`), ...needsCluster },
     // Every folder needs only the cluster, so one failing folder does not skip the others.
-    ...otherDirs.map((spec) => {
-      const { dir, skip } = typeof spec === 'string' ? { dir: spec, skip: [] } : spec;
-      return { name: `${id}:${path.basename(dir)}`, testDir: dir, testIgnore: skip, ...needsCluster };
-    }),
+    ...otherDirs.map((dir) => ({ name: `${id}:${path.basename(dir)}`, testDir: dir, ...needsCluster })),
     { name: `${id}:teardown`, testDir: 'specs', testMatch: 'cluster.teardown.ts', use: { run } },
   ];
 }
@@ -65,15 +60,12 @@ const projects: Project<RunOptions>[] = certify
       // Pages in a real browser: Debian's chromium (.ci/run installs it).
       { name: 'browser', testDir: 'specs/browser' },
       { name: 'cli', testDir: 'specs/cli' },
-      // certify --proxy-manifest: each test boots (and deletes) a kind cluster of its own.
+      // Each test boots (and deletes) a kind cluster of its own: certify --proxy-manifest, and kind's
+      // kube-proxy in iptables mode with every feature. They run before the nftables cluster is
+      // up (projects without dependencies come first), so two clusters never share the 2 cores.
       { name: 'byo-proxy', testDir: 'specs/byo-proxy' },
+      { name: 'modes', testDir: 'specs/modes' },
       ...clusterProjects(testProfile('nftables', 'host'), ['specs/cluster', 'specs/faults', 'specs/lifecycle']),
-      // The iptables profile repeats what depends on the proxy mode; every feature's fault and the
-      // installed CLI run on the nftables profile only.
-      ...clusterProjects(testProfile('iptables', 'container'), [
-        { dir: 'specs/cluster', skip: ['installed-cli.spec.ts'] },
-        { dir: 'specs/faults', skip: ['features.spec.ts'] },
-      ]),
     ];
 
 /**

@@ -5,7 +5,7 @@ import { UsageError } from '../util/errors.js';
 import { JqRunner } from '../queries/jq-runner.js';
 import { resolveKind } from '../tools/tool-resolver.js';
 import { run } from '../util/exec.js';
-import { kindClusterOfNodes, nodeContainers } from './docker.js';
+import { kindClusterOfNodes, nodeContainers, nodesHoldImage } from './docker.js';
 import { describeImplementation, probeProxyModeEndpoints, reportedProxyMode } from './implementation.js';
 import type { ProxyMode } from './proxy-mode.js';
 import type { ClusterInfo, ClusterProvider } from './cluster-provider.js';
@@ -63,6 +63,7 @@ export class ExistingClusterProvider implements ClusterProvider {
   /** A kind cluster on this host gets the image loaded; any other cluster must be able to pull it. */
   async loadImage(ref: string, signal: AbortSignal): Promise<void> {
     if (this.kindName && (await nodeContainers(this.kindName).catch(() => [])).length > 0) {
+      if (await nodesHoldImage(this.kindName, ref)) return;
       const kind = await resolveKind(this.log, false);
       await run(kind.path, ['load', 'docker-image', ref, '--name', this.kindName], { signal });
       return;

@@ -6,7 +6,7 @@ import { UsageError } from '../util/errors.js';
 import { Kubectl } from '../kube/kubectl.js';
 import { resolveKubectl } from '../tools/tool-resolver.js';
 import { waitForClusterReady } from '../kube/cluster-readiness.js';
-import { assertDockerReachable, nodeContainers, removeNetwork, removeNodeContainersUntilQuiet } from './docker.js';
+import { assertDockerReachable, nodeContainers, nodesHoldImage, removeNetwork, removeNodeContainersUntilQuiet } from './docker.js';
 import { chooseNodeImage } from './node-image.js';
 import { countNodes, readKindConfig, renderKindConfig } from './kind-config.js';
 import { assertHostHolds } from './host-capacity.js';
@@ -128,6 +128,7 @@ export class KindClusterProvider implements ClusterProvider {
   }
 
   async loadImage(ref: string, signal: AbortSignal): Promise<void> {
+    if (await nodesHoldImage(this.options.name, ref)) return;
     await run(this.options.kind, ['load', 'docker-image', ref, '--name', this.options.name], { signal });
   }
 

@@ -96,13 +96,33 @@ export function judgeDaemonSet(ds: DaemonSetJson, pods: readonly PodJson[], now 
   if (desired === 0) return { state: 'no-nodes' };
   const ready = status.numberReady ?? 0;
   const updated = status.updatedNumberScheduled ?? 0;
-  if (ready >= desired && updated >= desired) return { state: 'ready', nodes: desired };
+  if (ready >= desired && updated >= desired) {
+    const settling = own.find((p) => !settled(p, now));
+    if (!settling) return { state: 'ready', nodes: desired };
+    return { state: 'waiting', reason: `${ready}/${desired} pods ready, each to stay so for ${SETTLE_MS / 1000} s`, pod: describeWaiting(settling) };
+  }
   const notReady = own.find((p) => !podReady(p));
   return {
     state: 'waiting',
     reason: `${ready}/${desired} pods ready${updated < desired ? `, ${updated}/${desired} updated` : ''}`,
     pod: notReady ? describeWaiting(notReady) : undefined,
   };
+}
+
+/**
+ * A container without a readiness probe counts as ready the moment it runs, so a proxy that exits
+ * a few seconds after its start (a bad flag, a config it rejects) would look ready in between.
+ * Ready means: every container ready, running for SETTLE_MS without a restart in that time. 10 s
+ * is over the 2 s poll interval several times, so such an exit is seen (as Error, then
+ * CrashLoopBackOff) before the proxy is called ready; it is minReadySeconds for a DaemonSet.
+ */
+export const SETTLE_MS = 10_000;
+
+function settled(pod: PodJson, now: number): boolean {
+  return (pod.status?.containerStatuses ?? []).every((c) => {
+    const startedAt = Date.parse(c.state?.running?.startedAt ?? '');
+    return c.ready === true && Number.isFinite(startedAt) && now - startedAt >= SETTLE_MS;
+  });
 }
 
 export function podReady(pod: PodJson): boolean {

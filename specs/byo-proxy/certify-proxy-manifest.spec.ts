@@ -1,15 +1,12 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test, expect } from '@playwright/test';
-import { networkExists, nodeContainers } from '../../harness/cluster/docker.js';
-import { dockerNetworkFor, defaultKubeconfigPath } from '../../harness/cluster/kind-cluster-provider.js';
 import type { Report } from '../../harness/report/report-types.js';
 import { IMPLEMENTATION_FILE } from '../../harness/run/proxy-boot.js';
 import type { ImplementationDescription } from '../../harness/cluster/implementation.js';
 import { run } from '../../harness/util/exec.js';
 import { REPO_ROOT } from '../../harness/util/repo-root.js';
-import { startCli, type CliResult } from '../support/cli.js';
+import { errorLine, expectNothingLeft, lastLine, OwnClusterCertify } from '../support/own-cluster.js';
 
 /**
  * certify --proxy-manifest, end to end, each case on a kind cluster of its own booted with no
@@ -19,8 +16,7 @@ import { startCli, type CliResult } from '../support/cli.js';
  */
 test.describe.configure({ mode: 'serial' });
 
-// Reports (and each run's certify.log) stay here for a look after a failure.
-const scratch = mkdtempSync(path.join(os.tmpdir(), 'kpc-byo-proxy-'));
+const runs = new OwnClusterCertify('byo-proxy');
 
 test.beforeAll(async () => {
   test.setTimeout(60 * 60_000);
@@ -28,36 +24,10 @@ test.beforeAll(async () => {
   await run('bash', [path.join(REPO_ROOT, 'images/build-example-proxies.sh')]);
 });
 
-/** The certify still running when a test times out: stopped like Ctrl-C, so it deletes its cluster. */
-let running: ReturnType<typeof startCli> | undefined;
-
-test.afterEach(async () => {
-  if (!running) return;
-  running.child.kill('SIGINT');
-  await running.done;
-  running = undefined;
-});
-
-async function certify(name: string, manifest: string, extra: string[] = []): Promise<{ result: CliResult; reportDir: string }> {
-  const reportDir = path.join(scratch, name);
-  running = startCli('certify', ['--proxy-manifest', path.join(REPO_ROOT, manifest), '--name', name, '--report-dir', reportDir, ...extra]);
-  const result = await running.done;
-  running = undefined;
-  mkdirSync(reportDir, { recursive: true });
-  writeFileSync(path.join(reportDir, 'certify.log'), `${result.stderr}\n--- stdout ---\n${result.stdout}`);
-  await test.info().attach(`${name}.stderr`, { body: result.stderr, contentType: 'text/plain' });
-  return { result, reportDir };
-}
-
-async function expectNothingLeft(name: string): Promise<void> {
-  expect(await nodeContainers(name), `no node containers of ${name}`).toEqual([]);
-  expect(await networkExists(dockerNetworkFor(name)), `no Docker network ${dockerNetworkFor(name)}`).toBe(false);
-  expect(existsSync(defaultKubeconfigPath(name)), 'no kubeconfig').toBe(false);
-}
+const certify = (name: string, manifest: string) => runs.certify(name, ['--proxy-manifest', path.join(REPO_ROOT, manifest)]);
 
 const readReport = (dir: string) => JSON.parse(readFileSync(path.join(dir, 'report.json'), 'utf8')) as Report;
 const readImplementation = (dir: string) => JSON.parse(readFileSync(path.join(dir, IMPLEMENTATION_FILE), 'utf8')) as ImplementationDescription;
-const lastLine = (text: string) => text.trim().split('\n').pop() ?? '';
 
 for (const mode of ['nftables', 'iptables'] as const) {
   test(`kube-proxy v1.33 (${mode}) installed from examples/: certified`, async () => {
@@ -100,16 +70,17 @@ test('a proxy that crashes: exit 2 at the crash loop, one line naming the pod, i
   const name = 'kpc-byo-crash';
   const { result } = await certify(name, 'specs/fixtures/proxy-manifests/crashing-kube-proxy.yaml');
   expect(result.code, lastLine(result.stderr)).toBe(2);
-  const line = lastLine(result.stderr);
+  const line = errorLine(result.stderr);
   expect(line).toMatch(/^error: DaemonSet kpc-crashing-proxy\/crashing-proxy: pod crashing-proxy-\w+ on node kpc-byo-crash-\S+ is failing \(CrashLoopBackOff.*\); last log lines: .*bogus.*: fix the proxy/);
   await expectNothingLeft(name);
 });
 
-test('a proxy that never becomes ready: exit 2 after the derived timeout, one line naming a pod that is not ready', async () => {
+test('a proxy that never becomes ready: exit 2 once it has run past its readiness budget, one line naming the pod', async () => {
   test.setTimeout(30 * 60_000);
   const name = 'kpc-byo-unready';
   const { result } = await certify(name, 'specs/fixtures/proxy-manifests/never-ready-proxy.yaml');
   expect(result.code, lastLine(result.stderr)).toBe(2);
-  expect(lastLine(result.stderr)).toMatch(/^error: DaemonSet kpc-never-ready-proxy\/never-ready-proxy: pod never-ready-proxy-\w+ on node kpc-byo-unready-\S+ is not ready after 302 s \(Running, not ready .*\); last log lines: .*: fix the proxy/);
+  // RUNNING_READY_BUDGET_MS (120 s) plus the 2 s its readiness probe declares, from the container's start.
+  expect(errorLine(result.stderr)).toMatch(/^error: DaemonSet kpc-never-ready-proxy\/never-ready-proxy: pod never-ready-proxy-\w+ on node kpc-byo-unready-\S+ is failing \(Running for \d+ s, never ready \(its readiness probe does not pass; allowed 122 s\)\); last log lines: .*: fix the proxy/);
   await expectNothingLeft(name);
 });

@@ -13,7 +13,8 @@ import { readFileSync } from 'node:fs';
 /**
  * Every feature can fail: on a cluster where the whole profile passed, break one feature on ONE
  * node, certify that feature, and require exit 1 with its checks failing on that node, and no
- * other node blamed. Once every fault is removed, the whole profile passes again.
+ * other node blamed. The victim forwarding again once a fault is removed is shown by the faults of
+ * specs/faults/broken-proxy.spec.ts; here each fault is cleared before the next feature runs.
  */
 test.describe.serial('every feature fails when broken on one node', () => {
   const namespace = 'kpc-faults';
@@ -66,10 +67,4 @@ test.describe.serial('every feature fails when broken on one node', () => {
       }
     });
   }
-
-  test('with every fault removed, every node passes again', async ({ state }) => {
-    test.setTimeout(20 * 60_000);
-    const result = await certify(state.info.kubeconfig, ['--profile', 'all']);
-    expect(result.code, result.stderr.split('\n').slice(-8).join('\n')).toBe(0);
-  });
 });

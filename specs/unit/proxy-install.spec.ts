@@ -2,7 +2,7 @@ import { test, expect } from '@playwright/test';
 import { describeImplementation, declaredMode, implementationInputsFromManifests, kubeProxyConfigMode, reportedProxyMode } from '../../harness/cluster/implementation.js';
 import { parseProxyManifests } from '../../harness/cluster/proxy-manifest.js';
 import { podsToAwait, daemonSetReady } from '../../harness/kube/cluster-readiness.js';
-import { judgeDaemonSet, readyTimeoutMs, RUNNING_READY_BUDGET_MS, START_BUDGET_MS, PULL_BUDGET_MS, type DaemonSetJson, type PodJson } from '../../harness/kube/daemonset-readiness.js';
+import { judgeDaemonSet, readyTimeoutMs, RUNNING_READY_BUDGET_MS, SETTLE_MS, START_BUDGET_MS, PULL_BUDGET_MS, type DaemonSetJson, type PodJson } from '../../harness/kube/daemonset-readiness.js';
 
 const ds = (status: DaemonSetJson['status'], generation = 1, containers: NonNullable<NonNullable<DaemonSetJson['spec']>['template']>['spec'] = undefined): DaemonSetJson => ({
   metadata: { name: 'proxy', namespace: 'net', generation },
@@ -14,7 +14,8 @@ const pod = (name: string, node: string, status: PodJson['status']): PodJson => 
   spec: { nodeName: node },
   status,
 });
-const readyPod = (name: string, node: string) => pod(name, node, { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }], containerStatuses: [{ name: 'proxy', ready: true, state: { running: {} } }] });
+const readyPod = (name: string, node: string, startedAt = '2026-01-01T00:00:00Z') =>
+  pod(name, node, { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }], containerStatuses: [{ name: 'proxy', ready: true, state: { running: { startedAt } } }] });
 
 test('a DaemonSet is ready when the controller saw it and every targeted node has an updated, ready pod', () => {
   const pods = [readyPod('p-a', 'a'), readyPod('p-b', 'b'), readyPod('p-c', 'c')];
@@ -24,6 +25,14 @@ test('a DaemonSet is ready when the controller saw it and every targeted node ha
   const running = pod('p-c', 'c', { phase: 'Running', conditions: [{ type: 'Ready', status: 'False' }], containerStatuses: [{ name: 'proxy', ready: false, state: { running: {} } }] });
   const waiting = judgeDaemonSet(ds({ observedGeneration: 1, desiredNumberScheduled: 3, numberReady: 2, updatedNumberScheduled: 3 }), [readyPod('p-a', 'a'), readyPod('p-b', 'b'), running]);
   expect(waiting).toMatchObject({ state: 'waiting', reason: '2/3 pods ready', pod: { pod: 'p-c', node: 'c', container: 'proxy', condition: expect.stringMatching(/Running, not ready/) } });
+});
+
+test('ready means ready for SETTLE_MS: a proxy that runs a moment before it exits is not called ready', () => {
+  const started = Date.parse('2026-01-01T00:00:00Z');
+  const fresh = [readyPod('p-a', 'a'), readyPod('p-b', 'b', '2026-01-01T00:00:05Z')];
+  const status = { observedGeneration: 1, desiredNumberScheduled: 2, numberReady: 2, updatedNumberScheduled: 2 };
+  expect(judgeDaemonSet(ds(status), fresh, started + 5_000 + SETTLE_MS - 1)).toMatchObject({ state: 'waiting', pod: { pod: 'p-b' } });
+  expect(judgeDaemonSet(ds(status), fresh, started + 5_000 + SETTLE_MS)).toEqual({ state: 'ready', nodes: 2 });
 });
 
 test('a crash loop, an image that cannot be had, a failed pod: failed at once, naming the pod and its node', () => {

@@ -1,0 +1,52 @@
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test, expect } from '@playwright/test';
+import { networkExists, nodeContainers } from '../../harness/cluster/docker.js';
+import { dockerNetworkFor, defaultKubeconfigPath } from '../../harness/cluster/kind-cluster-provider.js';
+import { startCli, type CliResult } from './cli.js';
+
+/**
+ * certify runs that boot (and delete) a kind cluster of their own. A run still going when its
+ * test ends (a timeout) is stopped like Ctrl-C, so it deletes its cluster; each run's output is
+ * kept next to its reports and attached to the test.
+ */
+export class OwnClusterCertify {
+  private running: ReturnType<typeof startCli> | undefined;
+  /** Reports (and each run's certify.log) stay here for a look after a failure. */
+  readonly scratch: string;
+
+  constructor(label: string) {
+    this.scratch = mkdtempSync(path.join(os.tmpdir(), `kpc-${label}-`));
+    test.afterEach(() => this.stop());
+  }
+
+  async certify(name: string, args: string[]): Promise<{ result: CliResult; reportDir: string }> {
+    const reportDir = path.join(this.scratch, name);
+    this.running = startCli('certify', [...args, '--name', name, '--report-dir', reportDir]);
+    const result = await this.running.done;
+    this.running = undefined;
+    mkdirSync(reportDir, { recursive: true });
+    writeFileSync(path.join(reportDir, 'certify.log'), `${result.stderr}\n--- stdout ---\n${result.stdout}`);
+    await test.info().attach(`${name}.stderr`, { body: result.stderr, contentType: 'text/plain' });
+    return { result, reportDir };
+  }
+
+  private async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running.child.kill('SIGINT');
+    await this.running.done;
+    this.running = undefined;
+  }
+}
+
+export async function expectNothingLeft(name: string): Promise<void> {
+  expect(await nodeContainers(name), `no node containers of ${name}`).toEqual([]);
+  expect(await networkExists(dockerNetworkFor(name)), `no Docker network ${dockerNetworkFor(name)}`).toBe(false);
+  expect(existsSync(defaultKubeconfigPath(name)), 'no kubeconfig').toBe(false);
+}
+
+export const lastLine = (text: string): string => text.trim().split('\n').pop() ?? '';
+
+/** The one "error: ..." line a refused run prints (clean-up progress may follow it). */
+export const errorLine = (stderr: string): string => stderr.split('\n').filter((l) => l.startsWith('error: ')).pop() ?? lastLine(stderr);
