@@ -70,8 +70,7 @@ await runCli('certify', async ({ log, cleanup, signal }) => {
   log.step(`verdict: ${report.verdict.toUpperCase()}${report.error ? ` (${report.error})` : ''}; report: ${written.reportJson}, ${written.conformanceYaml}`);
   if (report.verdict === 'pass') return 0;
   if (report.verdict === 'fail') return 1;
-  process.stderr.write(`error: ${report.error ?? 'the run could not reach a verdict'}\n`);
-  return 2;
+  return { code: 2, error: report.error ?? 'the run could not reach a verdict' };
 });
 
 /**

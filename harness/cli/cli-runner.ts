@@ -25,30 +25,41 @@ export function parseArgs(program: Command, argv = process.argv): void {
   }
 }
 
+/** A command that ends with an error line and an exit code of its choosing. */
+export interface CliFailure {
+  code: number;
+  error: string;
+}
+
 /**
  * Runs a command body with clean-up on every exit path: 0 on success (or the number it returns),
  * 2 for usage or environment problems, 130 after Ctrl-C, 1 for anything else. No stack traces.
  */
-export async function runCli(scope: string, body: (ctx: CliContext) => Promise<number | void>): Promise<never> {
+export async function runCli(scope: string, body: (ctx: CliContext) => Promise<number | void | CliFailure>): Promise<never> {
   const log = createLogger(scope);
   const cleanup = new CleanupStack(log);
   const untrap = cleanup.trapSignals();
   let code: number;
+  // Printed after the clean-up, so that the error is the last line a user (or a CI log) sees.
+  let lastWords: string | undefined;
   try {
-    code = (await body({ log, cleanup, signal: cleanup.signal })) ?? 0;
+    const outcome = await body({ log, cleanup, signal: cleanup.signal });
+    if (typeof outcome === 'object') ({ code, error: lastWords } = outcome);
+    else code = outcome ?? 0;
   } catch (error) {
     if (cleanup.interrupted) code = 130;
     else if (error instanceof UsageError) {
-      process.stderr.write(`error: ${error.message}\n`);
+      lastWords = error.message;
       code = 2;
     } else {
-      process.stderr.write(`error: ${errorMessage(error)}\n`);
-      if (process.env.KPC_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
+      lastWords = errorMessage(error);
+      if (process.env.KPC_DEBUG) lastWords += `\n${(error as Error).stack}`;
       code = 1;
     }
   }
   await cleanup.runAll();
   untrap();
+  if (lastWords !== undefined && !cleanup.interrupted) process.stderr.write(`error: ${lastWords}\n`);
   if (cleanup.interrupted) {
     if (cleanup.failed.length === 0) log.step('interrupted: everything this run made has been removed');
     else log.warn(`interrupted; clean-up incomplete (${cleanup.failed.join('; ')}): see the warnings above`);

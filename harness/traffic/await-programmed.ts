@@ -20,10 +20,12 @@ export interface AwaitEachOptions {
   /** Each probe's own timeout; a connection that needs longer counts as a timeout. */
   probeTimeoutMs?: number;
   sender?: string;
+  /** Pause between rounds of probes (default 250 ms). */
+  intervalMs?: number;
 }
 
 /**
- * Probes every target (one request each through `client`, every 250 ms) until each has shown what
+ * Probes every target (one request each through `client`, a round every 250 ms unless told) until each has shown what
  * `reached` looks for, or the timeout passes; reports per target when it first did. The proxy is
  * given upstream's 30 s to follow a change unless told otherwise.
  */
@@ -44,7 +46,7 @@ export async function awaitEach(client: TrafficClient, targets: readonly Traffic
       const left = waiting();
       return left.length === 0 ? true : notYet(`${left.map((t) => t.node).join(', ')} not there yet`);
     },
-    { what: 'every target to follow the change', timeoutMs: options.timeoutMs ?? PROXY_PROGRAMMING_TIMEOUT_MS, intervalMs: 250 },
+    { what: 'every target to follow the change', timeoutMs: options.timeoutMs ?? PROXY_PROGRAMMING_TIMEOUT_MS, intervalMs: options.intervalMs ?? 250 },
   ).catch(() => undefined);
   return targets.map((t) => result.get(t.node)!);
 }

@@ -1,6 +1,6 @@
 import { test } from '../support/fixtures.js';
 import { describeFeature } from '../support/feature-spec.js';
-import { describeOutcome, isRefusal, NO_ENDPOINTS_MANIFEST, NO_ENDPOINTS_NAME, noEndpoints } from '../../harness/features/no-endpoints/index.js';
+import { describeOutcome, isRefusal, REFUSAL_PROBE_SPACING_MS, NO_ENDPOINTS_MANIFEST, NO_ENDPOINTS_NAME, noEndpoints } from '../../harness/features/no-endpoints/index.js';
 import { ensureClientPods, type ClientPod } from '../../harness/lab/client-pods.js';
 import { APP_PORT } from '../../harness/lab/helloworld-lab.js';
 import { ServiceUnderTest } from '../../harness/lab/service-under-test.js';
@@ -13,7 +13,12 @@ import { chooseClient } from '../../harness/traffic/choose-client.js';
 import { PodTrafficClient } from '../../harness/traffic/pod-client.js';
 import type { TrafficClient } from '../../harness/traffic/traffic-client.js';
 import { GIVE_UP_AFTER, hostPort, type TrafficTarget } from '../../harness/traffic/traffic-plan.js';
+import type { RequestRecord } from '../../harness/traffic/request-record.js';
 import { notYet, waitFor } from '../../harness/util/wait.js';
+import { setTimeout as delay } from 'node:timers/promises';
+
+/** Connections after the first refusal that must each be refused too. */
+const CONFIRMATIONS = 5;
 
 /** Connections to a Service whose last endpoint went must be refused at once, on every node. */
 describeFeature(noEndpoints, 'NoEndpoints: refused at once on every node', (current) => {
@@ -81,10 +86,17 @@ describeFeature(noEndpoints, 'NoEndpoints: refused at once on every node', (curr
   });
 
 
-  /** Probes until each target refuses (30 s), then confirms with 5 more connections that must all be refused. */
+  /**
+   * Probes until each target refuses (30 s), then confirms with 5 more connections that must all
+   * be refused; one probe per path at a time, REFUSAL_PROBE_SPACING_MS apart (the kernel's ICMP rate).
+   */
   async function judgePath(client: TrafficClient, targets: TrafficTarget[], path: string, label: (t: TrafficTarget) => string) {
-    const converged = await awaitEach(client, targets, isRefusal, { since: wentAt, probeTimeoutMs: 3_000 });
-    const confirmed = await client.send({ targets, requestsPerNode: 5, concurrency: targets.length, timeoutMs: 3_000, sender: 'world1', giveUpAfter: GIVE_UP_AFTER });
+    const converged = await awaitEach(client, targets, isRefusal, { since: wentAt, probeTimeoutMs: 3_000, intervalMs: REFUSAL_PROBE_SPACING_MS });
+    const confirmed: RequestRecord[] = [];
+    for (let round = 0; round < CONFIRMATIONS; round++) {
+      if (round > 0) await delay(REFUSAL_PROBE_SPACING_MS);
+      confirmed.push(...(await client.send({ targets, requestsPerNode: 1, concurrency: targets.length, timeoutMs: 3_000, sender: 'world1', giveUpAfter: GIVE_UP_AFTER })));
+    }
     const checks: CheckLine[] = targets.map((t) => {
       const c = converged.find((x) => x.node === t.node)!;
       const after = confirmed.filter((r) => r.node === t.node);
