@@ -29,7 +29,8 @@ function testProfile(proxyMode: 'nftables', client: 'host' | 'container'): RunCo
     implementation: {},
     // Fixed: the runner and every worker load this file, and they must agree on it.
     runId: `test-${proxyMode}`,
-    cluster: { kind: 'kind', name, proxyMode, configFile: DEFAULT_KIND_CONFIG, kubeconfig: path.resolve('.kube', `${name}.kubeconfig`) },
+    // KPC_KEEP=1 keeps the cluster after the run and attaches to it in the next one.
+    cluster: { kind: 'kind', name, proxyMode, configFile: DEFAULT_KIND_CONFIG, kubeconfig: path.resolve('.kube', `${name}.kubeconfig`), reuse: process.env.KPC_KEEP === '1' },
     keep: process.env.KPC_KEEP === '1',
     client,
     namespace: 'kpc-lab',

@@ -173,6 +173,28 @@ const SECTIONS: Record<string, { title: string; measure: (row: (what: string, va
       }
     },
   },
+  ci: {
+    title: "Where CI's minutes go",
+    // Read from the JUnit file of the last `npm test` (bash .ci/run writes it): no run of its own.
+    measure: async (row) => {
+      const junit = readFileSync(path.join(REPO_ROOT, 'test-results/junit.xml'), 'utf8');
+      const perProject = new Map<string, { seconds: number; tests: number; files: Set<string> }>();
+      for (const [, attrs] of junit.matchAll(/<testsuite ([^>]*)>/g)) {
+        const attr = (k: string) => (attrs!.match(new RegExp(`\\b${k}="([^"]*)"`)) ?? [])[1] ?? '';
+        const project = attr('hostname');
+        const entry = perProject.get(project) ?? { seconds: 0, tests: 0, files: new Set<string>() };
+        entry.seconds += Number(attr('time'));
+        entry.tests += Number(attr('tests'));
+        entry.files.add(attr('name'));
+        perProject.set(project, entry);
+      }
+      const total = [...perProject.values()].reduce((sum, p) => sum + p.seconds, 0);
+      for (const [project, p] of [...perProject].sort((a, b) => b[1].seconds - a[1].seconds)) {
+        row(`\`${project}\`: ${p.tests} tests in ${p.files.size} files`, `${(p.seconds / 60).toFixed(1)} min (${((100 * p.seconds) / total).toFixed(0)} %)`);
+      }
+      row('`npm test`, every project (one worker: the sum is the wall time)', `${(total / 60).toFixed(1)} min`, '<= 60 min warm');
+    },
+  },
   full: {
     title: 'A whole certify, boot to teardown',
     measure: async (row) => {
