@@ -16,6 +16,7 @@ import { featuresDir, readFeatureResults } from '../run/feature-run.js';
 import { assembleReport } from '../report/assemble-report.js';
 import { providerFor, resolveTools } from '../run/providers.js';
 import { RUN_CONFIG_ENV, type RunConfig } from '../run/run-config.js';
+import { JqRunner } from '../queries/jq-runner.js';
 import { UsageError } from '../util/errors.js';
 import { groupAlive, killGroup } from '../util/exec.js';
 import { notYet, waitFor } from '../util/wait.js';
@@ -93,6 +94,15 @@ async function preflight(config: RunConfig, log: Logger): Promise<boolean> {
   await kubectl.assertReachable();
   const nodes = await kubectl.json<{ items: unknown[] }>(['get', 'nodes']);
   requestsPerNodeFor(config.requestsPerNode, { nodes: nodes.items.length, endpoints: config.replicas });
+  if (config.addressType) {
+    const { unaddressed } = (await JqRunner.load()).nodeAddresses(nodes, config.addressType);
+    if (unaddressed.length > 0) {
+      throw new UsageError(
+        `--address-type ${config.addressType}: ${unaddressed.length} of ${nodes.items.length} nodes have no such address (${unaddressed.map((n) => n.name).join(', ')})`,
+        `drop --address-type, or pass the type every node has (kubectl get nodes -o wide)`,
+      );
+    }
+  }
   const expected = config.cluster.expectedProxyMode;
   if (expected) {
     const { mode: actual } = await detectProxyModeOf(kubectl);
