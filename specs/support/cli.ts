@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { expect } from '@playwright/test';
 import path from 'node:path';
 import { REPO_ROOT } from '../../harness/util/repo-root.js';
 
@@ -32,4 +33,15 @@ export function runCli(name: 'certify' | 'cluster-up' | 'cluster-down', args: st
 /** A nested Playwright run must not think it is one of this run's workers. */
 function parentEnv(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(PW_|PLAYWRIGHT_|TEST_WORKER_|TEST_PARALLEL_)/.test(key)));
+}
+
+/** A refusal: exit 2, one "error: <problem>: <fix>" line on stderr matching `says`, no stack trace. */
+export function expectOneLineRefusal(result: CliResult, says: RegExp): void {
+  expect(result.code, result.stderr).toBe(2);
+  const lines = result.stderr.trim().split('\n');
+  expect(lines, 'exactly one line on stderr').toHaveLength(1);
+  expect(lines[0]).toMatch(/^error: /);
+  expect(lines[0]).toMatch(says);
+  expect(lines[0], 'names a fix after the problem').toMatch(/: (use|pass|drop|start|set|pick|fix|point|add|see|run) /);
+  expect(result.stderr).not.toMatch(/\n\s+at /);
 }
