@@ -94,7 +94,7 @@ describeFeature(noEndpoints, 'NoEndpoints: refused at once on every node', (curr
     const converged = await awaitEach(client, targets, isRefusal, { since: wentAt, probeTimeoutMs: 3_000, intervalMs: REFUSAL_PROBE_SPACING_MS });
     const confirmed: RequestRecord[] = [];
     for (let round = 0; round < CONFIRMATIONS; round++) {
-      if (round > 0) await delay(REFUSAL_PROBE_SPACING_MS);
+      await delay(REFUSAL_PROBE_SPACING_MS);
       confirmed.push(...(await client.send({ targets, requestsPerNode: 1, concurrency: targets.length, timeoutMs: 3_000, sender: 'world1', giveUpAfter: GIVE_UP_AFTER })));
     }
     const checks: CheckLine[] = targets.map((t) => {
