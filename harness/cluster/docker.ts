@@ -45,12 +45,11 @@ export async function tryPull(ref: string, timeoutMs = 60_000): Promise<boolean>
 }
 
 /**
- * True when every node container of `cluster` already holds the local image `ref` with the same
+ * True when every one of these node containers already holds the local image `ref` with the same
  * image id: loading it again (`kind load docker-image`) would copy the same bytes into every node.
  */
-export async function nodesHoldImage(cluster: string, ref: string): Promise<boolean> {
+export async function nodesHoldImage(nodes: readonly string[], ref: string): Promise<boolean> {
   const local = await run('docker', ['image', 'inspect', '--format', '{{.Id}}', ref], { check: false });
-  const nodes = await nodeContainers(cluster);
   if (local.exitCode !== 0 || nodes.length === 0) return false;
   const held = await Promise.all(
     nodes.map((node) => run('docker', ['exec', node, 'crictl', 'inspecti', '-o', 'go-template', '--template', '{{.status.id}}', ref], { check: false })),

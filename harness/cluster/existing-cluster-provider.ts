@@ -62,8 +62,9 @@ export class ExistingClusterProvider implements ClusterProvider {
 
   /** A kind cluster on this host gets the image loaded; any other cluster must be able to pull it. */
   async loadImage(ref: string, signal: AbortSignal): Promise<void> {
-    if (this.kindName && (await nodeContainers(this.kindName).catch(() => [])).length > 0) {
-      if (await nodesHoldImage(this.kindName, ref)) return;
+    const nodes = this.kindName ? await nodeContainers(this.kindName).catch(() => []) : [];
+    if (this.kindName && nodes.length > 0) {
+      if (await nodesHoldImage(nodes, ref)) return;
       const kind = await resolveKind(this.log, false);
       await run(kind.path, ['load', 'docker-image', ref, '--name', this.kindName], { signal });
       return;

@@ -128,7 +128,7 @@ export class KindClusterProvider implements ClusterProvider {
   }
 
   async loadImage(ref: string, signal: AbortSignal): Promise<void> {
-    if (await nodesHoldImage(this.options.name, ref)) return;
+    if (await nodesHoldImage(await nodeContainers(this.options.name), ref)) return;
     await run(this.options.kind, ['load', 'docker-image', ref, '--name', this.options.name], { signal });
   }
 

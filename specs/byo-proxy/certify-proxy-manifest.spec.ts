@@ -6,7 +6,7 @@ import { IMPLEMENTATION_FILE } from '../../harness/run/proxy-boot.js';
 import type { ImplementationDescription } from '../../harness/cluster/implementation.js';
 import { run } from '../../harness/util/exec.js';
 import { REPO_ROOT } from '../../harness/util/repo-root.js';
-import { errorLine, expectNothingLeft, lastLine, OwnClusterCertify } from '../support/own-cluster.js';
+import { expectNothingLeft, lastLine, OwnClusterCertify } from '../support/own-cluster.js';
 
 /**
  * certify --proxy-manifest, end to end, each case on a kind cluster of its own booted with no
@@ -70,7 +70,7 @@ test('a proxy that crashes: exit 2 at the crash loop, one line naming the pod, i
   const name = 'kpc-byo-crash';
   const { result } = await certify(name, 'specs/fixtures/proxy-manifests/crashing-kube-proxy.yaml');
   expect(result.code, lastLine(result.stderr)).toBe(2);
-  const line = errorLine(result.stderr);
+  const line = lastLine(result.stderr);
   expect(line).toMatch(/^error: DaemonSet kpc-crashing-proxy\/crashing-proxy: pod crashing-proxy-\w+ on node kpc-byo-crash-\S+ is failing \(CrashLoopBackOff.*\); last log lines: .*bogus.*: fix the proxy/);
   await expectNothingLeft(name);
 });
@@ -81,6 +81,6 @@ test('a proxy that never becomes ready: exit 2 once it has run past its readines
   const { result } = await certify(name, 'specs/fixtures/proxy-manifests/never-ready-proxy.yaml');
   expect(result.code, lastLine(result.stderr)).toBe(2);
   // RUNNING_READY_BUDGET_MS (120 s) plus the 2 s its readiness probe declares, from the container's start.
-  expect(errorLine(result.stderr)).toMatch(/^error: DaemonSet kpc-never-ready-proxy\/never-ready-proxy: pod never-ready-proxy-\w+ on node kpc-byo-unready-\S+ is failing \(Running for \d+ s, never ready \(its readiness probe does not pass; allowed 122 s\)\); last log lines: .*: fix the proxy/);
+  expect(lastLine(result.stderr)).toMatch(/^error: DaemonSet kpc-never-ready-proxy\/never-ready-proxy: pod never-ready-proxy-\w+ on node kpc-byo-unready-\S+ is failing \(Running for \d+ s, never ready \(its readiness probe does not pass; allowed 122 s\)\); last log lines: .*: fix the proxy/);
   await expectNothingLeft(name);
 });

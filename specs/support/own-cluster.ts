@@ -47,6 +47,3 @@ export async function expectNothingLeft(name: string): Promise<void> {
 }
 
 export const lastLine = (text: string): string => text.trim().split('\n').pop() ?? '';
-
-/** The one "error: ..." line a refused run prints (clean-up progress may follow it). */
-export const errorLine = (stderr: string): string => stderr.split('\n').filter((l) => l.startsWith('error: ')).pop() ?? lastLine(stderr);
