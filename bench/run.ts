@@ -6,6 +6,7 @@ import path from 'node:path';
 import { REPO_ROOT } from '../harness/util/repo-root.js';
 import { run } from '../harness/util/exec.js';
 import { measurementOf, readReportJson } from '../harness/report/report-reader.js';
+import type { Matrix } from '../harness/report/matrix.js';
 import type { Report } from '../harness/report/report-types.js';
 import { sizeRun } from '../harness/stats/sizing.js';
 import { MemorySampler } from './memory-sampler.js';
@@ -171,6 +172,26 @@ const SECTIONS: Record<string, { title: string; measure: (row: (what: string, va
         const perNode = sizeRun({ nodes: 100, endpoints: k }).recommended;
         row(`extrapolated: 100 nodes, ${k} endpoints (${perNode} requests/node)`, `${seconds(a + b * 100 * perNode)} of traffic and fixed costs, at this machine's client rate`);
       }
+    },
+  },
+  matrix: {
+    title: 'A matrix of three implementations',
+    measure: async (row) => {
+      const reportDir = mkdtempSync(path.join(os.tmpdir(), 'kpc-bench-matrix-'));
+      const entries = ['kube-proxy:nftables', 'kube-proxy:iptables', 'examples/kube-proxy-v1.33/nftables', 'kube-proxy:ipvs'];
+      const args = ['--profile', 'all', '--report-dir', reportDir];
+      const total = await timed(() => run(TSX, [cli('matrix'), ...entries, ...args], { check: false, onStderrLine: (line) => log(line) }));
+      const matrix = JSON.parse(readFileSync(path.join(reportDir, 'matrix.json'), 'utf8')) as Matrix;
+      row(`\`npm run certify:matrix -- ${entries.join(' ')} --profile all\`: total (each on a cluster of its own, boot to teardown)`, `${seconds(total.ms)}, exit ${total.value.exitCode}`);
+      for (const c of matrix.columns) {
+        row(`${c.entry}${c.implementation ? ` (${c.implementation}, ${c.proxyMode})` : ''}: boot, certify, teardown`, c.notTestable ? `not testable here (${c.notTestable})` : `${c.seconds!.toFixed(0)} s, ${c.verdict ?? 'error'}`);
+        if (c.reportDir) {
+          const report = readReportJson(c.reportDir);
+          const features = report.features.map((f) => [Date.parse(f.startedAt), Date.parse(f.finishedAt)] as const);
+          row(`${c.entry}: the features' own time, first start to last end (boot, proxy install and app deploy excluded)`, seconds(Math.max(...features.map((f) => f[1])) - Math.min(...features.map((f) => f[0]))));
+        }
+      }
+      log(`matrix page: ${path.join(reportDir, 'matrix.html')}`);
     },
   },
   ci: {

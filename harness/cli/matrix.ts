@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { hostHasIpvs, IPVS_NOT_TESTABLE, PROXY_MODES } from '../cluster/proxy-mode.js';
 import { PROFILE_NAMES, type ProfileName } from '../features/registry.js';
-import { renderMatrix, matrixRows, type Matrix, type MatrixColumn } from '../report/matrix.js';
+import { renderMatrix, matrixRows, nodeRole, type Matrix, type MatrixColumn } from '../report/matrix.js';
 import { readReportJson } from '../report/report-reader.js';
 import type { Report } from '../report/report-types.js';
 import { writeAtomically } from '../report/write-report.js';
@@ -38,6 +38,10 @@ function plan(entry: string): { args: string[] } | { notTestable: string } {
 
 await runCli('certify:matrix', async ({ log, signal }) => {
   const plans = entries.map((entry) => ({ entry, plan: plan(entry) }));
+  if (plans.every(({ plan: p }) => 'notTestable' in p)) {
+    // A matrix of "not testable here" columns would exit 0 having certified nothing.
+    throw new UsageError(`no implementation in the matrix can be tested on this host (${plans.map(({ entry, plan: p }) => `${entry}: ${'notTestable' in p ? p.notTestable : ''}`).join('; ')})`, 'add one this host can run, such as kube-proxy:nftables or kube-proxy:iptables');
+  }
   const reportDir = path.resolve(options.reportDir);
   mkdirSync(reportDir, { recursive: true });
   const startedAt = new Date().toISOString();
@@ -82,7 +86,7 @@ await runCli('certify:matrix', async ({ log, signal }) => {
     latencies: reports.flatMap((report, column) =>
       (report?.features.find((f) => f.id === 'EndpointChurn')?.figures[0]?.rows ?? []).map((r) => ({
         column,
-        node: String(r[0]),
+        node: nodeRole(String(r[0]), report!.cluster.name),
         joinedP50: r[1] as number | null,
         joinedP99: r[2] as number | null,
         leftP50: r[4] as number | null,

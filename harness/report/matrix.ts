@@ -77,7 +77,7 @@ export function renderMatrix(matrix: Matrix): string {
   const head = `<tr><th class="row">feature</th><th class="row">check</th><th class="row">node</th>${columns.map((c) => `<th>${h(c.entry)}<span class="sub">${h(c.implementation ?? '')}${c.proxyMode ? ` · ${h(c.proxyMode)}` : ''}</span></th>`).join('')}</tr>`;
   const summary = [
     `<tr><th class="row" colspan="3">verdict</th>${columns.map((c) => `<td class="${c.notTestable ? 'skip' : h(c.verdict ?? 'error')}">${c.notTestable ? 'not testable here' : h((c.verdict ?? 'error').toUpperCase())}</td>`).join('')}</tr>`,
-    `<tr><th class="row" colspan="3">time to verdict</th>${columns.map((c) => `<td>${c.seconds === null ? '–' : `${c.seconds.toFixed(0)} s`}</td>`).join('')}</tr>`,
+    `<tr><th class="row" colspan="3">boot, certify, teardown</th>${columns.map((c) => `<td>${c.seconds === null ? '–' : `${c.seconds.toFixed(0)} s`}</td>`).join('')}</tr>`,
     `<tr><th class="row" colspan="3">why not</th>${columns.map((c) => `<td class="why">${h(c.notTestable ?? c.error ?? '')}</td>`).join('')}</tr>`,
   ];
   const rows = matrix.rows.map((r) => `<tr><td class="row">${h(r.feature)}</td><td class="row">${h(r.check)}</td><td class="row">${h(r.node ?? 'all')}</td>${r.cells.map((c) => `<td class="${cellClass(c)}">${h(c ?? '–')}</td>`).join('')}</tr>`);

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test, expect } from '@playwright/test';
 import { run } from '../../harness/util/exec.js';
-import { expectOneLineRefusal, runCli } from '../support/cli.js';
+import { expectOneLineRefusal, runCli, type CliName } from '../support/cli.js';
 
 /** Every bad input: exit 2, one line that names the problem and the fix, nothing left behind. */
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'kpc-bad-input-'));
@@ -23,7 +23,7 @@ writeFileSync(
   }),
 );
 
-const cases: { name: string; command?: 'certify' | 'cluster-up'; args: string[]; env?: NodeJS.ProcessEnv; says: RegExp }[] = [
+const cases: { name: string; command?: CliName; args: string[]; env?: NodeJS.ProcessEnv; says: RegExp }[] = [
   { name: 'unknown proxy mode', args: ['--proxy-mode', 'userspace'], says: /unknown proxy mode "userspace".*iptables, nftables, ipvs, none/ },
   { name: '--requests 0', args: ['--requests', '0'], says: /--requests must be a whole number >= 1/ },
   { name: '--requests below the minimum for the shape', args: ['--requests', '20'], says: /--requests 20 is below the minimum of 964 per node for 3 nodes and 3 endpoints: pass --requests 964 or more/ },
@@ -44,6 +44,9 @@ const cases: { name: string; command?: 'certify' | 'cluster-up'; args: string[];
   { name: 'invalid cluster name', args: ['--name', 'Bad_Name'], says: /invalid cluster name "Bad_Name"/ },
   { name: 'cluster:up: unknown proxy mode', command: 'cluster-up', args: ['--proxy-mode', 'userspace'], says: /unknown proxy mode/ },
   { name: 'cluster:up: ipvs', command: 'cluster-up', args: ['--proxy-mode', 'ipvs'], says: /ipvs needs IP_VS/ },
+  { name: 'certify:matrix: unknown implementation', command: 'matrix', args: ['kube-proxy:userspace'], says: /unknown implementation "kube-proxy:userspace"/ },
+  { name: 'certify:matrix: neither an implementation nor a path', command: 'matrix', args: ['kube-proxy:nftables', path.join(scratch, 'no-such-manifests')], says: /"[^"]*no-such-manifests" is neither kube-proxy:<mode> nor an existing file or directory/ },
+  { name: 'certify:matrix: nothing this host can test', command: 'matrix', args: ['kube-proxy:ipvs'], says: /no implementation in the matrix can be tested on this host \(kube-proxy:ipvs: .*IP_VS/ },
 ];
 
 /** What a run of this harness could leave: kind node containers, traffic clients, kpc-* networks. */
@@ -60,7 +63,7 @@ for (const c of cases) {
   test(`bad input: ${c.name}`, async () => {
     const before = await dockerObjects();
     const command = c.command ?? 'certify';
-    const withReportDir = command === 'certify' && !c.args.includes('--report-dir') ? ['--report-dir', reportDir] : [];
+    const withReportDir = (command === 'certify' || command === 'matrix') && !c.args.includes('--report-dir') ? ['--report-dir', reportDir] : [];
     const result = await runCli(command, [...c.args, ...withReportDir], c.env);
     expectOneLineRefusal(result, c.says);
     expect(existsSync(reportDir), 'no report directory left behind').toBe(false);

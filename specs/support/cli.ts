@@ -9,10 +9,13 @@ export interface CliResult {
   stderr: string;
 }
 
+/** The entry points in harness/cli/ a spec can run. */
+export type CliName = 'certify' | 'cluster-up' | 'cluster-down' | 'matrix';
+
 const TSX = path.join(REPO_ROOT, 'node_modules/.bin/tsx');
 
 /** Starts one of the npm commands' entry points (harness/cli/<name>.ts) with an argument array. */
-export function startCli(name: 'certify' | 'cluster-up' | 'cluster-down', args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; done: Promise<CliResult>; output: () => string } {
+export function startCli(name: CliName, args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; done: Promise<CliResult>; output: () => string } {
   const child = spawn(TSX, [path.join(REPO_ROOT, 'harness/cli', `${name}.ts`), ...args], {
     cwd: REPO_ROOT,
     env: { ...parentEnv(), ...env },
@@ -26,7 +29,7 @@ export function startCli(name: 'certify' | 'cluster-up' | 'cluster-down', args: 
   return { child, done, output: () => stderr };
 }
 
-export function runCli(name: 'certify' | 'cluster-up' | 'cluster-down', args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+export function runCli(name: CliName, args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
   return startCli(name, args, env).done;
 }
 
