@@ -5,6 +5,9 @@
 #  2. privileged containers fail with "unable to apply caps" -> restart dockerd with a runtime
 #     that drops the capabilities this host's bounding set lacks (see runc-capclamp)
 #  3. raise inotify limits (kind's known issue: many nodes exhaust the defaults)
+#  4. reject, on this host, traffic from the kind networks to Service addresses (10.96.0.0/12):
+#     a packet to a ClusterIP that no proxy rule matched (a deleted Service, in iptables mode)
+#     leaves the node by its default route through this host; it must not go further
 set -euo pipefail
 
 STATE_DIR="${KPC_DOCKER_STATE:-/var/lib/kube-proxy-conformance}"
@@ -85,9 +88,33 @@ raise_inotify_limits() {
   done
 }
 
+# Kubernetes' default Service range; kind's default (10.96.0.0/16) lies inside it.
+SERVICE_RANGE="10.96.0.0/12"
+
+# Docker's DOCKER-USER chain sees every packet forwarded out of a container network, and Docker
+# leaves it alone across restarts. TCP gets a reset, so a client learns at once, as it would from a
+# network where nothing holds that address; the rest an ICMP port unreachable.
+keep_service_traffic_here() {
+  if [[ $EUID -ne 0 ]] || ! command -v iptables >/dev/null; then
+    log "warning: cannot add the DOCKER-USER rules that keep traffic to $SERVICE_RANGE on this host (needs root and iptables)"
+    return 0
+  fi
+  local rule
+  # -I puts a rule at the top: the ICMP one first, so the TCP one ends up above it.
+  for rule in "-j REJECT --reject-with icmp-port-unreachable" "-p tcp -j REJECT --reject-with tcp-reset"; do
+    # shellcheck disable=SC2086
+    iptables -C DOCKER-USER -d "$SERVICE_RANGE" $rule 2>/dev/null || iptables -I DOCKER-USER -d "$SERVICE_RANGE" $rule
+  done
+}
+
 main() {
   mkdir -p "$STATE_DIR"
   raise_inotify_limits
+  ensure_engine
+  keep_service_traffic_here
+}
+
+ensure_engine() {
   if ! daemon_answers; then
     if [[ -S /var/run/docker.sock ]] && [[ $EUID -ne 0 ]]; then
       die "Docker is not reachable at /var/run/docker.sock: start the engine or add yourself to the docker group"
