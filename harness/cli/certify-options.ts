@@ -117,7 +117,7 @@ export function toRunConfig(options: CertifyOptions): RunConfig {
 }
 
 /** The report directory must be a directory we can write, or creatable; nothing is made yet. */
-function ensureWritableDir(dir: string): string {
+export function ensureWritableDir(dir: string): string {
   const absolute = path.resolve(dir);
   let existing = absolute;
   while (!existsSync(existing)) existing = path.dirname(existing);

@@ -6,6 +6,7 @@ import { REPO_ROOT } from '../util/repo-root.js';
 const COMMANDS: { name: string; file: string; summary: string }[] = [
   { name: 'certify', file: './certify.js', summary: 'certify the service proxy of a kind cluster it boots, or of the cluster --kubeconfig points at' },
   { name: 'matrix', file: './matrix.js', summary: 'certify several implementations, each on a cluster of its own, and compare them on one page' },
+  { name: 'upstream', file: './upstream.js', summary: "run a fixed list of upstream's Services e2e tests (built offline) against a cluster, side by side with certify" },
   { name: 'cluster up', file: './cluster-up.js', summary: 'boot a kind cluster for certifying (writes .kube/<name>.kubeconfig here)' },
   { name: 'cluster down', file: './cluster-down.js', summary: 'delete a kind cluster made by cluster up' },
 ];

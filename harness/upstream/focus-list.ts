@@ -1,0 +1,60 @@
+/**
+ * The fixed list of upstream e2e tests `npm run upstream` runs, by their full names in
+ * k8s.io/kubernetes v1.34.4 (test/e2e/network/service.go, traffic_distribution.go), and the ones it
+ * leaves out because this host cannot run them. Every name is checked against the binary's
+ * `--list-tests` before a run, so a renamed test stops the run instead of silently not running.
+ */
+export interface UpstreamTest {
+  name: string;
+  /** The behaviour it checks, in this project's words. */
+  behaviour: string;
+}
+
+export interface NotRunTest {
+  name: string;
+  reason: string;
+}
+
+const SERVICES = '[sig-network] Services';
+
+export const UPSTREAM_FOCUS: readonly UpstreamTest[] = [
+  { name: `${SERVICES} should be able to create a functioning NodePort service [Conformance]`, behaviour: 'NodePort answers through the service name, the ClusterIP and the NodePort of (at most) 2 nodes' },
+  { name: `${SERVICES} should serve a basic endpoint from pods [Conformance]`, behaviour: 'ClusterIP service endpoints follow pods being added and removed' },
+  { name: `${SERVICES} should be able to up and down services`, behaviour: 'ClusterIP services keep working while others are deleted and created' },
+  { name: `${SERVICES} should be rejected when no endpoints exist`, behaviour: 'a Service without endpoints refuses connections (REJECT, not a hang)' },
+  { name: `${SERVICES} should be able to update service type to NodePort listening on same port number but different protocols`, behaviour: 'type change ClusterIP -> NodePort, then TCP and UDP on the same port' },
+  { name: `${SERVICES} should be able to change the type from ExternalName to NodePort [Conformance]`, behaviour: 'type change ExternalName -> NodePort' },
+  { name: `${SERVICES} should be able to change the type from NodePort to ExternalName [Conformance]`, behaviour: 'type change NodePort -> ExternalName' },
+  { name: `${SERVICES} should have session affinity work for service with type clusterIP [LinuxOnly] [Conformance]`, behaviour: 'session affinity ClientIP through the ClusterIP (15 answers in a row from one pod)' },
+  { name: `${SERVICES} should be able to switch session affinity for service with type clusterIP [LinuxOnly] [Conformance]`, behaviour: 'session affinity switched None <-> ClientIP through the ClusterIP' },
+  { name: `${SERVICES} should have session affinity work for NodePort service [LinuxOnly] [Conformance]`, behaviour: "session affinity ClientIP through the first node's NodePort" },
+  { name: `${SERVICES} should be able to switch session affinity for NodePort service [LinuxOnly] [Conformance]`, behaviour: "session affinity switched None <-> ClientIP through the first node's NodePort" },
+  { name: `${SERVICES} should support externalTrafficPolicy=Local for type=NodePort`, behaviour: "externalTrafficPolicy Local: the endpoint's node answers and keeps the client's source IP" },
+  { name: `${SERVICES} should fail health check node port if there are only terminating endpoints`, behaviour: 'health check node port: 200 with a ready endpoint, 503 with only a terminating one, which still serves' },
+  { name: `${SERVICES} should implement NodePort and HealthCheckNodePort correctly when ExternalTrafficPolicy changes`, behaviour: 'health check node port and NodePort on 3 nodes while externalTrafficPolicy switches Local <-> Cluster' },
+  { name: `${SERVICES} should allow pods to hairpin back to themselves through services`, behaviour: 'hairpin: a pod reaches itself through its ClusterIP service' },
+  { name: `${SERVICES} should respect internalTrafficPolicy=Local Pod to Pod`, behaviour: "internalTrafficPolicy Local: a pod on the endpoint's node connects, a pod on another node does not" },
+  { name: `${SERVICES} should respect internalTrafficPolicy=Local Pod (hostNetwork: true) to Pod`, behaviour: 'internalTrafficPolicy Local, from host-network pods' },
+  { name: '[sig-network] Traffic Distribution when Service has trafficDistribution=PreferClose should route traffic to an endpoint in the same zone when using PreferClose', behaviour: 'trafficDistribution PreferClose keeps traffic in the client\'s zone' },
+];
+
+export const UPSTREAM_NOT_RUN: readonly NotRunTest[] = [
+  { name: '[sig-network] LoadBalancers should be able to change the type and ports of a TCP service [Slow]', reason: 'needs a LoadBalancer implementation: kind here has no cloud provider, a type=LoadBalancer Service never gets an ingress address' },
+  { name: '[sig-network] LoadBalancers ESIPP [Slow] should work for type=LoadBalancer', reason: 'needs a LoadBalancer implementation (externalTrafficPolicy Local and the health check through the load balancer)' },
+  { name: `${SERVICES} should allow creating a basic SCTP service with pod and endpoints [LinuxOnly] [Serial]`, reason: 'needs SCTP: the host kernel lacks CONFIG_IP_SCTP' },
+];
+
+/** Not a test of its own: the whole list in a proxy mode this host cannot run. */
+export const UPSTREAM_MODE_NOT_RUN: NotRunTest = {
+  name: 'the focus list with kube-proxy in ipvs mode',
+  reason: 'needs IP_VS, which the host kernel lacks: kube-proxy cannot run in ipvs mode here',
+};
+
+/** One regular expression that selects exactly the focus list (ginkgo matches it against full names). */
+export function focusRegex(tests: readonly UpstreamTest[]): string {
+  return tests.map((t) => `^${escapeRegex(t.name)}$`).join('|');
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
