@@ -35,12 +35,16 @@ export const UPSTREAM_FOCUS: readonly UpstreamTest[] = [
   { name: `${SERVICES} should allow pods to hairpin back to themselves through services`, behaviour: 'hairpin: a pod reaches itself through its ClusterIP service' },
   { name: `${SERVICES} should respect internalTrafficPolicy=Local Pod to Pod`, behaviour: "internalTrafficPolicy Local: a pod on the endpoint's node connects, a pod on another node does not" },
   { name: `${SERVICES} should respect internalTrafficPolicy=Local Pod (hostNetwork: true) to Pod`, behaviour: 'internalTrafficPolicy Local, from host-network pods' },
-  { name: '[sig-network] Traffic Distribution when Service has trafficDistribution=PreferClose should route traffic to an endpoint in the same zone when using PreferClose', behaviour: 'trafficDistribution PreferClose keeps traffic in the client\'s zone' },
+  { name: '[sig-network] Traffic Distribution should route traffic to an endpoint in the same zone when using PreferClose', behaviour: 'trafficDistribution PreferClose keeps traffic in the client\'s zone' },
 ];
 
+const LOAD_BALANCER = 'needs a LoadBalancer implementation: kind here has no cloud provider or load-balancer controller, so a type=LoadBalancer Service never gets an ingress address';
+
 export const UPSTREAM_NOT_RUN: readonly NotRunTest[] = [
-  { name: '[sig-network] LoadBalancers should be able to change the type and ports of a TCP service [Slow]', reason: 'needs a LoadBalancer implementation: kind here has no cloud provider, a type=LoadBalancer Service never gets an ingress address' },
-  { name: '[sig-network] LoadBalancers ESIPP [Slow] should work for type=LoadBalancer', reason: 'needs a LoadBalancer implementation (externalTrafficPolicy Local and the health check through the load balancer)' },
+  { name: '[sig-network] LoadBalancers [Feature:LoadBalancer] should be able to change the type and ports of a TCP service [Slow]', reason: `${LOAD_BALANCER} (this is upstream's ClusterIP -> NodePort -> LoadBalancer type-change test)` },
+  { name: '[sig-network] LoadBalancers [Feature:LoadBalancer] should have session affinity work for LoadBalancer service with Cluster traffic policy [Slow] [LinuxOnly]', reason: LOAD_BALANCER },
+  { name: '[sig-network] LoadBalancers ExternalTrafficPolicy: Local [Feature:LoadBalancer] [Slow] should work for type=LoadBalancer', reason: `${LOAD_BALANCER} (externalTrafficPolicy Local and the health check node port through the load balancer)` },
+  { name: '[sig-network] LoadBalancers ExternalTrafficPolicy: Local [Feature:LoadBalancer] [Slow] should only target nodes with endpoints', reason: LOAD_BALANCER },
   { name: `${SERVICES} should allow creating a basic SCTP service with pod and endpoints [LinuxOnly] [Serial]`, reason: 'needs SCTP: the host kernel lacks CONFIG_IP_SCTP' },
 ];
 
