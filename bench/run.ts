@@ -11,6 +11,7 @@ import type { Report } from '../harness/report/report-types.js';
 import { sizeRun } from '../harness/stats/sizing.js';
 import { MemorySampler } from './memory-sampler.js';
 import { compareWithPeers } from './traffic-peers.js';
+import { certifyNodeBehaviours, runUpstream } from './upstream-runs.js';
 
 const TSX = path.join(REPO_ROOT, 'node_modules/.bin/tsx');
 const cli = (name: string) => path.join(REPO_ROOT, 'harness/cli', `${name}.ts`);
@@ -214,6 +215,25 @@ const SECTIONS: Record<string, { title: string; measure: (row: (what: string, va
         row(`\`${project}\`: ${p.tests} tests in ${p.files.size} files`, `${(p.seconds / 60).toFixed(1)} min (${((100 * p.seconds) / total).toFixed(0)} %)`);
       }
       row('`npm test`, every project (one worker: the sum is the wall time)', `${(total / 60).toFixed(1)} min`, '<= 60 min warm');
+    },
+  },
+  upstream: {
+    title: "Upstream's e2e Services tests next to certify, on the same cluster",
+    measure: async (row) => {
+      for (const mode of ['nftables', 'iptables'] as const) {
+        const name = `kpc-bench-upstream-${mode}`;
+        await withCluster(name, mode, undefined, async () => {
+          log(`${mode}: certify --profile all`);
+          const certify = await certifyOn(name, ['--profile', 'all']);
+          log(`${mode}: npm run upstream`);
+          const upstream = await runUpstream(kubeconfigOf(name), mkdtempSync(path.join(os.tmpdir(), 'kpc-bench-upstream-')));
+          const counts = ['passed', 'failed', 'skipped', 'not-run'].map((r) => `${upstream.tests.filter((t) => t.result === r).length} ${r}`).join(', ');
+          row(`${mode}: \`npm run upstream\` (${upstream.tests.length} tests: ${counts})`, `${upstream.wallSeconds} s (e2e.test ${upstream.e2eSeconds} s), exit ${upstream.exitCode}; ${upstream.nodeBehaviourChecks} node x behaviour checks`);
+          row(`${mode}: \`certify --profile all\` on the same cluster`, `${seconds(certify.ms)}, exit ${certify.code}; ${certifyNodeBehaviours(certify.report)} node x behaviour checks`);
+          row(`${mode}: upstream / certify, wall time`, (upstream.wallSeconds / (certify.ms / 1000)).toFixed(1));
+          for (const t of upstream.failing) row(`${mode}: upstream FAILED: ${t.name}`, t.message ?? '');
+        });
+      }
     },
   },
   full: {

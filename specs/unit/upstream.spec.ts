@@ -2,7 +2,6 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test, expect } from '@playwright/test';
-import { skewFault } from '../../harness/faults/skew-follower.js';
 import { e2eArgs, e2eFiles, repoListYaml } from '../../harness/upstream/e2e-runner.js';
 import { focusRegex, UPSTREAM_FOCUS, UPSTREAM_NOT_RUN } from '../../harness/upstream/focus-list.js';
 import { readGinkgoReport } from '../../harness/upstream/ginkgo-report.js';
@@ -93,13 +92,4 @@ test("Ginkgo's JSON report: only the focus specs, with state, time and message",
   expect(results[0]!.nodesTargeted).toEqual(['kpc-worker2']);
   expect(results[1]!.message).toMatch(/^service is not reachable/);
   expect(countResults(results)).toEqual({ passed: 1, failed: 1, skipped: 0, 'not-run': 2 + UPSTREAM_NOT_RUN.length });
-});
-
-test('the skew gives the first endpoint by name twice the weight of each other', () => {
-  const endpoints = [
-    { pod: 'a', ip: '10.0.0.1', node: 'w1' },
-    { pod: 'b', ip: '10.0.0.2', node: 'w2' },
-    { pod: 'c', ip: '10.0.0.3', node: 'w2' },
-  ];
-  expect(skewFault(endpoints).weights.map((w) => w.weight)).toEqual([2, 1, 1]);
 });

@@ -1,0 +1,45 @@
+// Upstream's e2e Services tests next to certify on one live cluster: wall times, and how many
+// node x behaviour checks each makes.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { checkKind } from '../harness/report/matrix.js';
+import type { Report } from '../harness/report/report-types.js';
+import type { UpstreamSummary, UpstreamTestResult } from '../harness/upstream/upstream-summary.js';
+import { run } from '../harness/util/exec.js';
+import { REPO_ROOT } from '../harness/util/repo-root.js';
+
+const TSX = path.join(REPO_ROOT, 'node_modules/.bin/tsx');
+const cli = (name: string) => path.join(REPO_ROOT, 'harness/cli', `${name}.ts`);
+
+export interface UpstreamRun {
+  exitCode: number | null;
+  wallSeconds: number;
+  e2eSeconds: number;
+  failing: { name: string; message: string | null; nodesTargeted: string[] }[];
+  tests: UpstreamTestResult[];
+  nodeBehaviourChecks: number;
+}
+
+/** Distinct (node, feature, kind of check) among certify's checks: forwarding, reach (all endpoints), balance, ... */
+export function certifyNodeBehaviours(report: Report): number {
+  return new Set(report.checks.filter((c) => c.node !== null).map((c) => `${c.node}/${c.feature}/${checkKind(c.id, c.node)}`)).size;
+}
+
+export async function runUpstream(kubeconfig: string, reportDir: string): Promise<UpstreamRun> {
+  const started = performance.now();
+  const { exitCode } = await run(TSX, [cli('upstream'), '--kubeconfig', kubeconfig, '--report-dir', reportDir], { check: false });
+  const wallSeconds = round((performance.now() - started) / 1000);
+  const summary = JSON.parse(readFileSync(path.join(reportDir, 'upstream.json'), 'utf8')) as UpstreamSummary;
+  const ran = summary.tests.filter((t) => t.result === 'passed' || t.result === 'failed');
+  return {
+    exitCode,
+    wallSeconds,
+    e2eSeconds: summary.e2eSeconds,
+    failing: summary.tests.filter((t) => t.result === 'failed').map((t) => ({ name: t.name, message: t.message?.split('\n')[0] ?? null, nodesTargeted: t.nodesTargeted })),
+    tests: summary.tests,
+    // A test that names no node still sends through one node's proxy (its client pod's).
+    nodeBehaviourChecks: ran.reduce((n, t) => n + Math.max(1, t.nodesTargeted.length), 0),
+  };
+}
+
+const round = (x: number) => Math.round(x * 10) / 10;
