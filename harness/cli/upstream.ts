@@ -77,7 +77,11 @@ await runCli('upstream', async ({ log, cleanup, signal }) => {
   });
   process.stdout.write(`${formatResults(tests)}\n`);
   log.step(`${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped by upstream, ${counts['not-run']} not run; e2e.test ${run.runSeconds} s; ${file}`);
+  const focus = new Set(UPSTREAM_FOCUS.map((t) => t.name));
+  const unreached = tests.filter((t) => focus.has(t.name) && t.result === 'not-run');
   if (counts.failed > 0) return 1;
+  // A run that selected or reached fewer tests than the list is no result, whatever e2e.test said.
+  if (unreached.length > 0) throw new Error(`e2e.test ran ${UPSTREAM_FOCUS.length - unreached.length} of the ${UPSTREAM_FOCUS.length} focus tests (exit ${e2e.exitCode}; not reached: ${unreached[0]!.name}${unreached.length > 1 ? ` and ${unreached.length - 1} more` : ''}): see ${e2e.files.output}`);
   if (e2e.exitCode !== 0) throw new Error(`e2e.test exited ${e2e.exitCode} although no test failed: see ${e2e.files.output}`);
   return 0;
 });

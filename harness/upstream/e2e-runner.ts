@@ -92,7 +92,9 @@ export async function runE2e(options: E2eRunOptions): Promise<E2eRunResult> {
     env: { ...process.env, KUBE_TEST_REPO_LIST: files.repoList },
     onStdoutLine: (line) => {
       const text = line.trim();
-      if (names.has(text)) options.log.info(`running: ${text}`);
+      // Ginkgo -v prints a spec's name followed by its labels: "<name> [sig-network, Conformance]".
+      const name = names.has(text) ? text : [...names].find((n) => text.startsWith(`${n} [`));
+      if (name) options.log.info(`running: ${name}`);
       else if (/^• (\[[A-Z]+\] )?\[[\d.]+ seconds\]/.test(text) || /^S \[SKIPPED\]/.test(text)) options.log.info(text);
     },
   });

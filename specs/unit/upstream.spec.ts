@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test, expect } from '@playwright/test';
 import { e2eArgs, e2eFiles, repoListYaml } from '../../harness/upstream/e2e-runner.js';
-import { focusRegex, UPSTREAM_FOCUS, UPSTREAM_NOT_RUN } from '../../harness/upstream/focus-list.js';
+import { E2E_SUITE_DESCRIPTION, focusRegex, UPSTREAM_FOCUS, UPSTREAM_NOT_RUN } from '../../harness/upstream/focus-list.js';
 import { readGinkgoReport } from '../../harness/upstream/ginkgo-report.js';
 import { targetedNodes } from '../../harness/upstream/targeted-nodes.js';
 import { parseBuildReference } from '../../harness/upstream/upstream-build.js';
@@ -15,13 +15,15 @@ const nodes = [
   { name: 'kpc-worker2', address: '172.18.0.4', addressType: 'InternalIP' as const },
 ];
 
-test('the focus regex matches each focus name exactly and nothing longer', () => {
+test('the focus regex matches each focus name exactly, as Ginkgo matches (suite description first), and nothing longer', () => {
   const re = new RegExp(focusRegex(UPSTREAM_FOCUS));
-  for (const t of UPSTREAM_FOCUS) expect(re.test(t.name), t.name).toBe(true);
-  expect(re.test(`${UPSTREAM_FOCUS[0]!.name} and more`)).toBe(false);
-  expect(re.test('[sig-network] Services should be rejected for evicted pods (no endpoints exist)')).toBe(false);
-  expect(re.test('[sig-network] Services should have session affinity timeout work for NodePort service [LinuxOnly]')).toBe(false);
-  for (const t of UPSTREAM_NOT_RUN) expect(re.test(t.name), t.name).toBe(false);
+  const asGinkgo = (name: string) => `${E2E_SUITE_DESCRIPTION} ${name}`;
+  for (const t of UPSTREAM_FOCUS) expect(re.test(asGinkgo(t.name)), t.name).toBe(true);
+  expect(re.test(UPSTREAM_FOCUS[0]!.name), 'without the suite description Ginkgo would not match either').toBe(false);
+  expect(re.test(asGinkgo(`${UPSTREAM_FOCUS[0]!.name} and more`))).toBe(false);
+  expect(re.test(asGinkgo('[sig-network] Services should be rejected for evicted pods (no endpoints exist)'))).toBe(false);
+  expect(re.test(asGinkgo('[sig-network] Services should have session affinity timeout work for NodePort service [LinuxOnly]'))).toBe(false);
+  for (const t of UPSTREAM_NOT_RUN) expect(re.test(asGinkgo(t.name)), t.name).toBe(false);
 });
 
 test('the focus list covers what the issue asks for', () => {
