@@ -11,7 +11,7 @@ import type { Report } from '../harness/report/report-types.js';
 import { sizeRun } from '../harness/stats/sizing.js';
 import { MemorySampler } from './memory-sampler.js';
 import { compareWithPeers } from './traffic-peers.js';
-import { certifyNodeBehaviours, runUpstream } from './upstream-runs.js';
+import { certifyNodeBehaviours, labelWorkerZones, runUpstream } from './upstream-runs.js';
 
 const TSX = path.join(REPO_ROOT, 'node_modules/.bin/tsx');
 const cli = (name: string) => path.join(REPO_ROOT, 'harness/cli', `${name}.ts`);
@@ -218,11 +218,12 @@ const SECTIONS: Record<string, { title: string; measure: (row: (what: string, va
     },
   },
   upstream: {
-    title: "Upstream's e2e Services tests next to certify, on the same cluster",
+    title: "Upstream's e2e Services tests next to certify, on the same cluster (3 workers, a zone each)",
     measure: async (row) => {
       for (const mode of ['nftables', 'iptables'] as const) {
         const name = `kpc-bench-upstream-${mode}`;
-        await withCluster(name, mode, undefined, async () => {
+        await withCluster(name, mode, 3, async () => {
+          await labelWorkerZones(kubeconfigOf(name));
           log(`${mode}: certify --profile all`);
           const certify = await certifyOn(name, ['--profile', 'all']);
           log(`${mode}: npm run upstream`);

@@ -44,6 +44,9 @@ const cases: { name: string; command?: CliName; args: string[]; env?: NodeJS.Pro
   { name: 'invalid cluster name', args: ['--name', 'Bad_Name'], says: /invalid cluster name "Bad_Name"/ },
   { name: 'cluster:up: unknown proxy mode', command: 'cluster-up', args: ['--proxy-mode', 'userspace'], says: /unknown proxy mode/ },
   { name: 'cluster:up: ipvs', command: 'cluster-up', args: ['--proxy-mode', 'ipvs'], says: /ipvs needs IP_VS/ },
+  { name: 'upstream: no --kubeconfig', command: 'upstream', args: [], says: /required option '--kubeconfig <file>' not specified/ },
+  { name: 'upstream: missing kubeconfig file', command: 'upstream', args: ['--kubeconfig', path.join(scratch, 'nope.kubeconfig')], says: /kubeconfig .*nope\.kubeconfig does not exist or is not readable/ },
+  { name: 'upstream: kubeconfig whose API server is down', command: 'upstream', args: ['--kubeconfig', deadApiServer], says: /the API server in .*dead\.kubeconfig does not answer/ },
   { name: 'certify:matrix: unknown implementation', command: 'matrix', args: ['kube-proxy:userspace'], says: /unknown implementation "kube-proxy:userspace"/ },
   { name: 'certify:matrix: neither an implementation nor a path', command: 'matrix', args: ['kube-proxy:nftables', path.join(scratch, 'no-such-manifests')], says: /"[^"]*no-such-manifests" is neither kube-proxy:<mode> nor an existing file or directory/ },
   { name: 'certify:matrix: nothing this host can test', command: 'matrix', args: ['kube-proxy:ipvs'], says: /no implementation in the matrix can be tested on this host \(kube-proxy:ipvs: .*IP_VS/ },
@@ -63,7 +66,7 @@ for (const c of cases) {
   test(`bad input: ${c.name}`, async () => {
     const before = await dockerObjects();
     const command = c.command ?? 'certify';
-    const withReportDir = (command === 'certify' || command === 'matrix') && !c.args.includes('--report-dir') ? ['--report-dir', reportDir] : [];
+    const withReportDir = (command === 'certify' || command === 'matrix' || command === 'upstream') && !c.args.includes('--report-dir') ? ['--report-dir', reportDir] : [];
     const result = await runCli(command, [...c.args, ...withReportDir], c.env);
     expectOneLineRefusal(result, c.says);
     expect(existsSync(reportDir), 'no report directory left behind').toBe(false);

@@ -10,7 +10,7 @@ export interface CliResult {
 }
 
 /** The entry points in harness/cli/ a spec can run. */
-export type CliName = 'certify' | 'cluster-up' | 'cluster-down' | 'matrix';
+export type CliName = 'certify' | 'cluster-up' | 'cluster-down' | 'matrix' | 'upstream';
 
 const TSX = path.join(REPO_ROOT, 'node_modules/.bin/tsx');
 
