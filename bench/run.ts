@@ -237,6 +237,27 @@ const SECTIONS: Record<string, { title: string; measure: (row: (what: string, va
       }
     },
   },
+  'upstream-build': {
+    title: "Building upstream's e2e.test and agnhost from nothing",
+    measure: async (row) => {
+      const script = path.join(REPO_ROOT, 'images/upstream/build.sh');
+      const { images } = JSON.parse((await run('bash', [script, '--print-ref'])).stdout.trim().split('\n').at(-1)!) as { images: string[] };
+      // Cold: empty Go module and build caches and an empty harness cache; the agnhost image removed.
+      const scratch = mkdtempSync(path.join(os.tmpdir(), 'kpc-bench-cold-'));
+      const env = { ...process.env, GOCACHE: path.join(scratch, 'go-build'), GOMODCACHE: path.join(scratch, 'go-mod'), KPC_CACHE_DIR: path.join(scratch, 'cache') };
+      try {
+        await run('docker', ['rmi', ...images], { check: false });
+        const cold = await timed(() => run('bash', [script], { env, onStderrLine: (line) => log(line) }));
+        const steps = [...cold.value.stderr.matchAll(/== (.+): done in (\d+) s/g)].map((m) => `${m[1]} ${m[2]} s`).join(', ');
+        row("cold `npm run build:upstream` (no Go module or build cache, no agnhost image): e2e.test and agnhost", `${seconds(cold.ms)} (${steps})`);
+        const warm = await timed(() => run('bash', [script], { env }));
+        row('the same, warm (inputs unchanged)', seconds(warm.ms));
+      } finally {
+        await run('chmod', ['-R', 'u+w', scratch], { check: false }); // the module cache is read-only
+        await run('rm', ['-rf', scratch], { check: false });
+      }
+    },
+  },
   full: {
     title: 'A whole certify, boot to teardown',
     measure: async (row) => {
