@@ -14,6 +14,8 @@ import { buildUpstream } from '../upstream/upstream-build.js';
 import { countResults, formatResults, testResults, writeUpstreamSummary } from '../upstream/upstream-summary.js';
 import { ensureWritableDir } from './certify-options.js';
 import { parseArgs, runCli } from './cli-runner.js';
+import { run as runProcess } from '../util/exec.js';
+import { REPO_ROOT } from '../util/repo-root.js';
 
 const program = new Command('upstream')
   .description("Run a fixed list of upstream's [sig-network] Services e2e tests (k8s.io/kubernetes, built offline) against a cluster")
@@ -30,6 +32,11 @@ await runCli('upstream', async ({ log, cleanup, signal }) => {
   const provider = new ExistingClusterProvider(opts.kubeconfig, kubectlPath, log);
   const info = await provider.up(signal);
   await assertDockerReachable(log);
+  if (info.dockerNetwork) {
+    // Upstream's tests connect to deleted ClusterIPs; in iptables mode that traffic leaves the node
+    // by its default route. prepare-docker.sh makes sure it ends on this host (idempotent).
+    await runProcess('bash', [path.join(REPO_ROOT, 'scripts/prepare-docker.sh')], { signal });
+  }
 
   log.step("building upstream's e2e.test and agnhost (images/upstream/build.sh; cached after the first build)");
   const artifacts = await buildUpstream(log, signal);
