@@ -35,7 +35,8 @@ await runCli('upstream', async ({ log, cleanup, signal }) => {
   if (info.dockerNetwork) {
     // Upstream's tests connect to deleted ClusterIPs; in iptables mode that traffic leaves the node
     // by its default route. prepare-docker.sh makes sure it ends on this host (idempotent).
-    await runProcess('bash', [path.join(REPO_ROOT, 'scripts/prepare-docker.sh')], { signal });
+    log.step('keeping traffic to Service addresses (10.96.0.0/12) on this host (scripts/prepare-docker.sh)');
+    await runProcess('bash', [path.join(REPO_ROOT, 'scripts/prepare-docker.sh')], { signal, onStderrLine: (line) => log.info(line) });
   }
 
   log.step("building upstream's e2e.test and agnhost (images/upstream/build.sh; cached after the first build)");
