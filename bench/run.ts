@@ -10,11 +10,10 @@ import type { Matrix } from '../harness/report/matrix.js';
 import type { Report } from '../harness/report/report-types.js';
 import { sizeRun } from '../harness/stats/sizing.js';
 import { MemorySampler } from './memory-sampler.js';
+import { cli, TSX } from './harness-cli.js';
 import { compareWithPeers } from './traffic-peers.js';
 import { certifyNodeBehaviours, labelWorkerZones, runUpstream } from './upstream-runs.js';
 
-const TSX = path.join(REPO_ROOT, 'node_modules/.bin/tsx');
-const cli = (name: string) => path.join(REPO_ROOT, 'harness/cli', `${name}.ts`);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const log = (m: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${m}\n`);
@@ -228,7 +227,7 @@ const SECTIONS: Record<string, { title: string; measure: (row: (what: string, va
           const certify = await certifyOn(name, ['--profile', 'all']);
           log(`${mode}: npm run upstream`);
           const upstream = await runUpstream(kubeconfigOf(name), mkdtempSync(path.join(os.tmpdir(), 'kpc-bench-upstream-')));
-          const counts = ['passed', 'failed', 'skipped', 'not-run'].map((r) => `${upstream.tests.filter((t) => t.result === r).length} ${r}`).join(', ');
+          const counts = Object.entries(upstream.counts).map(([result, n]) => `${n} ${result}`).join(', ');
           row(`${mode}: \`npm run upstream\` (${upstream.tests.length} tests: ${counts})`, `${upstream.wallSeconds} s (e2e.test ${upstream.e2eSeconds} s), exit ${upstream.exitCode}; ${upstream.nodeBehaviourChecks} node x behaviour checks`);
           row(`${mode}: \`certify --profile all\` on the same cluster`, `${seconds(certify.ms)}, exit ${certify.code}; ${certifyNodeBehaviours(certify.report)} node x behaviour checks`);
           row(`${mode}: upstream / certify, wall time`, (upstream.wallSeconds / (certify.ms / 1000)).toFixed(1));

@@ -9,10 +9,8 @@ import { Kubectl } from '../harness/kube/kubectl.js';
 import { resolveKubectl } from '../harness/tools/tool-resolver.js';
 import { run } from '../harness/util/exec.js';
 import { createLogger } from '../harness/util/log.js';
-import { REPO_ROOT } from '../harness/util/repo-root.js';
+import { cli, TSX } from './harness-cli.js';
 
-const TSX = path.join(REPO_ROOT, 'node_modules/.bin/tsx');
-const cli = (name: string) => path.join(REPO_ROOT, 'harness/cli', `${name}.ts`);
 
 export interface UpstreamRun {
   exitCode: number | null;
@@ -20,6 +18,7 @@ export interface UpstreamRun {
   e2eSeconds: number;
   failing: { name: string; message: string | null; nodesTargeted: string[] }[];
   tests: UpstreamTestResult[];
+  counts: UpstreamSummary['counts'];
   nodeBehaviourChecks: number;
 }
 
@@ -40,6 +39,7 @@ export async function runUpstream(kubeconfig: string, reportDir: string): Promis
     e2eSeconds: summary.e2eSeconds,
     failing: summary.tests.filter((t) => t.result === 'failed').map((t) => ({ name: t.name, message: t.message?.split('\n')[0] ?? null, nodesTargeted: t.nodesTargeted })),
     tests: summary.tests,
+    counts: summary.counts,
     // A test that names no node still sends through one node's proxy (its client pod's).
     nodeBehaviourChecks: ran.reduce((n, t) => n + Math.max(1, t.nodesTargeted.length), 0),
   };
