@@ -19,7 +19,7 @@ const certify = runConfigFromEnv();
 runEpoch();
 
 /** The cluster most specs share; specs/cluster/certify-cli.spec.ts certifies again with the other client. */
-function testProfile(proxyMode: 'nftables', client: 'host' | 'container'): RunConfig {
+function testProfile(proxyMode: 'nftables' | 'iptables', client: 'host' | 'container'): RunConfig {
   const name = `kpc-test-${proxyMode}`;
   return {
     name: proxyMode,
@@ -39,6 +39,12 @@ function testProfile(proxyMode: 'nftables', client: 'host' | 'container'): RunCo
     concurrency: DEFAULT_CONCURRENCY,
     reportDir: path.resolve('reports', `test-${proxyMode}`),
   };
+}
+
+function sharedProxyMode(): 'nftables' | 'iptables' {
+  const mode = process.env.KPC_TEST_PROXY_MODE ?? 'nftables';
+  if (mode !== 'nftables' && mode !== 'iptables') throw new Error(`KPC_TEST_PROXY_MODE=${mode}: use nftables or iptables`);
+  return mode;
 }
 
 function clusterProjects(run: RunConfig, otherDirs: string[]): Project<RunOptions>[] {
@@ -66,7 +72,9 @@ const projects: Project<RunOptions>[] = certify
       // up (projects without dependencies come first), so two clusters never share the 2 cores.
       { name: 'byo-proxy', testDir: 'specs/byo-proxy' },
       { name: 'modes', testDir: 'specs/modes' },
-      ...clusterProjects(testProfile('nftables', 'host'), ['specs/cluster', 'specs/faults', 'specs/lifecycle']),
+      // KPC_TEST_PROXY_MODE=iptables runs the same chain on an iptables cluster (CI runs nftables:
+      // `npx playwright test --project 'iptables:*'` with it set runs the faults in the other mode).
+      ...clusterProjects(testProfile(sharedProxyMode(), 'host'), ['specs/cluster', 'specs/faults', 'specs/lifecycle']),
     ];
 
 /**
