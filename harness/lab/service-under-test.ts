@@ -6,6 +6,31 @@ import { notYet, waitFor } from '../util/wait.js';
 /** Endpoints a rollout may take to become ready: image already on the nodes, readiness probe every 2 s. */
 const ENDPOINTS_READY_TIMEOUT_MS = 120_000;
 
+interface ChangeStamps {
+  metadata?: { creationTimestamp?: string; managedFields?: { time?: string }[]; annotations?: Record<string, string> };
+}
+
+/** The EndpointSlice annotation that says when its endpoints last changed (what kube-proxy measures its programming latency from). */
+export const LAST_CHANGE_TRIGGER = 'endpoints.kubernetes.io/last-change-trigger-time';
+
+/**
+ * When a Service or its endpoints last changed (epoch ms), as the API records it: the latest of the
+ * Service's creation and of its managed fields' updates (an apply that changed its spec), and of
+ * each EndpointSlice's last-change-trigger-time (its creation where the annotation is missing).
+ * The API keeps most of these to the second, so the change may have come up to 1 s later: that
+ * second is added.
+ */
+export function lastChangeOf(service: ChangeStamps, slices: { items: ChangeStamps[] }): number {
+  const stamps = [
+    service.metadata?.creationTimestamp,
+    ...(service.metadata?.managedFields ?? []).map((f) => f.time),
+    ...slices.items.map((s) => s.metadata?.annotations?.[LAST_CHANGE_TRIGGER] ?? s.metadata?.creationTimestamp),
+  ];
+  const times = stamps.flatMap((t) => (t === undefined ? [] : [Date.parse(t)])).filter((t) => Number.isFinite(t));
+  if (times.length === 0) throw new Error('the Service carries no creation time');
+  return Math.max(...times) + 1_000;
+}
+
 /** One Service of a feature, by name in the run's namespace: apply it, read it, wait for its endpoints. */
 export class ServiceUnderTest {
   constructor(readonly kubectl: Kubectl, readonly namespace: string, readonly name: string) {}
@@ -27,6 +52,11 @@ export class ServiceUnderTest {
 
   async endpointSlicesJson(): Promise<unknown> {
     return this.kubectl.json(['get', 'endpointslices', '-l', `kubernetes.io/service-name=${this.name}`], { namespace: this.namespace });
+  }
+
+  /** When the Service or its endpoints last changed (see lastChangeOf): a proxy has PROXY_PROGRAMMING_TIMEOUT_MS from then to follow. */
+  async lastChangedAt(): Promise<number> {
+    return lastChangeOf((await this.json()) as ChangeStamps, (await this.endpointSlicesJson()) as { items: ChangeStamps[] });
   }
 
   /** The ready endpoints, once there are `count` of them. */
