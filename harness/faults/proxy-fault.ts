@@ -48,7 +48,7 @@ export function faultScript(fault: ProxyFault, targetPort: number): string {
     const verdict = fault.kind === 'drop' ? 'drop' : 'reject with tcp reset';
     lines.push('  chain refuse {', '    type filter hook prerouting priority dstnat - 10; policy accept;', ...matches.map((m) => `    ${m} ${verdict}`), '  }');
   } else if (fault.kind === 'masquerade') {
-    lines.push('  chain mark {', '    type filter hook prerouting priority dstnat - 10; policy accept;', ...matches.map((m) => `    ${m} ct mark set ${FAULT_MARK}`), '  }', ...leave);
+    lines.push('  chain tag {', '    type filter hook prerouting priority dstnat - 10; policy accept;', ...matches.map((m) => `    ${m} ct mark set ${FAULT_MARK}`), '  }', ...leave);
   } else {
     const picks = fault.kind === 'skew' ? fault.weights.flatMap((w) => Array<Endpoint>(w.weight).fill(w.endpoint)) : fault.endpoints.filter((e) => e.pod !== fault.excluded.pod);
     if (picks.length === 0) throw new Error('a fault must leave at least one endpoint to send to');

@@ -37,7 +37,7 @@ test('a fault that leaves no endpoint is refused', () => {
 
 test('masquerade marks matching connections before the DNAT of kube-proxy and masquerades them on the way out, picking no endpoint', () => {
   const script = faultScript({ kind: 'masquerade' }, 8080);
-  const [, marking = '', leaving = ''] = /chain mark \{([^}]*)\}\s*chain leave \{([^}]*)\}/.exec(script) ?? [];
+  const [, marking = '', leaving = ''] = /chain tag \{([^}]*)\}\s*chain leave \{([^}]*)\}/.exec(script) ?? [];
   expect(marking).toContain('type filter hook prerouting priority dstnat - 10');
   expect(marking).toContain('fib daddr type local tcp dport 30000-32767 ct mark set 0x6b7063');
   expect(leaving).toContain('type nat hook postrouting priority srcnat - 10');
