@@ -14,18 +14,17 @@ interface ChangeStamps {
 export const LAST_CHANGE_TRIGGER = 'endpoints.kubernetes.io/last-change-trigger-time';
 
 /**
- * When a Service or its endpoints last changed (epoch ms), as the API records it: the latest of the
- * Service's creation and of its managed fields' updates (an apply that changed its spec), and of
- * each EndpointSlice's last-change-trigger-time (its creation where the annotation is missing).
- * The API keeps most of these to the second, so the change may have come up to 1 s later: that
- * second is added.
+ * When a Service or its endpoints last changed (epoch ms), as the API records it: the latest
+ * creation and managed-field update (every write that changed an object stamps its writer's entry:
+ * an apply to the Service's spec, the controller rewriting a slice) of the Service and its
+ * EndpointSlices, and their last-change-trigger-time (when the pod change that the slice follows
+ * happened; the controller drops it when it cannot tell, e.g. after a scale-down). The API keeps
+ * most of these to the second, so the change may have come up to 1 s later: that second is added.
+ * The objects must be read with --show-managed-fields.
  */
 export function lastChangeOf(service: ChangeStamps, slices: { items: ChangeStamps[] }): number {
-  const stamps = [
-    service.metadata?.creationTimestamp,
-    ...(service.metadata?.managedFields ?? []).map((f) => f.time),
-    ...slices.items.map((s) => s.metadata?.annotations?.[LAST_CHANGE_TRIGGER] ?? s.metadata?.creationTimestamp),
-  ];
+  const stampsOf = (o: ChangeStamps) => [o.metadata?.creationTimestamp, o.metadata?.annotations?.[LAST_CHANGE_TRIGGER], ...(o.metadata?.managedFields ?? []).map((f) => f.time)];
+  const stamps = [service, ...slices.items].flatMap(stampsOf);
   const times = stamps.flatMap((t) => (t === undefined ? [] : [Date.parse(t)])).filter((t) => Number.isFinite(t));
   if (times.length === 0) throw new Error('the Service carries no creation time');
   return Math.max(...times) + 1_000;
@@ -56,7 +55,10 @@ export class ServiceUnderTest {
 
   /** When the Service or its endpoints last changed (see lastChangeOf): a proxy has PROXY_PROGRAMMING_TIMEOUT_MS from then to follow. */
   async lastChangedAt(): Promise<number> {
-    return lastChangeOf((await this.json()) as ChangeStamps, (await this.endpointSlicesJson()) as { items: ChangeStamps[] });
+    const withStamps = { namespace: this.namespace };
+    const service = await this.kubectl.json<ChangeStamps>(['get', 'service', this.name, '--show-managed-fields'], withStamps);
+    const slices = await this.kubectl.json<{ items: ChangeStamps[] }>(['get', 'endpointslices', '-l', `kubernetes.io/service-name=${this.name}`, '--show-managed-fields'], withStamps);
+    return lastChangeOf(service, slices);
   }
 
   /** The ready endpoints, once there are `count` of them. */

@@ -179,11 +179,14 @@ test.describe('Local traffic policies', () => {
     expect([...byNode].map(([n, e]) => [n, e.map((x) => x.pod)])).toEqual([['cp', []], ['w1', ['a', 'b']], ['w2', ['c']]]);
   });
 
-  test("the last change is the latest of the Service's creation and updates and its slices' trigger times, plus the second the API rounds away", () => {
+  test("the last change is the latest creation, write or trigger time of the Service and its slices, plus the second the API rounds away", () => {
     const service = { metadata: { creationTimestamp: '2026-01-01T10:00:00Z', managedFields: [{ time: '2026-01-01T10:00:05Z' }] } };
     const slices = { items: [{ metadata: { creationTimestamp: '2026-01-01T10:00:01Z', annotations: { [LAST_CHANGE_TRIGGER]: '2026-01-01T10:00:09.250Z' } } }, { metadata: { creationTimestamp: '2026-01-01T10:00:07Z' } }] };
     expect(lastChangeOf(service, slices)).toBe(Date.parse('2026-01-01T10:00:10.250Z'));
     expect(lastChangeOf(service, { items: [] })).toBe(Date.parse('2026-01-01T10:00:06Z'));
+    // After a scale-down the controller rewrites the slice without a trigger time: its write counts.
+    const rewritten = { metadata: { creationTimestamp: '2026-01-01T10:00:01Z', managedFields: [{ time: '2026-01-01T11:02:00Z' }] } };
+    expect(lastChangeOf(service, { items: [rewritten] })).toBe(Date.parse('2026-01-01T11:02:01Z'));
     expect(() => lastChangeOf({}, { items: [] })).toThrow(/no creation time/);
   });
 
