@@ -1,4 +1,5 @@
 import { test, expect } from '../support/fixtures.js';
+import { describeFeature } from '../support/feature-spec.js';
 import { ETP_LOCAL_MANIFEST, ETP_LOCAL_SERVICE, externalTrafficPolicyLocal as etpLocal } from '../../harness/features/etp-local/index.js';
 import { describeHealth, HEALTH_REQUEST, healthAsExpected, healthCheck } from '../../harness/features/etp-local/health-check.js';
 import { plainAddress, sourceIpCheck } from '../../harness/features/etp-local/source-ip.js';
@@ -10,7 +11,6 @@ import { ServiceUnderTest } from '../../harness/lab/service-under-test.js';
 import type { Endpoint, NodeAddress } from '../../harness/queries/types.js';
 import { judgeTraffic } from '../../harness/report/judge-traffic.js';
 import { unreachedCheck } from '../../harness/report/unreached-check.js';
-import { FeatureRun } from '../../harness/run/feature-run.js';
 import { sendGuarded } from '../../harness/run/guarded-traffic.js';
 import { requestsPerSourceFor } from '../../harness/run/requests-per-node.js';
 import { awaitEach, awaitProgrammed, type Convergence } from '../../harness/traffic/await-programmed.js';
@@ -29,8 +29,7 @@ const { slug } = etpLocal;
  * endpoints only they answer, evenly, and they see the client's own address; where it holds none,
  * nothing answers; and every node's healthCheckNodePort tells a load balancer which is which.
  */
-test.describe.serial("ExternalTrafficPolicyLocal: local endpoints only, the client's address kept, through every node", () => {
-  let feature: FeatureRun;
+describeFeature(etpLocal, "ExternalTrafficPolicyLocal: local endpoints only, the client's address kept, through every node", (current) => {
   let service: ServiceUnderTest;
   let endpoints: Endpoint[];
   let local: Map<string, Endpoint[]>;
@@ -46,22 +45,12 @@ test.describe.serial("ExternalTrafficPolicyLocal: local endpoints only, the clie
   const via = (node: NodeAddress, port: number) => `node ${node.name} (${hostPort(node.address, port)})`;
   const targets = (nodes: NodeAddress[], port: number): TrafficTarget[] => nodes.map((n) => ({ node: n.name, address: n.address, port }));
 
-  test.beforeAll(async ({ run, state }) => {
-    feature = FeatureRun.begin(etpLocal, run, state.survey!.facts);
-    test.skip(feature.notRunnable !== null, feature.notRunnable ?? '');
-  });
-
-  // Where the pods landed can still make the feature untestable after step 1.
-  test.beforeEach(() => test.skip(feature.skipped !== null, feature.skipped ?? ''));
-
-  test.afterAll(async ({ log }, testInfo) => {
+  test.afterAll(async () => {
     await client?.close();
-    const report = feature.finish(testInfo.errors[0]?.message);
-    log.step(`${etpLocal.id}: ${report.status}${report.reason ? ` (${report.reason})` : ''}`);
   });
 
   test('1. deploy the app and a LoadBalancer Service with externalTrafficPolicy Local; see which nodes hold its endpoints', async ({ lab, kubectl, run, state }) => {
-    await feature.step('deploy', async () => {
+    await current().step('deploy', async () => {
       await lab.deploy(run.replicas);
       await lab.waitForRollout();
       service = new ServiceUnderTest(kubectl, run.namespace, ETP_LOCAL_SERVICE);
@@ -76,17 +65,17 @@ test.describe.serial("ExternalTrafficPolicyLocal: local endpoints only, the clie
       local = endpointsByNode(endpoints, addressed.map((n) => n.name));
       holding = addressed.filter((n) => local.get(n.name)!.length > 0);
       empty = addressed.filter((n) => local.get(n.name)!.length === 0);
-      feature.note(`endpoints per node: ${addressed.map((n) => `${n.name} ${local.get(n.name)!.length}`).join(', ')}; NodePort ${nodePort}, healthCheckNodePort ${healthPort}`);
+      current().note(`endpoints per node: ${addressed.map((n) => `${n.name} ${local.get(n.name)!.length}`).join(', ')}; NodePort ${nodePort}, healthCheckNodePort ${healthPort}`);
     });
     if (holding.length === 0 || empty.length === 0) {
       const reason = holding.length === 0 ? 'no addressed node holds an endpoint' : `every addressed node holds one of the ${endpoints.length} endpoints, so none can show that it forwards nothing`;
-      feature.skip(reason);
+      current().skip(reason);
       test.skip(true, reason);
     }
   });
 
   test("2. every node's healthCheckNodePort: 200 and its endpoint count where it holds endpoints, 503 where it holds none", async ({ run, state }) => {
-    await feature.step('health-check', async () => {
+    await current().step('health-check', async () => {
       const all = [...holding, ...empty];
       const ports = targets(all, healthPort);
       // The port opens once the proxy has programmed the Service; "auto" picks the host client
@@ -94,12 +83,12 @@ test.describe.serial("ExternalTrafficPolicyLocal: local endpoints only, the clie
       if (run.client !== 'container') await awaitEach(new HostTrafficClient(), ports, (r) => r.status !== null, { request: HEALTH_REQUEST });
       client = await chooseClient(run.client, { runId: run.runId, appImage: state.appImage, dockerNetwork: state.info.dockerNetwork, targets: ports });
       health = await awaitEach(client, ports, (r) => healthAsExpected(r, local.get(r.node)!.length), { request: HEALTH_REQUEST });
-      feature.addChecks(all.map((n) => healthCheck(`${slug}/health-check/${n.name}`, via(n, healthPort), health.find((c) => c.node === n.name)!, local.get(n.name)!.length)));
+      current().addChecks(all.map((n) => healthCheck(`${slug}/health-check/${n.name}`, via(n, healthPort), health.find((c) => c.node === n.name)!, local.get(n.name)!.length)));
     });
   });
 
   test("3. POST through every node that holds endpoints: only its own answer, evenly, and they see the client's address", async ({ kubectl, run, state, log }) => {
-    await feature.step('traffic', async () => {
+    await current().step('traffic', async () => {
       const through = targets(holding, nodePort);
       const silent = await awaitProgrammed(through, 'world1', undefined, client);
       if (silent.length > 0) log.step(`no answer yet through ${silent.join(', ')} after 30 s; measuring anyway`);
@@ -108,7 +97,7 @@ test.describe.serial("ExternalTrafficPolicyLocal: local endpoints only, the clie
       const { requestsPerNode, sizing } = requestsPerSourceFor(run.requestsPerNode, holding.map((n) => local.get(n.name)!.length), false, { familyAlpha });
       const plan = { targets: through, requestsPerNode, concurrency: run.concurrency, timeoutMs: DEFAULT_TIMEOUT_MS, sender: 'world1', giveUpAfter: GIVE_UP_AFTER };
       traffic = await sendGuarded({ kubectl, namespace: run.namespace, selector: APP_SELECTOR, client: client!, plan, log, what: 'nodes that hold endpoints' });
-      feature.addTraffic(
+      current().addTraffic(
         judgeTraffic({
           name: `NodePort ${nodePort} (externalTrafficPolicy Local) through every node that holds endpoints`,
           client: client!.kind,
@@ -124,17 +113,17 @@ test.describe.serial("ExternalTrafficPolicyLocal: local endpoints only, the clie
         }),
         traffic,
       );
-      feature.addChecks(holding.map((n) => sourceIpCheck(`${slug}/source-ip/${n.name}`, n.name, via(n, nodePort), traffic)));
+      current().addChecks(holding.map((n) => sourceIpCheck(`${slug}/source-ip/${n.name}`, n.name, via(n, nodePort), traffic)));
     });
   });
 
   test('4. through every node that holds no endpoint, no connection reaches a pod', async () => {
-    await feature.step('no-local-endpoint', async () => {
+    await current().step('no-local-endpoint', async () => {
       const changedAt = await service.lastChangedAt();
       const from = Date.now();
       probes = await probeUnreached(client!, targets(empty, nodePort), changedAt + PROXY_PROGRAMMING_TIMEOUT_MS);
       const span = `(probed over ${((Date.now() - from) / 1000).toFixed(1)} s, until ${((Date.now() - changedAt) / 1000).toFixed(1)} s after the Service or its endpoints last changed)`;
-      feature.addChecks(
+      current().addChecks(
         empty.map((n) =>
           unreachedCheck({
             id: `${slug}/no-local-endpoint/${n.name}`,
@@ -146,7 +135,7 @@ test.describe.serial("ExternalTrafficPolicyLocal: local endpoints only, the clie
           }),
         ),
       );
-      feature.figure({
+      current().figure({
         title: 'Per node: local endpoints, health check, answers and the source address the pods saw',
         columns: ['node', 'local endpoints', 'health check', 'answered', 'source address kept', 'probes that reached a pod'],
         rows: [...holding, ...empty].map((n) => {
@@ -164,11 +153,5 @@ test.describe.serial("ExternalTrafficPolicyLocal: local endpoints only, the clie
         }),
       });
     });
-  });
-
-  test('5. every check passes', async () => {
-    const report = feature.report();
-    for (const check of report.checks) expect.soft(check.status, `${check.id}: ${check.message}`).toBe('pass');
-    expect(report.status, report.reason ?? 'a check did not pass').toBe('pass');
   });
 });

@@ -1,4 +1,5 @@
 import { test, expect } from '../support/fixtures.js';
+import { describeFeature } from '../support/feature-spec.js';
 import { ITP_LOCAL_MANIFEST, ITP_LOCAL_SERVICE, internalTrafficPolicyLocal as itpLocal } from '../../harness/features/itp-local/index.js';
 import { featureFamilyAlpha } from '../../harness/features/registry.js';
 import { PROXY_PROGRAMMING_TIMEOUT_MS } from '../../harness/kube/bounds.js';
@@ -9,7 +10,6 @@ import { ServiceUnderTest } from '../../harness/lab/service-under-test.js';
 import type { Endpoint } from '../../harness/queries/types.js';
 import { judgeTraffic } from '../../harness/report/judge-traffic.js';
 import { unreachedCheck } from '../../harness/report/unreached-check.js';
-import { FeatureRun } from '../../harness/run/feature-run.js';
 import { sendGuarded } from '../../harness/run/guarded-traffic.js';
 import { requestsPerSourceFor } from '../../harness/run/requests-per-node.js';
 import { awaitProgrammed } from '../../harness/traffic/await-programmed.js';
@@ -20,8 +20,7 @@ import { probeUnreached } from '../../harness/traffic/unreached.js';
 const { slug } = itpLocal;
 
 /** internalTrafficPolicy Local, from a client pod on every node: answers come from the pod's own node, or not at all. */
-test.describe.serial('InternalTrafficPolicyLocal: from a pod on every node, only endpoints on that node', () => {
-  let feature: FeatureRun;
+describeFeature(itpLocal, 'InternalTrafficPolicyLocal: from a pod on every node, only endpoints on that node', (current) => {
   let service: ServiceUnderTest;
   let endpoints: Endpoint[];
   let local: Map<string, Endpoint[]>;
@@ -34,21 +33,8 @@ test.describe.serial('InternalTrafficPolicyLocal: from a pod on every node, only
   const from = (c: ClientPod) => `the client pod on ${c.node} (${c.ip} -> ${hostPort(clusterIP, APP_PORT)})`;
   const targets = (nodes: ClientPod[]): TrafficTarget[] => nodes.map((c) => ({ node: c.node, address: clusterIP, port: APP_PORT }));
 
-  test.beforeAll(async ({ run, state }) => {
-    feature = FeatureRun.begin(itpLocal, run, state.survey!.facts);
-    test.skip(feature.notRunnable !== null, feature.notRunnable ?? '');
-  });
-
-  // Where the pods landed can still make the feature untestable after step 2.
-  test.beforeEach(() => test.skip(feature.skipped !== null, feature.skipped ?? ''));
-
-  test.afterAll(async ({ log }, testInfo) => {
-    const report = feature.finish(testInfo.errors[0]?.message);
-    log.step(`${itpLocal.id}: ${report.status}${report.reason ? ` (${report.reason})` : ''}`);
-  });
-
   test('1. deploy the app and a ClusterIP Service with internalTrafficPolicy Local', async ({ lab, kubectl, run }) => {
-    await feature.step('deploy', async () => {
+    await current().step('deploy', async () => {
       await lab.deploy(run.replicas);
       await lab.waitForRollout();
       service = new ServiceUnderTest(kubectl, run.namespace, ITP_LOCAL_SERVICE);
@@ -61,23 +47,23 @@ test.describe.serial('InternalTrafficPolicyLocal: from a pod on every node, only
   });
 
   test('2. a client pod on every node; see which nodes hold endpoints', async ({ kubectl, run, state }) => {
-    await feature.step('client-pods', async () => {
+    await current().step('client-pods', async () => {
       clients = await ensureClientPods(kubectl, run.namespace, state.appImage, state.survey!.facts.nodes.map((n) => n.name));
       local = endpointsByNode(endpoints, clients.map((c) => c.node));
       holding = clients.filter((c) => local.get(c.node)!.length > 0);
       empty = clients.filter((c) => local.get(c.node)!.length === 0);
       pods = new PodTrafficClient(kubectl, run.namespace, new Map(clients.map((c) => [c.node, c.pod])));
-      feature.note(`endpoints per node: ${clients.map((c) => `${c.node} ${local.get(c.node)!.length}`).join(', ')}; ClusterIP ${clusterIP}`);
+      current().note(`endpoints per node: ${clients.map((c) => `${c.node} ${local.get(c.node)!.length}`).join(', ')}; ClusterIP ${clusterIP}`);
     });
     if (holding.length === 0 || empty.length === 0) {
       const reason = holding.length === 0 ? 'no node with a client pod holds an endpoint' : `every node holds one of the ${endpoints.length} endpoints, so none can show that it forwards nothing`;
-      feature.skip(reason);
+      current().skip(reason);
       test.skip(true, reason);
     }
   });
 
   test('3. POST from every node that holds endpoints to the ClusterIP: only its own answer, evenly', async ({ kubectl, run, log }) => {
-    await feature.step('traffic', async () => {
+    await current().step('traffic', async () => {
       const sending = targets(holding);
       const silent = await awaitProgrammed(sending, 'world1', undefined, pods);
       if (silent.length > 0) log.step(`no answer yet from the client pods on ${silent.join(', ')} after 30 s; measuring anyway`);
@@ -87,7 +73,7 @@ test.describe.serial('InternalTrafficPolicyLocal: from a pod on every node, only
       const plan = { targets: sending, requestsPerNode, concurrency: run.concurrency, timeoutMs: DEFAULT_TIMEOUT_MS, sender: 'world1', giveUpAfter: GIVE_UP_AFTER };
       const records = await sendGuarded({ kubectl, namespace: run.namespace, selector: APP_SELECTOR, client: pods, plan, log, what: 'client pods on nodes that hold endpoints' });
       const target = hostPort(clusterIP, APP_PORT);
-      feature.addTraffic(
+      current().addTraffic(
         judgeTraffic({
           name: `ClusterIP ${target} (internalTrafficPolicy Local) from a pod on every node that holds endpoints`,
           client: 'pod',
@@ -106,12 +92,12 @@ test.describe.serial('InternalTrafficPolicyLocal: from a pod on every node, only
   });
 
   test('4. from every node that holds no endpoint, no connection to the ClusterIP reaches a pod', async () => {
-    await feature.step('no-local-endpoint', async () => {
+    await current().step('no-local-endpoint', async () => {
       const changedAt = await service.lastChangedAt();
       const started = Date.now();
       const probes = await probeUnreached(pods, targets(empty), changedAt + PROXY_PROGRAMMING_TIMEOUT_MS);
       const span = `(probed over ${((Date.now() - started) / 1000).toFixed(1)} s, until ${((Date.now() - changedAt) / 1000).toFixed(1)} s after the Service or its endpoints last changed)`;
-      feature.addChecks(
+      current().addChecks(
         empty.map((c) =>
           unreachedCheck({
             id: `${slug}/no-local-endpoint/${c.node}`,
@@ -124,11 +110,5 @@ test.describe.serial('InternalTrafficPolicyLocal: from a pod on every node, only
         ),
       );
     });
-  });
-
-  test('5. every check passes', async () => {
-    const report = feature.report();
-    for (const check of report.checks) expect.soft(check.status, `${check.id}: ${check.message}`).toBe('pass');
-    expect(report.status, report.reason ?? 'a check did not pass').toBe('pass');
   });
 });
