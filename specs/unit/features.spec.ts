@@ -1,7 +1,7 @@
 import { test, expect } from '@playwright/test';
 import { followLatencies, percentile } from '../../harness/features/endpoint-churn/latency.js';
 import { isRefusal } from '../../harness/features/no-endpoints/index.js';
-import { featureFamilyAlpha, FEATURES, PROFILES } from '../../harness/features/registry.js';
+import { featureById, featureFamilyAlpha, FEATURES, PROFILES } from '../../harness/features/registry.js';
 import { faultScript } from '../../harness/faults/proxy-fault.js';
 import { expectedHealth, healthAsExpected, healthCheck, localEndpointsOf } from '../../harness/features/etp-local/health-check.js';
 import { sourceIpCheck } from '../../harness/features/etp-local/source-ip.js';
@@ -161,6 +161,13 @@ test.describe('the matrix', () => {
 
 test.describe('Local traffic policies', () => {
   const node = (schedulable: boolean) => ({ schedulable });
+
+  test('both are extended features, claimed by the all profile only', () => {
+    for (const id of ['ExternalTrafficPolicyLocal', 'InternalTrafficPolicyLocal']) {
+      expect(featureById(id).level).toBe('extended');
+      expect(Object.entries(PROFILES).filter(([, ids]) => (ids as readonly string[]).includes(id)).map(([name]) => name)).toEqual(['all']);
+    }
+  });
 
   test('testable when some node holds an endpoint and some node certainly holds none', () => {
     // kind: a tainted control plane and workers, whatever the replicas.
