@@ -6,7 +6,9 @@ import type { Endpoint } from '../queries/types.js';
  *  - drop: matching connections are silently dropped (they time out: the node is dead to clients);
  *  - exclude-endpoint: the node never picks one endpoint;
  *  - skew: the node picks endpoints with unequal weights (all weights 1: it forwards to every
- *    endpoint, whatever kube-proxy would do, e.g. on a NodePort that should be closed).
+ *    endpoint, whatever kube-proxy would do, e.g. on a NodePort that should be closed);
+ *  - masquerade: the node still forwards to the endpoint its proxy picks, but from its own address:
+ *    the endpoint no longer sees the client's (what a proxy ignoring externalTrafficPolicy Local does).
  * Each applies to the traffic its matches select: by default every NodePort of the node.
  */
 export type ProxyFault = (
@@ -14,6 +16,7 @@ export type ProxyFault = (
   | { kind: 'drop' }
   | { kind: 'exclude-endpoint'; excluded: Endpoint; endpoints: Endpoint[] }
   | { kind: 'skew'; weights: { endpoint: Endpoint; weight: number }[] }
+  | { kind: 'masquerade' }
 ) & { matches?: FaultMatch[] };
 
 /** Which new connections a fault takes: to any NodePort of the node, or to one address and port (a ClusterIP), optionally from one source. */
@@ -30,16 +33,22 @@ function matchRule(match: FaultMatch): string {
 
 /**
  * The fault as an nft script: a table of its own whose hooks run just before kube-proxy's
- * (priority dstnat - 10), so kube-proxy's resyncs never see or repair it; deleting the table
- * restores the node. NAT stops at the first chain that maps a new connection, so kube-proxy's
- * DNAT is skipped for the redirected ones, which are masqueraded here as kube-proxy would.
+ * (priority dstnat - 10, srcnat - 10), so kube-proxy's resyncs never see or repair it; deleting
+ * the table restores the node. NAT stops at the first chain that maps a new connection, so
+ * kube-proxy's DNAT is skipped for the redirected ones, which are masqueraded here as kube-proxy
+ * would. A masquerade fault only marks the matching connections on the way in (before kube-proxy's
+ * DNAT, while their destination is still the one matched) and masquerades them on the way out to
+ * the endpoint kube-proxy picked, ahead of kube-proxy's own source NAT.
  */
 export function faultScript(fault: ProxyFault, targetPort: number): string {
   const matches = (fault.matches ?? [{ kind: 'node-ports' }]).map(matchRule);
   const lines = [`table ip ${FAULT_TABLE} {`];
+  const leave = ['  chain leave {', '    type nat hook postrouting priority srcnat - 10; policy accept;', `    ct mark ${FAULT_MARK} masquerade`, '  }'];
   if (fault.kind === 'no-forwarding' || fault.kind === 'drop') {
     const verdict = fault.kind === 'drop' ? 'drop' : 'reject with tcp reset';
     lines.push('  chain refuse {', '    type filter hook prerouting priority dstnat - 10; policy accept;', ...matches.map((m) => `    ${m} ${verdict}`), '  }');
+  } else if (fault.kind === 'masquerade') {
+    lines.push('  chain tag {', '    type filter hook prerouting priority dstnat - 10; policy accept;', ...matches.map((m) => `    ${m} ct mark set ${FAULT_MARK}`), '  }', ...leave);
   } else {
     const picks = fault.kind === 'skew' ? fault.weights.flatMap((w) => Array<Endpoint>(w.weight).fill(w.endpoint)) : fault.endpoints.filter((e) => e.pod !== fault.excluded.pod);
     if (picks.length === 0) throw new Error('a fault must leave at least one endpoint to send to');
@@ -49,10 +58,7 @@ export function faultScript(fault: ProxyFault, targetPort: number): string {
       '    type nat hook prerouting priority dstnat - 10; policy accept;',
       ...matches.map((m) => `    ${m} ct mark set ${FAULT_MARK} dnat to numgen random mod ${picks.length} map { ${map} } : ${targetPort}`),
       '  }',
-      '  chain leave {',
-      '    type nat hook postrouting priority srcnat - 10; policy accept;',
-      `    ct mark ${FAULT_MARK} masquerade`,
-      '  }',
+      ...leave,
     );
   }
   lines.push('}');
@@ -70,5 +76,7 @@ export function describeFault(fault: ProxyFault): string {
       return `never sends ${where} to ${fault.excluded.pod} (${fault.excluded.ip})`;
     case 'skew':
       return `sends ${where} with weights ${fault.weights.map((w) => `${w.endpoint.pod}=${w.weight}`).join(', ')}`;
+    case 'masquerade':
+      return `masquerades ${where}: the endpoints see the node's address, not the client's`;
   }
 }

@@ -3,7 +3,7 @@ import { notYet, waitFor } from '../util/wait.js';
 import { HostTrafficClient } from './host-client.js';
 import type { RequestRecord } from './request-record.js';
 import type { TrafficClient } from './traffic-client.js';
-import { GIVE_UP_AFTER, type TrafficTarget } from './traffic-plan.js';
+import { GIVE_UP_AFTER, type PlainRequest, type TrafficTarget } from './traffic-plan.js';
 
 /** When one target first showed what was awaited, counted from `since`; null when it never did. */
 export interface Convergence {
@@ -22,6 +22,8 @@ export interface AwaitEachOptions {
   sender?: string;
   /** Pause between rounds of probes (default 250 ms). */
   intervalMs?: number;
+  /** A plain request instead of the app's POST (see TrafficPlan.request). */
+  request?: PlainRequest;
 }
 
 /**
@@ -36,7 +38,7 @@ export async function awaitEach(client: TrafficClient, targets: readonly Traffic
   await waitFor(
     async () => {
       const probe = waiting();
-      const records = await client.send({ targets: probe, requestsPerNode: 1, concurrency: probe.length, timeoutMs: options.probeTimeoutMs ?? 2_000, sender: options.sender ?? 'world1', giveUpAfter: GIVE_UP_AFTER });
+      const records = await client.send({ targets: probe, requestsPerNode: 1, concurrency: probe.length, timeoutMs: options.probeTimeoutMs ?? 2_000, sender: options.sender ?? 'world1', giveUpAfter: GIVE_UP_AFTER, request: options.request });
       const at = Date.now() - since;
       for (const record of records) {
         const entry = result.get(record.node)!;

@@ -24,7 +24,7 @@ export async function runBurst(plan: TrafficPlan, onProgress?: ProgressListener,
       const seq = next++;
       const target = order[seq]!;
       if (!givenUp.has(target.node)) {
-        const record = await prober.send(seq, target, plan.sender);
+        const record = await prober.send(seq, target, plan.sender, plan.request);
         records[seq] = record;
         const inARow = isConnectionFailure(record) ? (failuresInARow.get(target.node) ?? 0) + 1 : 0;
         failuresInARow.set(target.node, inARow);

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { Socket } from 'node:net';
 import axios, { type AxiosInstance } from 'axios';
 import type { RequestRecord } from './request-record.js';
-import { hostPort, type TrafficTarget } from './traffic-plan.js';
+import { hostPort, type PlainRequest, type TrafficTarget } from './traffic-plan.js';
 
 interface MessageReply {
   sender?: unknown;
@@ -44,7 +44,8 @@ export class HttpProber {
     });
   }
 
-  async send(seq: number, target: TrafficTarget, sender: string): Promise<RequestRecord> {
+  /** POSTs the lab's message, or sends `request` instead (its reply is kept whole and not validated). */
+  async send(seq: number, target: TrafficTarget, sender: string, request?: PlainRequest): Promise<RequestRecord> {
     let clientPort: number | null = null;
     let sourceAddress: string | null = null;
     // The local end is read at connect time: after the reply the socket may already be gone.
@@ -56,8 +57,14 @@ export class HttpProber {
     );
     const base = { seq, sentAt: Date.now(), node: target.node, address: target.address, port: target.port };
     const started = performance.now();
+    const origin = `http://${hostPort(target.address, target.port)}`;
     try {
-      const response = await this.http.post<MessageReply>(`http://${hostPort(target.address, target.port)}/api/messages`, { sender }, { httpAgent });
+      if (request) {
+        const response = await this.http.get<unknown>(`${origin}${request.path}`, { httpAgent });
+        const none = { seenSource: null, pod: null, podIP: null, backendNode: null };
+        return { ...base, ...none, clientPort, sourceAddress, status: response.status, latencyMs: performance.now() - started, error: null, reply: response.data };
+      }
+      const response = await this.http.post<MessageReply>(`${origin}/api/messages`, { sender }, { httpAgent });
       const body: MessageReply = typeof response.data === 'object' && response.data !== null ? response.data : {};
       return {
         ...base,

@@ -22,4 +22,6 @@ export interface RequestRecord {
   backendNode: string | null;
   latencyMs: number;
   error: string | null;
+  /** The parsed JSON reply (its text when not JSON), kept only for a plan's plain `request`. */
+  reply?: unknown;
 }

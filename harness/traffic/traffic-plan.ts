@@ -17,6 +17,17 @@ export interface TrafficPlan {
   giveUpAfter: number;
   /** Nodes already given up on (by an earlier part of the same plan): nothing is sent to them. */
   skipNodes?: string[];
+  /**
+   * Instead of the app's POST /api/messages: a GET of `path`, whose JSON reply is kept whole in
+   * each record (`reply`) and any HTTP answer counts as one. For ports that are not the app's, such
+   * as a Service's healthCheckNodePort.
+   */
+  request?: PlainRequest;
+}
+
+export interface PlainRequest {
+  method: 'GET';
+  path: string;
 }
 
 export const DEFAULT_CONCURRENCY = 16;

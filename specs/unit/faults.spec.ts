@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { faultScript } from '../../harness/faults/proxy-fault.js';
+import { describeFault, faultScript } from '../../harness/faults/proxy-fault.js';
 
 const endpoints = [
   { pod: 'hw-a', ip: '10.244.1.2', node: 'w1' },
@@ -33,4 +33,18 @@ test('skew repeats an endpoint by its weight', () => {
 
 test('a fault that leaves no endpoint is refused', () => {
   expect(() => faultScript({ kind: 'exclude-endpoint', excluded: endpoints[0]!, endpoints: [endpoints[0]!] }, 8080)).toThrow(/at least one endpoint/);
+});
+
+test('masquerade marks matching connections before the DNAT of kube-proxy and masquerades them on the way out, picking no endpoint', () => {
+  const script = faultScript({ kind: 'masquerade' }, 8080);
+  const [, marking = '', leaving = ''] = /chain tag \{([^}]*)\}\s*chain leave \{([^}]*)\}/.exec(script) ?? [];
+  expect(marking).toContain('type filter hook prerouting priority dstnat - 10');
+  expect(marking).toContain('fib daddr type local tcp dport 30000-32767 ct mark set 0x6b7063');
+  expect(leaving).toContain('type nat hook postrouting priority srcnat - 10');
+  expect(leaving).toContain('ct mark 0x6b7063 masquerade');
+  expect(script).not.toContain('dnat');
+  const one = faultScript({ kind: 'masquerade', matches: [{ kind: 'address', address: '10.96.0.10', port: 8080 }] }, 8080);
+  expect(one).toContain('ip daddr 10.96.0.10 tcp dport 8080 ct mark set');
+  expect(one).not.toContain('30000-32767');
+  expect(describeFault({ kind: 'masquerade' })).toBe("masquerades every NodePort: the endpoints see the node's address, not the client's");
 });

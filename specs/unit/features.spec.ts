@@ -1,8 +1,14 @@
 import { test, expect } from '@playwright/test';
 import { followLatencies, percentile } from '../../harness/features/endpoint-churn/latency.js';
 import { isRefusal } from '../../harness/features/no-endpoints/index.js';
-import { featureFamilyAlpha, FEATURES, PROFILES } from '../../harness/features/registry.js';
+import { featureById, featureFamilyAlpha, FEATURES, PROFILES } from '../../harness/features/registry.js';
 import { faultScript } from '../../harness/faults/proxy-fault.js';
+import { expectedHealth, healthAsExpected, healthCheck, localEndpointsOf } from '../../harness/features/etp-local/health-check.js';
+import { sourceIpCheck } from '../../harness/features/etp-local/source-ip.js';
+import { endpointsByNode, localPolicyUntestable } from '../../harness/lab/local-endpoints.js';
+import { LAST_CHANGE_TRIGGER, lastChangeOf } from '../../harness/lab/service-under-test.js';
+import { unreachedCheck } from '../../harness/report/unreached-check.js';
+import { connected, probesToCatch, UNREACHED_PROBES } from '../../harness/traffic/unreached.js';
 import { conformanceReport } from '../../harness/report/conformance-report.js';
 import type { FeatureReport, Report } from '../../harness/report/report-types.js';
 import { conformanceReportProblems } from '../../harness/report/report-validator.js';
@@ -150,5 +156,93 @@ test.describe('the matrix', () => {
     expect(rows).toEqual([{ feature: 'NodePort', check: 'reach', node: 'worker', cells: ['pass', 'fail (1)', null] }]);
     const html = renderMatrix({ profile: 'nodeport', columns: [], rows, latencies: [], startedAt: 'a', finishedAt: 'b' });
     expect(html).toContain('<td class="fail">fail (1)</td>');
+  });
+});
+
+test.describe('Local traffic policies', () => {
+  const node = (schedulable: boolean) => ({ schedulable });
+
+  test('both are extended features, claimed by the all profile only', () => {
+    for (const id of ['ExternalTrafficPolicyLocal', 'InternalTrafficPolicyLocal']) {
+      expect(featureById(id).level).toBe('extended');
+      expect(Object.entries(PROFILES).filter(([, ids]) => (ids as readonly string[]).includes(id)).map(([name]) => name)).toEqual(['all']);
+    }
+  });
+
+  test('testable when some node holds an endpoint and some node certainly holds none', () => {
+    // kind: a tainted control plane and workers, whatever the replicas.
+    expect(localPolicyUntestable([node(false), node(true)], 3)).toBeNull();
+    expect(localPolicyUntestable([node(false), node(true), node(true), node(true)], 3)).toBeNull();
+    // Every node schedulable: only more nodes than replicas leave one empty for certain.
+    expect(localPolicyUntestable([node(true), node(true), node(true), node(true)], 3)).toBeNull();
+    expect(localPolicyUntestable([node(true), node(true), node(true)], 3)).toMatch(/every one of the 3 nodes is schedulable .* pass --replicas 2 or fewer/);
+    expect(localPolicyUntestable([node(true)], 1)).toMatch(/add a node$/);
+    expect(localPolicyUntestable([node(false), node(false)], 3)).toMatch(/no node can run the app/);
+  });
+
+  test('endpoints by node, every node listed', () => {
+    const endpoints = [{ pod: 'a', ip: '10.244.1.2', node: 'w1' }, { pod: 'b', ip: '10.244.1.3', node: 'w1' }, { pod: 'c', ip: '10.244.2.2', node: 'w2' }];
+    const byNode = endpointsByNode(endpoints, ['cp', 'w1', 'w2']);
+    expect([...byNode].map(([n, e]) => [n, e.map((x) => x.pod)])).toEqual([['cp', []], ['w1', ['a', 'b']], ['w2', ['c']]]);
+  });
+
+  test("the last change is the latest creation, write or trigger time of the Service and its slices, plus the second the API rounds away", () => {
+    const service = { metadata: { creationTimestamp: '2026-01-01T10:00:00Z', managedFields: [{ time: '2026-01-01T10:00:05Z' }] } };
+    const slices = { items: [{ metadata: { creationTimestamp: '2026-01-01T10:00:01Z', annotations: { [LAST_CHANGE_TRIGGER]: '2026-01-01T10:00:09.250Z' } } }, { metadata: { creationTimestamp: '2026-01-01T10:00:07Z' } }] };
+    expect(lastChangeOf(service, slices)).toBe(Date.parse('2026-01-01T10:00:10.250Z'));
+    expect(lastChangeOf(service, { items: [] })).toBe(Date.parse('2026-01-01T10:00:06Z'));
+    // After a scale-down the controller rewrites the slice without a trigger time: its write counts.
+    const rewritten = { metadata: { creationTimestamp: '2026-01-01T10:00:01Z', managedFields: [{ time: '2026-01-01T11:02:00Z' }] } };
+    expect(lastChangeOf(service, { items: [rewritten] })).toBe(Date.parse('2026-01-01T11:02:01Z'));
+    expect(() => lastChangeOf({}, { items: [] })).toThrow(/no creation time/);
+  });
+
+  test('17 probes catch a node forwarding a quarter of them with power 0.99; a connection counts once its handshake completes', () => {
+    expect(probesToCatch(0.25, 0.99)).toBe(17);
+    expect(UNREACHED_PROBES).toBe(17);
+    expect(Math.pow(0.75, UNREACHED_PROBES)).toBeLessThan(0.01);
+    expect(Math.pow(0.75, UNREACHED_PROBES - 1)).toBeGreaterThan(0.01);
+    expect(connected(record('n', null, 0, { clientPort: null, error: 'ECONNABORTED: timeout of 3000ms exceeded' }))).toBe(false);
+    expect(connected(record('n', null, 0, { clientPort: 40000, error: 'ECONNRESET: socket hang up' }))).toBe(true);
+  });
+
+  test('unreached: a drop or a refusal passes, any connection fails and names who answered', () => {
+    const dropped = record('n', null, 0, { clientPort: null, error: 'ECONNABORTED: timeout of 3000ms exceeded', latencyMs: 3_000 });
+    const refused = record('n', null, 0, { clientPort: null, error: 'ECONNREFUSED: connect ECONNREFUSED' });
+    const base = { id: 'x/no-local-endpoint/n', node: 'n', label: 'node n', span: '(over 3 s)', rule: 'must not forward' };
+    const pass = unreachedCheck({ ...base, records: [dropped, dropped, refused] });
+    expect(pass).toMatchObject({ status: 'pass', message: 'node n: none of 3 connections reached a pod (2 timed out (dropped), 1 refused) (over 3 s)' });
+    const fail = unreachedCheck({ ...base, records: [dropped, record('n', 'pod-b', 0), record('n', 'pod-b', 0)] });
+    expect(fail.status).toBe('fail');
+    expect(fail.message).toBe('node n: 2 of 3 connections reached something (2 answered by pod-b) (over 3 s): must not forward');
+    expect(unreachedCheck({ ...base, records: [] }).status).toBe('skip');
+  });
+});
+
+test.describe('ExternalTrafficPolicyLocal', () => {
+  const reply = (status: number, count: unknown) => record('n', null, 0, { status, error: null, reply: { service: { namespace: 'ns', name: 's' }, localEndpoints: count, serviceProxyHealthy: true } });
+
+  test('the health check must say 200 and the count where the node holds endpoints, 503 and 0 where it holds none', () => {
+    expect(expectedHealth(2)).toEqual({ status: 200, localEndpoints: 2 });
+    expect(expectedHealth(0)).toEqual({ status: 503, localEndpoints: 0 });
+    expect(healthAsExpected(reply(200, 2), 2)).toBe(true);
+    expect(healthAsExpected(reply(200, 1), 2)).toBe(false);
+    expect(healthAsExpected(reply(200, 0), 0)).toBe(false);
+    expect(healthAsExpected(reply(503, 0), 0)).toBe(true);
+    expect(localEndpointsOf({ localEndpoints: '2' })).toBeNull();
+    expect(localEndpointsOf('not json')).toBeNull();
+    const failed = healthCheck('etp-local/health-check/n', 'node n', { node: 'n', afterMs: null, last: reply(200, 1) }, 0);
+    expect(failed).toMatchObject({ status: 'fail', message: 'node n: expected HTTP 503 with localEndpoints 0 (the node holds no endpoint) within 30 s; last: HTTP 200 with localEndpoints 1' });
+    expect(healthCheck('i', 'node n', { node: 'n', afterMs: 1_200, last: reply(200, 2) }, 2)).toMatchObject({ status: 'pass', message: 'node n: HTTP 200 with localEndpoints 2, as the node holds 2 endpoints (answered so after 1.2 s)' });
+  });
+
+  test("the source check passes only when every answer saw the client's own address", () => {
+    const seen = (address: string) => record('n', 'pod-a', 0, { sourceAddress: '172.18.0.1', seenSource: address });
+    expect(sourceIpCheck('i', 'n', 'node n', [seen('172.18.0.1'), seen('::ffff:172.18.0.1')])).toMatchObject({ status: 'pass', message: "node n: all 2 answers saw the client's own address (172.18.0.1)" });
+    const masqueraded = sourceIpCheck('i', 'n', 'node n', [seen('172.18.0.1'), seen('10.244.3.1'), seen('10.244.3.1')]);
+    expect(masqueraded.status).toBe('fail');
+    expect(masqueraded.message).toMatch(/^node n: 2 of 3 answers saw another source than the client's own address \(10\.244\.3\.1 instead of 172\.18\.0\.1: 2\)/);
+    expect(sourceIpCheck('i', 'n', 'node n', [record('n', 'pod-a', 0)]).status).toBe('skip');
+    expect(sourceIpCheck('i', 'n', 'node n', [record('other', 'pod-a', 0, { seenSource: '1.2.3.4' })]).status).toBe('skip');
   });
 });

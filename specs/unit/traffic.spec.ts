@@ -95,3 +95,19 @@ test('a refused connection becomes a failed record, not an exception', async () 
   expect(records.map((r) => r.status)).toEqual([null, null]);
   expect(records[0]!.error).toMatch(/ECONNREFUSED/);
 });
+
+test('a plain GET keeps the JSON reply whole, whatever its status: the answer is what was asked', async () => {
+  const server = http.createServer((req, res) => {
+    res.writeHead(req.url === '/' && req.method === 'GET' ? 503 : 400, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify({ service: { namespace: 'ns', name: 'svc' }, localEndpoints: 0, serviceProxyHealthy: true }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const port = (server.address() as AddressInfo).port;
+    const [record] = await runBurst({ targets: [{ node: 'n1', address: '127.0.0.1', port }], requestsPerNode: 1, concurrency: 1, timeoutMs: 2_000, sender: 'world1', giveUpAfter: 10, request: { method: 'GET', path: '/' } });
+    expect(record).toMatchObject({ status: 503, error: null, pod: null, reply: { localEndpoints: 0 } });
+    expect(record!.clientPort).not.toBeNull();
+  } finally {
+    server.close();
+  }
+});

@@ -1,0 +1,34 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { nftFault, serviceFacts } from '../../faults/feature-fault.js';
+import { localPolicyUntestable } from '../../lab/local-endpoints.js';
+import type { Feature } from '../feature.js';
+
+export const ETP_LOCAL_SERVICE = 'kpc-etp-local';
+export const ETP_LOCAL_MANIFEST = path.join(path.dirname(fileURLToPath(import.meta.url)), 'service.yaml');
+const slug = 'etp-local';
+
+/**
+ * externalTrafficPolicy Local: through a node with endpoints only those answer, with the client's
+ * source address; through a node without one nothing does; the health check port says which is which.
+ */
+export const externalTrafficPolicyLocal: Feature = {
+  id: 'ExternalTrafficPolicyLocal',
+  slug,
+  level: 'extended',
+  title: 'externalTrafficPolicy Local through every node',
+  description:
+    "The app behind a LoadBalancer Service with externalTrafficPolicy Local, called from outside the cluster (the host or a container next to the nodes) through every node's NodePort, each request on a new connection. Through a node that holds endpoints only those answer, evenly when it holds two or more, and every pod sees the client's own address as the source (the reason to choose Local: no masquerade, no second hop). Through a node that holds none, no connection reaches a pod (kube-proxy drops them), probed until 30 s after the Service's last change. Every node's healthCheckNodePort answers 200 with its local endpoint count where it holds endpoints and 503 where it holds none, which is how a load balancer learns where to send. Needs a node that holds an endpoint and one that cannot (a tainted control plane, or more schedulable nodes than replicas).",
+  statistical: true,
+  untestable: (facts) => localPolicyUntestable(facts.nodes, facts.replicas),
+  fault: nftFault(
+    "masquerades connections to its NodePorts, so that the pods see the node's address instead of the client's",
+    async () => ({ kind: 'masquerade', matches: [{ kind: 'node-ports' }] }),
+    async (ctx) => {
+      const local = (await serviceFacts(ctx, ETP_LOCAL_SERVICE)).endpoints.filter((e) => e.node === ctx.victim);
+      // Through a node without an endpoint nothing gets through to be masqueraded: the fault would not show.
+      if (local.length === 0) throw new Error(`${ctx.victim} holds no endpoint of ${ETP_LOCAL_SERVICE}: masquerading its NodePorts cannot show; pick a victim that holds one`);
+      return [`${slug}/source-ip/${ctx.victim}`];
+    },
+  ),
+};
