@@ -6,9 +6,10 @@ import { noEndpoints } from './no-endpoints/index.js';
 import { typeChange } from './type-change/index.js';
 import { endpointChurn } from './endpoint-churn/index.js';
 import { sessionAffinity } from './session-affinity/index.js';
+import { hairpin } from './hairpin/index.js';
 
 /** Every feature, in the order a run tests them. Adding one is one line here and a folder of its own. */
-export const FEATURES: readonly Feature[] = [nodePort, clusterIp, noEndpoints, endpointChurn, typeChange, sessionAffinity];
+export const FEATURES: readonly Feature[] = [nodePort, clusterIp, noEndpoints, endpointChurn, typeChange, sessionAffinity, hairpin];
 
 export const PROFILES = {
   /** Today's lab, and its time: the default. */
