@@ -8,6 +8,17 @@ import type { Feature } from '../feature.js';
 export const SESSION_AFFINITY_SERVICE = 'kpc-session-affinity';
 export const SESSION_AFFINITY_MANIFEST = path.join(path.dirname(fileURLToPath(import.meta.url)), 'service.yaml');
 
+/**
+ * Why sessionAffinityConfig.clientIP.timeoutSeconds is not checked: every new connection renews a
+ * client's affinity entry (iptables `recent --set`, the nftables affinity set's `update`), so
+ * expiry can only be seen by a client that stays silent for the timeout plus however long the
+ * proxy takes to expire it, then asks once. That silence is a sleep standing in for a wait on a
+ * state the harness cannot observe without renewing it (upstream sleeps timeoutSeconds + 5 s,
+ * with a 125 s timeout, up to 10 times), and after it a client only MAY move (1 - 1/k).
+ */
+export const TIMEOUT_NOT_CHECKED =
+  'sessionAffinityConfig timeoutSeconds is not checked: each connection renews the affinity, so its expiry shows only after a silence of the timeout plus an unobservable expiry delay (a sleep, not a wait on a condition)';
+
 /** The victim's address and the Service's NodePort: what the fault's random pick takes. */
 async function victimNodePort(ctx: FaultContext): Promise<{ address: string; nodePort: number }> {
   const nodes = (await JqRunner.load()).nodeAddresses(await ctx.kubectl.json(['get', 'nodes']));
