@@ -4,8 +4,10 @@ import { test, expect } from './fixtures.js';
 
 /**
  * One feature's spec: a serial describe that starts the feature (skipped with the reason when the
- * cluster cannot test it), runs the steps `body` declares, ends with "every check passes" grouped
- * per node, and always writes the feature's result. `body` gets the FeatureRun through `current()`.
+ * cluster cannot test it, found before or during its steps), runs the steps `body` declares, ends
+ * with "every check passes" grouped per node, and always writes the feature's result. `body` gets
+ * the FeatureRun through `current()`, and may add hooks of its own (e.g. an afterAll that closes a
+ * client).
  */
 export function describeFeature(feature: Feature, title: string, body: (current: () => FeatureRun) => void): void {
   test.describe.serial(title, () => {
@@ -15,6 +17,10 @@ export function describeFeature(feature: Feature, title: string, body: (current:
       run = FeatureRun.begin(feature, config, state.survey!.facts);
       test.skip(run.notRunnable !== null, run.notRunnable ?? '');
     });
+
+    // A step may still find the cluster unable to test the feature (current().skip(reason)): the
+    // steps after it, and "every check passes", are skipped with that reason.
+    test.beforeEach(() => test.skip(run.skipped !== null, run.skipped ?? ''));
 
     test.afterAll(async ({ log }, testInfo) => {
       const report = run.finish(testInfo.errors[0]?.message);
