@@ -28,8 +28,8 @@ export async function serviceFacts(ctx: FaultContext, service: string): Promise<
   return { clusterIP: (await target.summary()).clusterIP, endpoints: await target.readyEndpoints(ctx.replicas) };
 }
 
-/** A FeatureFault made of one nft fault on the victim (see proxy-fault.ts). */
-export function nftFault(describe: string, build: (ctx: FaultContext) => Promise<ProxyFault>, failing: FeatureFault['failing'], targetPort = 8080): FeatureFault {
+/** A FeatureFault made of nft faults on the victim (see proxy-fault.ts): one, or several in one table. */
+export function nftFault(describe: string, build: (ctx: FaultContext) => Promise<ProxyFault | ProxyFault[]>, failing: FeatureFault['failing'], targetPort = 8080): FeatureFault {
   return {
     describe,
     inject: async (ctx) => new NodeFaultInjector(ctx.victim).inject(await build(ctx), targetPort),

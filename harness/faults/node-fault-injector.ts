@@ -6,7 +6,7 @@ import { FAULT_TABLE, faultScript, type ProxyFault } from './proxy-fault.js';
 export class NodeFaultInjector {
   constructor(readonly node: string) {}
 
-  async inject(fault: ProxyFault, targetPort: number): Promise<void> {
+  async inject(fault: ProxyFault | readonly ProxyFault[], targetPort: number): Promise<void> {
     await this.clear();
     await dockerExec(this.node, ['nft', '-f', '-'], faultScript(fault, targetPort));
   }

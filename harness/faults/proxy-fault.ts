@@ -32,34 +32,40 @@ function matchRule(match: FaultMatch): string {
 }
 
 /**
- * The fault as an nft script: a table of its own whose hooks run just before kube-proxy's
+ * The faults as one nft script: a table of its own whose hooks run just before kube-proxy's
  * (priority dstnat - 10, srcnat - 10), so kube-proxy's resyncs never see or repair it; deleting
  * the table restores the node. NAT stops at the first chain that maps a new connection, so
  * kube-proxy's DNAT is skipped for the redirected ones, which are masqueraded here as kube-proxy
  * would. A masquerade fault only marks the matching connections on the way in (before kube-proxy's
  * DNAT, while their destination is still the one matched) and masquerades them on the way out to
- * the endpoint kube-proxy picked, ahead of kube-proxy's own source NAT.
+ * the endpoint kube-proxy picked, ahead of kube-proxy's own source NAT. Several faults (each with
+ * its own matches) go into one table, their rules in the given order, with one masquerade for all.
  */
-export function faultScript(fault: ProxyFault, targetPort: number): string {
-  const matches = (fault.matches ?? [{ kind: 'node-ports' }]).map(matchRule);
+export function faultScript(faults: ProxyFault | readonly ProxyFault[], targetPort: number): string {
+  const list: readonly ProxyFault[] = 'kind' in faults ? [faults] : faults;
+  const refuse: string[] = [];
+  const tag: string[] = [];
+  const pick: string[] = [];
+  for (const fault of list) {
+    const matches = (fault.matches ?? [{ kind: 'node-ports' }]).map(matchRule);
+    if (fault.kind === 'no-forwarding' || fault.kind === 'drop') {
+      const verdict = fault.kind === 'drop' ? 'drop' : 'reject with tcp reset';
+      refuse.push(...matches.map((m) => `    ${m} ${verdict}`));
+    } else if (fault.kind === 'masquerade') {
+      tag.push(...matches.map((m) => `    ${m} ct mark set ${FAULT_MARK}`));
+    } else {
+      const picks = fault.kind === 'skew' ? fault.weights.flatMap((w) => Array<Endpoint>(w.weight).fill(w.endpoint)) : fault.endpoints.filter((e) => e.pod !== fault.excluded.pod);
+      if (picks.length === 0) throw new Error('a fault must leave at least one endpoint to send to');
+      const map = picks.map((e, i) => `${i} : ${e.ip}`).join(', ');
+      pick.push(...matches.map((m) => `    ${m} ct mark set ${FAULT_MARK} dnat to numgen random mod ${picks.length} map { ${map} } : ${targetPort}`));
+    }
+  }
   const lines = [`table ip ${FAULT_TABLE} {`];
-  const leave = ['  chain leave {', '    type nat hook postrouting priority srcnat - 10; policy accept;', `    ct mark ${FAULT_MARK} masquerade`, '  }'];
-  if (fault.kind === 'no-forwarding' || fault.kind === 'drop') {
-    const verdict = fault.kind === 'drop' ? 'drop' : 'reject with tcp reset';
-    lines.push('  chain refuse {', '    type filter hook prerouting priority dstnat - 10; policy accept;', ...matches.map((m) => `    ${m} ${verdict}`), '  }');
-  } else if (fault.kind === 'masquerade') {
-    lines.push('  chain tag {', '    type filter hook prerouting priority dstnat - 10; policy accept;', ...matches.map((m) => `    ${m} ct mark set ${FAULT_MARK}`), '  }', ...leave);
-  } else {
-    const picks = fault.kind === 'skew' ? fault.weights.flatMap((w) => Array<Endpoint>(w.weight).fill(w.endpoint)) : fault.endpoints.filter((e) => e.pod !== fault.excluded.pod);
-    if (picks.length === 0) throw new Error('a fault must leave at least one endpoint to send to');
-    const map = picks.map((e, i) => `${i} : ${e.ip}`).join(', ');
-    lines.push(
-      '  chain pick {',
-      '    type nat hook prerouting priority dstnat - 10; policy accept;',
-      ...matches.map((m) => `    ${m} ct mark set ${FAULT_MARK} dnat to numgen random mod ${picks.length} map { ${map} } : ${targetPort}`),
-      '  }',
-      ...leave,
-    );
+  if (refuse.length > 0) lines.push('  chain refuse {', '    type filter hook prerouting priority dstnat - 10; policy accept;', ...refuse, '  }');
+  if (tag.length > 0) lines.push('  chain tag {', '    type filter hook prerouting priority dstnat - 10; policy accept;', ...tag, '  }');
+  if (pick.length > 0) lines.push('  chain pick {', '    type nat hook prerouting priority dstnat - 10; policy accept;', ...pick, '  }');
+  if (tag.length > 0 || pick.length > 0) {
+    lines.push('  chain leave {', '    type nat hook postrouting priority srcnat - 10; policy accept;', `    ct mark ${FAULT_MARK} masquerade`, '  }');
   }
   lines.push('}');
   return lines.join('\n') + '\n';

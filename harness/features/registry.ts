@@ -7,9 +7,12 @@ import { typeChange } from './type-change/index.js';
 import { endpointChurn } from './endpoint-churn/index.js';
 import { externalTrafficPolicyLocal } from './etp-local/index.js';
 import { internalTrafficPolicyLocal } from './itp-local/index.js';
+import { sessionAffinity } from './session-affinity/index.js';
+import { hairpin } from './hairpin/index.js';
+import { preferClose } from './prefer-close/index.js';
 
 /** Every feature, in the order a run tests them. Adding one is one line here and a folder of its own. */
-export const FEATURES: readonly Feature[] = [nodePort, clusterIp, noEndpoints, endpointChurn, typeChange, externalTrafficPolicyLocal, internalTrafficPolicyLocal];
+export const FEATURES: readonly Feature[] = [nodePort, clusterIp, noEndpoints, endpointChurn, typeChange, externalTrafficPolicyLocal, internalTrafficPolicyLocal, sessionAffinity, hairpin, preferClose];
 
 export const PROFILES = {
   /** Today's lab, and its time: the default. */

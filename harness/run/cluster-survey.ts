@@ -1,5 +1,6 @@
 import type { ClusterInfo } from '../cluster/cluster-provider.js';
 import { surveyImplementation } from '../cluster/implementation-survey.js';
+import { ZONE_LABEL } from '../cluster/kind-config.js';
 import type { ClusterFacts } from '../features/feature.js';
 import type { Kubectl } from '../kube/kubectl.js';
 import { JqRunner } from '../queries/jq-runner.js';
@@ -21,7 +22,7 @@ interface NodeList {
   }[];
 }
 
-export const ZONE_LABEL = 'topology.kubernetes.io/zone';
+export { ZONE_LABEL };
 
 export async function surveyCluster(kubectl: Kubectl, info: ClusterInfo, run: RunConfig): Promise<ClusterSurvey> {
   const nodes = await kubectl.json<NodeList>(['get', 'nodes']);

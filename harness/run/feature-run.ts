@@ -70,6 +70,11 @@ export class FeatureRun {
     this.records.push(...records);
   }
 
+  /** Traffic judged by the feature's own checks rather than by judgeTraffic: kept for the report's records. */
+  addRecords(records: readonly RequestRecord[]): void {
+    this.records.push(...records);
+  }
+
   addChecks(checks: readonly CheckLine[]): void {
     this.checks.push(...checks);
   }

@@ -36,6 +36,12 @@ export class ContainerTrafficClient implements TrafficClient {
     return client;
   }
 
+  /** The container's address on the cluster's network: the source address the nodes see. */
+  get address(): string {
+    if (!this.container) throw new Error('the traffic container is not running');
+    return this.container.getIpAddress(this.network);
+  }
+
   async send(plan: TrafficPlan, onProgress?: ProgressListener, signal?: AbortSignal): Promise<RequestRecord[]> {
     const total = plan.targets.length * plan.requestsPerNode;
     onProgress?.(0, total);

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test, expect } from '@playwright/test';
 import { parse } from 'yaml';
-import { readKindConfig, renderKindConfig } from '../../harness/cluster/kind-config.js';
+import { readKindConfig, renderKindConfig, ZONE_LABEL } from '../../harness/cluster/kind-config.js';
 import { assertModeRunsHere, parseProxyMode } from '../../harness/cluster/proxy-mode.js';
 import { UsageError } from '../../harness/util/errors.js';
 
@@ -24,7 +24,23 @@ test('--workers sets the worker count and keeps the user settings of the first w
   const file = write('c.yaml', 'kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnodes:\n- role: control-plane\n- role: worker\n  labels: {tier: a}\n');
   const rendered = parse(renderKindConfig(readKindConfig(file), { proxyMode: 'nftables', workers: 3 }));
   expect(rendered.nodes).toHaveLength(4);
-  expect(rendered.nodes[3]).toEqual({ role: 'worker', labels: { tier: 'a' } });
+  expect(rendered.nodes[3]).toEqual({ role: 'worker', labels: { tier: 'a', [ZONE_LABEL]: 'zone-b' } });
+});
+
+test('nodes without zones get two: the control plane and the first half of the workers in zone-a, the rest in zone-b', () => {
+  const zones = (workers: number | undefined) =>
+    parse(renderKindConfig(readKindConfig('kind-config.yaml'), { proxyMode: 'nftables', workers })).nodes.map((n: { role: string; labels: Record<string, string> }) => `${n.role}:${n.labels[ZONE_LABEL]}`);
+  expect(zones(undefined)).toEqual(['control-plane:zone-a', 'worker:zone-a', 'worker:zone-b']);
+  expect(zones(3)).toEqual(['control-plane:zone-a', 'worker:zone-a', 'worker:zone-b', 'worker:zone-b']);
+  expect(zones(4)).toEqual(['control-plane:zone-a', 'worker:zone-a', 'worker:zone-a', 'worker:zone-b', 'worker:zone-b']);
+  // One worker: one zone with workers, so the zone feature is skipped there, as it must be.
+  expect(zones(1)).toEqual(['control-plane:zone-a', 'worker:zone-b']);
+});
+
+test('a config that gives any node a zone keeps its own topology', () => {
+  const file = write('zoned.yaml', `kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnodes:\n- role: control-plane\n- role: worker\n  labels: {${ZONE_LABEL}: east}\n- role: worker\n`);
+  const rendered = parse(renderKindConfig(readKindConfig(file), { proxyMode: 'nftables' }));
+  expect(rendered.nodes).toEqual([{ role: 'control-plane' }, { role: 'worker', labels: { [ZONE_LABEL]: 'east' } }, { role: 'worker' }]);
 });
 
 test('configs that are not kind Cluster configs are refused with a fix', () => {

@@ -48,3 +48,15 @@ test('masquerade marks matching connections before the DNAT of kube-proxy and ma
   expect(one).not.toContain('30000-32767');
   expect(describeFault({ kind: 'masquerade' })).toBe("masquerades every NodePort: the endpoints see the node's address, not the client's");
 });
+
+test('several faults go into one table, each with its own matches, one masquerade for all', () => {
+  const script = faultScript(
+    endpoints.slice(1).map((pod) => ({ kind: 'exclude-endpoint' as const, excluded: pod, endpoints, matches: [{ kind: 'address' as const, address: '10.96.0.7', port: 8080, from: pod.ip }] })),
+    8080,
+  );
+  expect(script.match(/^table /gm)).toHaveLength(1);
+  expect(script).toContain('ip saddr 10.244.2.3 ip daddr 10.96.0.7 tcp dport 8080 ct mark set 0x6b7063 dnat to numgen random mod 2 map { 0 : 10.244.1.2, 1 : 10.244.2.4 }');
+  expect(script).toContain('ip saddr 10.244.2.4 ip daddr 10.96.0.7 tcp dport 8080 ct mark set 0x6b7063 dnat to numgen random mod 2 map { 0 : 10.244.1.2, 1 : 10.244.2.3 }');
+  expect(script.match(/masquerade/g)).toHaveLength(1);
+  expect(faultScript([{ kind: 'drop' }], 8080)).toBe(faultScript({ kind: 'drop' }, 8080));
+});

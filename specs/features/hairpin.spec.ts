@@ -1,0 +1,64 @@
+import { test, expect } from '../support/fixtures.js';
+import { describeFeature } from '../support/feature-spec.js';
+import { HAIRPIN_MANIFEST, HAIRPIN_SERVICE, hairpin } from '../../harness/features/hairpin/index.js';
+import { hairpinCheck, hairpinTries } from '../../harness/features/hairpin/self-answer.js';
+import { featureFamilyAlpha } from '../../harness/features/registry.js';
+import { APP_PORT, APP_SELECTOR } from '../../harness/lab/helloworld-lab.js';
+import { ServiceUnderTest } from '../../harness/lab/service-under-test.js';
+import type { Endpoint } from '../../harness/queries/types.js';
+import { sendGuarded } from '../../harness/run/guarded-traffic.js';
+import { awaitProgrammed } from '../../harness/traffic/await-programmed.js';
+import { PodTrafficClient } from '../../harness/traffic/pod-client.js';
+import { DEFAULT_TIMEOUT_MS, GIVE_UP_AFTER, hostPort } from '../../harness/traffic/traffic-plan.js';
+
+/** Calls in flight at once from one pod: enough that a hairpin that times out costs a few timeouts, not one per call. */
+const CALLS_IN_FLIGHT_PER_POD = 8;
+
+/**
+ * The app's pods as rounds of at most one per node: PodTrafficClient sends from one pod per node,
+ * so a node that holds two app pods sends from the second in a second round.
+ */
+function rounds(pods: readonly Endpoint[]): Endpoint[][] {
+  const byNode = new Map<string, Endpoint[]>();
+  for (const pod of pods) byNode.set(pod.node, [...(byNode.get(pod.node) ?? []), pod]);
+  const depth = Math.max(0, ...[...byNode.values()].map((p) => p.length));
+  return Array.from({ length: depth }, (_, i) => [...byNode.values()].flatMap((p) => (p[i] ? [p[i]] : [])));
+}
+
+/** Hairpin: every app pod calls its own Service and must be answered by itself. */
+describeFeature(hairpin, 'Hairpin: a pod calling its own Service can be answered by itself', (current) => {
+  let pods: Endpoint[];
+  let clusterIP: string;
+
+  test('1. deploy the app and a ClusterIP Service that selects it', async ({ lab, kubectl, run }) => {
+    await current().step('deploy', async () => {
+      await lab.deploy(run.replicas);
+      await lab.waitForRollout();
+      const service = new ServiceUnderTest(kubectl, run.namespace, HAIRPIN_SERVICE);
+      await service.apply(HAIRPIN_MANIFEST);
+      pods = await service.readyEndpoints(run.replicas);
+      ({ clusterIP } = await service.summary());
+      expect((await service.summary()).type).toBe('ClusterIP');
+    });
+  });
+
+  test('2. every app pod calls the ClusterIP until it is answered by itself', async ({ kubectl, run, log }) => {
+    await current().step('calls', async () => {
+      const tries = hairpinTries(pods.length, featureFamilyAlpha(run.features));
+      const target = hostPort(clusterIP, APP_PORT);
+      current().note(`${tries} calls from each of ${pods.length} app pods to ${target}: a proxy that hairpins leaves some pod unanswered by itself by luck with probability at most the feature's alpha`);
+      for (const [i, round] of rounds(pods).entries()) {
+        const client = new PodTrafficClient(kubectl, run.namespace, new Map(round.map((p) => [p.node, p.pod])));
+        const targets = round.map((p) => ({ node: p.node, address: clusterIP, port: APP_PORT }));
+        if (i === 0) {
+          const silent = await awaitProgrammed(targets, 'world1', undefined, client);
+          if (silent.length > 0) log.step(`no answer yet from the app pods on ${silent.join(', ')} after 30 s; measuring anyway`);
+        }
+        const plan = { targets, requestsPerNode: tries, concurrency: targets.length * CALLS_IN_FLIGHT_PER_POD, timeoutMs: DEFAULT_TIMEOUT_MS, sender: 'world1', giveUpAfter: GIVE_UP_AFTER };
+        const records = await sendGuarded({ kubectl, namespace: run.namespace, selector: APP_SELECTOR, client, plan, log, what: 'app pods calling their own Service' });
+        current().addRecords(records);
+        current().addChecks(round.map((pod) => hairpinCheck(pod, records.filter((r) => r.node === pod.node), pods.length, tries, target, `${hairpin.slug}/`)));
+      }
+    });
+  });
+});
