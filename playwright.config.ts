@@ -11,8 +11,8 @@ import { DEFAULT_KIND_CONFIG } from './harness/cluster/kind-config.js';
 /**
  * `npm test`: "unit", "browser" and "cli" (no cluster); "byo-proxy" and "modes" (each test boots
  * a cluster of its own); then the nftables chain setup -> features, cluster, faults, lifecycle ->
- * teardown, on one shared cluster. `npm run certify` runs one chain, "certify", described by
- * KPC_RUN_CONFIG.
+ * teardown, on one shared cluster. `npm run certify` runs the features of one run, "certify",
+ * described by KPC_RUN_CONFIG, on the cluster it has set up.
  */
 const certify = runConfigFromEnv();
 // Set once in the runner, inherited by every worker: progress lines share one clock.
@@ -47,21 +47,26 @@ function sharedProxyMode(): 'nftables' | 'iptables' {
   return mode;
 }
 
+/** One spec file per feature; the run's features only, in the registry's order. */
+function featuresProject(run: RunConfig, dependencies: string[]): Project<RunOptions> {
+  return { name: `${run.name}:features`, testDir: 'specs/features', testMatch: run.features.map((f) => `${featureById(f).slug}.spec.ts`), use: { run }, dependencies };
+}
+
 function clusterProjects(run: RunConfig, otherDirs: string[]): Project<RunOptions>[] {
   const id = run.name;
   const needsCluster = { use: { run }, dependencies: [`${id}:setup`] };
   return [
     { name: `${id}:setup`, testDir: 'specs', testMatch: 'cluster.setup.ts', use: { run }, teardown: `${id}:teardown` },
-    // One spec file per feature; the run's features only, in the registry's order.
-    { name: `${id}:features`, testDir: 'specs/features', testMatch: run.features.map((f) => `${featureById(f).slug}.spec.ts`), ...needsCluster },
+    featuresProject(run, [`${id}:setup`]),
     // Every folder needs only the cluster, so one failing folder does not skip the others.
     ...otherDirs.map((dir) => ({ name: `${id}:${path.basename(dir)}`, testDir: dir, ...needsCluster })),
     { name: `${id}:teardown`, testDir: 'specs', testMatch: 'cluster.teardown.ts', use: { run } },
   ];
 }
 
+// certify sets the cluster up and tears it down in its own process (one worker less to start).
 const projects: Project<RunOptions>[] = certify
-  ? clusterProjects(certify, [])
+  ? [featuresProject(certify, [])]
   : [
       { name: 'unit', testDir: 'specs/unit' },
       // Pages in a real browser: Debian's chromium (.ci/run installs it).

@@ -26,6 +26,7 @@ import type { Logger } from '../util/log.js';
 import { REPORT_FILES, writeReportFiles } from '../report/write-report.js';
 import { deleteKindClusterIfThere, tearDownRun } from '../run/tear-down.js';
 import { bootWithProxy, preflightProxyManifest } from '../run/proxy-boot.js';
+import { setUpCluster } from '../run/cluster-setup.js';
 
 const program = certifyCommand();
 parseArgs(program);
@@ -37,7 +38,7 @@ await runCli('certify', async ({ log, cleanup, signal }) => {
   const createsCluster = await preflight(config, log);
   const cluster = config.cluster;
   if (createsCluster && !config.keep && cluster.kind === 'kind') {
-    // The teardown project deletes the cluster; this is the safety net for Ctrl-C and crashes.
+    // tearDownRun deletes it once the setup has recorded it; this covers the moments before.
     cleanup.push(`delete kind cluster "${cluster.name}" if still there`, () => deleteKindClusterIfThere(cluster, log));
   }
   mkdirSync(config.reportDir, { recursive: true });
@@ -45,8 +46,7 @@ await runCli('certify', async ({ log, cleanup, signal }) => {
   rmSync(path.join(config.reportDir, REPORT_FILES.report), { force: true });
   rmSync(path.join(config.reportDir, 'cluster.json'), { force: true });
   rmSync(featuresDir(config.reportDir), { recursive: true, force: true });
-  // After Ctrl-C the teardown project never runs; this runs after every run, and finds nothing
-  // to do when that project did its work. Registered last, so it runs before the cluster goes.
+  // The one teardown of a run, on every exit path. Registered last, so it runs before the cluster goes.
   cleanup.push('traffic client containers, lab namespace or cluster of this run, if still there', async () => {
     await tearDownRun(config, log);
   });
@@ -55,6 +55,7 @@ await runCli('certify', async ({ log, cleanup, signal }) => {
     if (!createsCluster) throw new UsageError(`--proxy-manifest needs a cluster of its own, but "${options.name}" exists`, 'pick another --name, or delete it with `npm run cluster:down`');
     config = (await bootWithProxy(config, manifests, log, signal)).run;
   }
+  await setUpCluster(config, log, signal);
   const requests = config.requestsPerNode === null ? 'the recommended number of requests' : `${config.requestsPerNode} requests`;
   log.step(`certifying ${config.features.join(', ')} (profile ${config.profile}; ${config.replicas} endpoints, ${requests} per node, client ${config.client}); reports in ${config.reportDir}`);
   const exitCode = await runPlaywright(config, signal);

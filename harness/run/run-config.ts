@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ClusterInfo } from '../cluster/cluster-provider.js';
 import type { ProxyMode } from '../cluster/proxy-mode.js';
@@ -58,7 +58,7 @@ export function runConfigFromEnv(): RunConfig | undefined {
   return raw ? (JSON.parse(raw) as RunConfig) : undefined;
 }
 
-/** The cluster the setup project made or attached to, for the specs and the teardown. */
+/** The cluster the setup (setUpCluster) made or attached to, for the specs and the teardown. */
 export interface ClusterState {
   info: ClusterInfo;
   /** True when this run booted the cluster (so teardown may delete it). */
@@ -73,14 +73,16 @@ const stateFile = (config: RunConfig) => path.join(config.reportDir, 'cluster.js
 
 export function writeClusterState(config: RunConfig, state: ClusterState): void {
   mkdirSync(config.reportDir, { recursive: true });
-  writeFileSync(stateFile(config), JSON.stringify(state, null, 2));
+  // Whole or not at all: a clean-up after Ctrl-C may read it while it is written.
+  writeFileSync(`${stateFile(config)}.part`, JSON.stringify(state, null, 2));
+  renameSync(`${stateFile(config)}.part`, stateFile(config));
 }
 
 export function readClusterState(config: RunConfig): ClusterState {
   try {
     return JSON.parse(readFileSync(stateFile(config), 'utf8')) as ClusterState;
   } catch {
-    throw new Error(`no cluster state in ${stateFile(config)}: the setup project did not run or failed`);
+    throw new Error(`no cluster state in ${stateFile(config)}: the cluster setup did not run or failed`);
   }
 }
 

@@ -3,7 +3,7 @@ import { nodeContainers, removeLabelledContainers } from '../cluster/docker.js';
 import { Kubectl } from '../kube/kubectl.js';
 import { MANAGED_BY, MANAGED_BY_LABEL, namespaceMeta } from '../lab/namespace-guard.js';
 import { resolveKubectl } from '../tools/tool-resolver.js';
-import { RUN_LABEL } from '../traffic/container-client.js';
+import { RUN_LABEL } from '../traffic/client-labels.js';
 import type { Logger } from '../util/log.js';
 import { providerFor, resolveTools } from './providers.js';
 import { readClusterState, type ClusterSource, type RunConfig } from './run-config.js';
@@ -14,9 +14,8 @@ export type TearDownOutcome = 'nothing-made' | 'kept' | 'done';
 
 /**
  * Removes what one run made, as far as it is still there: its traffic containers always, then
- * (unless --keep) the cluster it booted or the namespace it created. Safe to call again: the
- * teardown project calls it, and certify calls it once more after Ctrl-C, when that project
- * never ran.
+ * (unless --keep) the cluster it booted or the namespace it created. Safe to call again: certify's
+ * clean-up calls it on every exit path, `npm test`'s teardown project once the shared chain ends.
  */
 export async function tearDownRun(run: RunConfig, log: Logger): Promise<TearDownOutcome> {
   const clients = await removeLabelledContainers(RUN_LABEL, run.runId);
@@ -27,7 +26,10 @@ export async function tearDownRun(run: RunConfig, log: Logger): Promise<TearDown
   } catch {
     return 'nothing-made';
   }
-  if (run.keep) return 'kept';
+  if (run.keep) {
+    log.step(`keeping cluster "${state.info.name}": kubeconfig ${state.info.kubeconfig}`);
+    return 'kept';
+  }
   if (state.created && run.cluster.kind === 'kind') {
     await deleteKindClusterIfThere(run.cluster, log);
   } else if (state.namespaceCreated) {

@@ -84,5 +84,17 @@ async function hasGo(): Promise<boolean> {
   }
 }
 
-export const resolveKind = (log: Logger, allowBuild = true) => resolve(KIND, log, allowBuild);
-export const resolveKubectl = (log: Logger) => resolve(KUBECTL, log, false);
+/** A tool found once is not probed again by the same process (each probe starts the binary). */
+const resolved = new Map<string, ResolvedTool>();
+
+async function resolveOnce(spec: ToolSpec, log: Logger, allowBuild: boolean): Promise<ResolvedTool> {
+  const key = `${spec.name}\0${process.env[spec.envVar] ?? ''}`;
+  const known = resolved.get(key);
+  if (known) return known;
+  const tool = await resolve(spec, log, allowBuild);
+  resolved.set(key, tool);
+  return tool;
+}
+
+export const resolveKind = (log: Logger, allowBuild = true) => resolveOnce(KIND, log, allowBuild);
+export const resolveKubectl = (log: Logger) => resolveOnce(KUBECTL, log, false);

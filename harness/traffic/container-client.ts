@@ -1,11 +1,9 @@
-import { GenericContainer, type StartedTestContainer } from 'testcontainers';
+import type { StartedTestContainer } from 'testcontainers';
+import { ROLE_LABEL, RUN_LABEL } from './client-labels.js';
 import type { RequestRecord } from './request-record.js';
 import type { ProgressListener } from './burst.js';
 import type { TrafficClient } from './traffic-client.js';
 import { splitPlan, type TrafficPlan } from './traffic-plan.js';
-
-export const ROLE_LABEL = 'io.kube-proxy-conformance/role';
-export const RUN_LABEL = 'io.kube-proxy-conformance/run';
 
 /** The host client reports every quarter; so does this one. */
 const PROGRESS_PARTS = 4;
@@ -26,6 +24,8 @@ export class ContainerTrafficClient implements TrafficClient {
   static async start(image: string, network: string, runId: string): Promise<ContainerTrafficClient> {
     // The reaper image cannot be pulled offline; the harness removes its container itself.
     process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
+    // Loaded here, not at the top: it takes most of a second, and host-client runs never need it.
+    const { GenericContainer } = await import('testcontainers');
     const client = new ContainerTrafficClient(image, network);
     client.container = await new GenericContainer(image)
       .withNetworkMode(network)

@@ -5,7 +5,7 @@ import { startCli, runCli } from '../support/cli.js';
 import { run } from '../../harness/util/exec.js';
 import { waitFor, notYet } from '../../harness/util/wait.js';
 import type { Kubectl } from '../../harness/kube/kubectl.js';
-import { ROLE_LABEL } from '../../harness/traffic/container-client.js';
+import { ROLE_LABEL } from '../../harness/traffic/client-labels.js';
 import { namespaceMeta } from '../../harness/lab/namespace-guard.js';
 
 async function volumes(): Promise<Set<string>> {
