@@ -69,6 +69,18 @@ export class HelloworldLab {
     await waitForRollout(this.kubectl, this.namespace, APP_NAME, APP_SELECTOR, timeoutMs);
   }
 
+  /**
+   * A feature's first step: the app deployed and rolled out, and behind it the feature's own
+   * Service (`manifest` names it `name`), once its `replicas` endpoints are ready.
+   */
+  async deployBehind(name: string, manifest: string | object, replicas: number): Promise<{ service: ServiceUnderTest; endpoints: Endpoint[] }> {
+    await this.deploy(replicas);
+    await this.waitForRollout();
+    const service = new ServiceUnderTest(this.kubectl, this.namespace, name);
+    await service.apply(manifest);
+    return { service, endpoints: await service.readyEndpoints(replicas) };
+  }
+
   async serviceJson(): Promise<unknown> {
     return this.service.json();
   }

@@ -4,7 +4,7 @@ import { CLUSTER_IP_MANIFEST, CLUSTER_IP_SERVICE, clusterIp } from '../../harnes
 import { featureFamilyAlpha } from '../../harness/features/registry.js';
 import { ensureClientPods, type ClientPod } from '../../harness/lab/client-pods.js';
 import { APP_PORT, APP_SELECTOR } from '../../harness/lab/helloworld-lab.js';
-import { ServiceUnderTest } from '../../harness/lab/service-under-test.js';
+import type { ServiceUnderTest } from '../../harness/lab/service-under-test.js';
 import type { Endpoint } from '../../harness/queries/types.js';
 import { judgeTraffic } from '../../harness/report/judge-traffic.js';
 import { sendGuarded } from '../../harness/run/guarded-traffic.js';
@@ -20,13 +20,9 @@ describeFeature(clusterIp, 'ClusterIP from a pod on every node', (current) => {
   let clients: ClientPod[];
   let targets: TrafficTarget[];
 
-  test('1. deploy the app and a ClusterIP Service', async ({ lab, run, kubectl }) => {
+  test('1. deploy the app and a ClusterIP Service', async ({ lab, run }) => {
     await current().step('deploy', async () => {
-      await lab.deploy(run.replicas);
-      await lab.waitForRollout();
-      service = new ServiceUnderTest(kubectl, run.namespace, CLUSTER_IP_SERVICE);
-      await service.apply(CLUSTER_IP_MANIFEST);
-      endpoints = await service.readyEndpoints(run.replicas);
+      ({ service, endpoints } = await lab.deployBehind(CLUSTER_IP_SERVICE, CLUSTER_IP_MANIFEST, run.replicas));
       expect((await service.summary()).type).toBe('ClusterIP');
     });
   });

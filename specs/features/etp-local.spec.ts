@@ -7,7 +7,7 @@ import { featureFamilyAlpha } from '../../harness/features/registry.js';
 import { PROXY_PROGRAMMING_TIMEOUT_MS } from '../../harness/kube/bounds.js';
 import { APP_SELECTOR } from '../../harness/lab/helloworld-lab.js';
 import { endpointsByNode } from '../../harness/lab/local-endpoints.js';
-import { ServiceUnderTest } from '../../harness/lab/service-under-test.js';
+import type { ServiceUnderTest } from '../../harness/lab/service-under-test.js';
 import type { Endpoint, NodeAddress } from '../../harness/queries/types.js';
 import { judgeTraffic } from '../../harness/report/judge-traffic.js';
 import { unreachedCheck } from '../../harness/report/unreached-check.js';
@@ -49,13 +49,9 @@ describeFeature(etpLocal, "ExternalTrafficPolicyLocal: local endpoints only, the
     await client?.close();
   });
 
-  test('1. deploy the app and a LoadBalancer Service with externalTrafficPolicy Local; see which nodes hold its endpoints', async ({ lab, kubectl, run, state }) => {
+  test('1. deploy the app and a LoadBalancer Service with externalTrafficPolicy Local; see which nodes hold its endpoints', async ({ lab, run, state }) => {
     await current().step('deploy', async () => {
-      await lab.deploy(run.replicas);
-      await lab.waitForRollout();
-      service = new ServiceUnderTest(kubectl, run.namespace, ETP_LOCAL_SERVICE);
-      await service.apply(ETP_LOCAL_MANIFEST);
-      endpoints = await service.readyEndpoints(run.replicas);
+      ({ service, endpoints } = await lab.deployBehind(ETP_LOCAL_SERVICE, ETP_LOCAL_MANIFEST, run.replicas));
       const summary = await service.summary();
       expect(summary.externalTrafficPolicy).toBe('Local');
       expect(summary.healthCheckNodePort, 'the API allocated a healthCheckNodePort').not.toBeNull();

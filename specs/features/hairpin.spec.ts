@@ -4,7 +4,6 @@ import { HAIRPIN_MANIFEST, HAIRPIN_SERVICE, hairpin } from '../../harness/featur
 import { hairpinCheck, hairpinTries } from '../../harness/features/hairpin/self-answer.js';
 import { featureFamilyAlpha } from '../../harness/features/registry.js';
 import { APP_PORT, APP_SELECTOR } from '../../harness/lab/helloworld-lab.js';
-import { ServiceUnderTest } from '../../harness/lab/service-under-test.js';
 import type { Endpoint } from '../../harness/queries/types.js';
 import { sendGuarded } from '../../harness/run/guarded-traffic.js';
 import { awaitProgrammed } from '../../harness/traffic/await-programmed.js';
@@ -30,15 +29,13 @@ describeFeature(hairpin, 'Hairpin: a pod calling its own Service can be answered
   let pods: Endpoint[];
   let clusterIP: string;
 
-  test('1. deploy the app and a ClusterIP Service that selects it', async ({ lab, kubectl, run }) => {
+  test('1. deploy the app and a ClusterIP Service that selects it', async ({ lab, run }) => {
     await current().step('deploy', async () => {
-      await lab.deploy(run.replicas);
-      await lab.waitForRollout();
-      const service = new ServiceUnderTest(kubectl, run.namespace, HAIRPIN_SERVICE);
-      await service.apply(HAIRPIN_MANIFEST);
-      pods = await service.readyEndpoints(run.replicas);
-      ({ clusterIP } = await service.summary());
-      expect((await service.summary()).type).toBe('ClusterIP');
+      const deployed = await lab.deployBehind(HAIRPIN_SERVICE, HAIRPIN_MANIFEST, run.replicas);
+      pods = deployed.endpoints;
+      const summary = await deployed.service.summary();
+      clusterIP = summary.clusterIP;
+      expect(summary.type).toBe('ClusterIP');
     });
   });
 

@@ -6,7 +6,7 @@ import { PROXY_PROGRAMMING_TIMEOUT_MS } from '../../harness/kube/bounds.js';
 import { ensureClientPods, type ClientPod } from '../../harness/lab/client-pods.js';
 import { APP_PORT, APP_SELECTOR } from '../../harness/lab/helloworld-lab.js';
 import { endpointsByNode } from '../../harness/lab/local-endpoints.js';
-import { ServiceUnderTest } from '../../harness/lab/service-under-test.js';
+import type { ServiceUnderTest } from '../../harness/lab/service-under-test.js';
 import type { Endpoint } from '../../harness/queries/types.js';
 import { judgeTraffic } from '../../harness/report/judge-traffic.js';
 import { unreachedCheck } from '../../harness/report/unreached-check.js';
@@ -33,13 +33,9 @@ describeFeature(itpLocal, 'InternalTrafficPolicyLocal: from a pod on every node,
   const from = (c: ClientPod) => `the client pod on ${c.node} (${c.ip} -> ${hostPort(clusterIP, APP_PORT)})`;
   const targets = (nodes: ClientPod[]): TrafficTarget[] => nodes.map((c) => ({ node: c.node, address: clusterIP, port: APP_PORT }));
 
-  test('1. deploy the app and a ClusterIP Service with internalTrafficPolicy Local', async ({ lab, kubectl, run }) => {
+  test('1. deploy the app and a ClusterIP Service with internalTrafficPolicy Local', async ({ lab, run }) => {
     await current().step('deploy', async () => {
-      await lab.deploy(run.replicas);
-      await lab.waitForRollout();
-      service = new ServiceUnderTest(kubectl, run.namespace, ITP_LOCAL_SERVICE);
-      await service.apply(ITP_LOCAL_MANIFEST);
-      endpoints = await service.readyEndpoints(run.replicas);
+      ({ service, endpoints } = await lab.deployBehind(ITP_LOCAL_SERVICE, ITP_LOCAL_MANIFEST, run.replicas));
       const json = (await service.json()) as { spec: { type: string; internalTrafficPolicy?: string } };
       expect(json.spec).toMatchObject({ type: 'ClusterIP', internalTrafficPolicy: 'Local' });
       clusterIP = (await service.summary()).clusterIP;

@@ -5,7 +5,7 @@ import { hintProblems, zoneCheck, zonedEndpoints, zoneExpectations, zonesWithEnd
 import { featureFamilyAlpha } from '../../harness/features/registry.js';
 import { ensureClientPods, type ClientPod } from '../../harness/lab/client-pods.js';
 import { APP_PORT, APP_SELECTOR } from '../../harness/lab/helloworld-lab.js';
-import { ServiceUnderTest } from '../../harness/lab/service-under-test.js';
+import type { ServiceUnderTest } from '../../harness/lab/service-under-test.js';
 import { judgeTraffic } from '../../harness/report/judge-traffic.js';
 import { sendGuarded } from '../../harness/run/guarded-traffic.js';
 import { requestsPerSourceFor } from '../../harness/run/requests-per-node.js';
@@ -30,13 +30,9 @@ describeFeature(preferClose, 'TrafficDistributionPreferClose: answered from the 
   let clients: ClientPod[];
   let targets: TrafficTarget[];
 
-  test('1. deploy the app and a ClusterIP Service with trafficDistribution PreferClose', async ({ lab, kubectl, run }) => {
+  test('1. deploy the app and a ClusterIP Service with trafficDistribution PreferClose', async ({ lab, run }) => {
     await current().step('deploy', async () => {
-      await lab.deploy(run.replicas);
-      await lab.waitForRollout();
-      service = new ServiceUnderTest(kubectl, run.namespace, PREFER_CLOSE_SERVICE);
-      await service.apply(PREFER_CLOSE_MANIFEST);
-      await service.readyEndpoints(run.replicas);
+      ({ service } = await lab.deployBehind(PREFER_CLOSE_SERVICE, PREFER_CLOSE_MANIFEST, run.replicas));
       const json = (await service.json()) as { spec: { trafficDistribution?: string } };
       expect(json.spec.trafficDistribution, 'the API server kept trafficDistribution').toBe('PreferClose');
     });

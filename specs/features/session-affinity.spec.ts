@@ -5,7 +5,6 @@ import { affinityClients, requestsPerClient } from '../../harness/features/sessi
 import { judgeAffinity } from '../../harness/features/session-affinity/stickiness.js';
 import { featureFamilyAlpha } from '../../harness/features/registry.js';
 import { APP_SELECTOR } from '../../harness/lab/helloworld-lab.js';
-import { ServiceUnderTest } from '../../harness/lab/service-under-test.js';
 import type { Endpoint } from '../../harness/queries/types.js';
 import { sendGuarded } from '../../harness/run/guarded-traffic.js';
 import { awaitProgrammed } from '../../harness/traffic/await-programmed.js';
@@ -26,13 +25,11 @@ describeFeature(sessionAffinity, 'SessionAffinityClientIP: each client sticks to
     await clients?.close();
   });
 
-  test('1. deploy the app behind a NodePort Service with sessionAffinity ClientIP', async ({ lab, kubectl, run, state }) => {
+  test('1. deploy the app behind a NodePort Service with sessionAffinity ClientIP', async ({ lab, run, state }) => {
     await current().step('deploy', async () => {
-      await lab.deploy(run.replicas);
-      await lab.waitForRollout();
-      const service = new ServiceUnderTest(kubectl, run.namespace, SESSION_AFFINITY_SERVICE);
-      await service.apply(SESSION_AFFINITY_MANIFEST);
-      endpoints = await service.readyEndpoints(run.replicas);
+      const deployed = await lab.deployBehind(SESSION_AFFINITY_SERVICE, SESSION_AFFINITY_MANIFEST, run.replicas);
+      endpoints = deployed.endpoints;
+      const service = deployed.service;
       const json = (await service.json()) as { spec: { sessionAffinity?: string } };
       expect(json.spec.sessionAffinity).toBe('ClientIP');
       const { nodePort } = await service.summary();

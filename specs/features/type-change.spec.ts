@@ -28,13 +28,9 @@ describeFeature(typeChange, 'TypeChange: NodePort to ClusterIP and back, on ever
 
   test('1. deploy the app behind a NodePort Service that answers on every node', async ({ lab, kubectl, run, state }) => {
     await current().step('deploy', async () => {
-      await lab.deploy(run.replicas);
-      await lab.waitForRollout();
-      service = new ServiceUnderTest(kubectl, run.namespace, TYPE_CHANGE_SERVICE);
       // From ClusterIP, so every run makes the NodePort anew (a rerun may find it already NodePort).
       await kubectl.run(['delete', 'service', TYPE_CHANGE_SERVICE, '--ignore-not-found'], { namespace: run.namespace });
-      await service.apply(TYPE_CHANGE_MANIFEST);
-      await service.readyEndpoints(run.replicas);
+      ({ service } = await lab.deployBehind(TYPE_CHANGE_SERVICE, TYPE_CHANGE_MANIFEST, run.replicas));
       const targets = targetsFor(state.survey!.discovery.addressed, (await service.summary()).nodePort!);
       client = await chooseClient(run.client, { runId: run.runId, appImage: state.appImage, dockerNetwork: state.info.dockerNetwork, targets });
       const open = await awaitEach(client, targets, answered);
