@@ -43,7 +43,10 @@ function testProfile(proxyMode: 'nftables' | 'iptables', client: 'host' | 'conta
 
 function sharedProxyMode(): 'nftables' | 'iptables' {
   const mode = process.env.KPC_TEST_PROXY_MODE ?? 'nftables';
-  if (mode !== 'nftables' && mode !== 'iptables') throw new Error(`KPC_TEST_PROXY_MODE=${mode}: use nftables or iptables`);
+  if (mode !== 'nftables' && mode !== 'iptables') {
+    process.stderr.write(`error: KPC_TEST_PROXY_MODE=${mode} is not a proxy mode the shared cluster can run: set it to nftables or iptables, or unset it\n`);
+    process.exit(2);
+  }
   return mode;
 }
 
