@@ -17,7 +17,7 @@ import { assembleReport } from '../report/assemble-report.js';
 import { providerFor, resolveTools } from '../run/providers.js';
 import { RUN_CONFIG_ENV, type RunConfig } from '../run/run-config.js';
 import { JqRunner } from '../queries/jq-runner.js';
-import { UsageError } from '../util/errors.js';
+import { errorMessage, UsageError } from '../util/errors.js';
 import { groupAlive, killGroup } from '../util/exec.js';
 import { notYet, waitFor } from '../util/wait.js';
 import { certifyCommand, toRunConfig, type CertifyOptions } from './certify-options.js';
@@ -55,7 +55,13 @@ await runCli('certify', async ({ log, cleanup, signal }) => {
     if (!createsCluster) throw new UsageError(`--proxy-manifest needs a cluster of its own, but "${options.name}" exists`, 'pick another --name, or delete it with `npm run cluster:down`');
     config = (await bootWithProxy(config, manifests, log, signal)).run;
   }
-  await setUpCluster(config, log, signal);
+  try {
+    await setUpCluster(config, log, signal);
+  } catch (error) {
+    // No verdict without a cluster: exit 2, never the proxy's failure (1).
+    if (signal.aborted || error instanceof UsageError) throw error;
+    return { code: 2, error: `the cluster could not be set up: ${errorMessage(error)}` };
+  }
   const requests = config.requestsPerNode === null ? 'the recommended number of requests' : `${config.requestsPerNode} requests`;
   log.step(`certifying ${config.features.join(', ')} (profile ${config.profile}; ${config.replicas} endpoints, ${requests} per node, client ${config.client}); reports in ${config.reportDir}`);
   const exitCode = await runPlaywright(config, signal);
