@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs';
 import { UsageError } from '../util/errors.js';
 
 /**
- * Memory one kind node takes once the cluster runs the lab: measured by `npm run bench` (peak
- * memory added by clusters of 1 to 5 workers, per node, rounded up; docs/benchmarks.md).
+ * Memory one kind node takes once the cluster runs the lab: the largest per-node share of the peak
+ * memory added by clusters of 1 to 5 workers (538 MiB, 2 nodes), rounded up; larger clusters take
+ * less per node (283 MiB at 6 nodes). `npm run bench -- --only scaling`, docs/benchmarks.md.
  */
-export const MEMORY_PER_NODE_MIB = 450;
+export const MEMORY_PER_NODE_MIB = 550;
 /** Left for everything else: the harness, its traffic client, Docker, the build caches. */
 export const MEMORY_RESERVE_MIB = 3_072;
 
