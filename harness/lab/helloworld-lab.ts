@@ -34,6 +34,9 @@ req.on('error', (e) => { console.log(JSON.stringify({ error: e.message })); });
 req.setTimeout(5000, () => req.destroy(new Error('timeout')));
 req.end(JSON.stringify({ sender: 'in-cluster' }));`;
 
+/** One in-cluster POST: about 1 s here; a third of the proxy's programming allowance. */
+const IN_CLUSTER_EXEC_TIMEOUT_MS = PROXY_PROGRAMMING_TIMEOUT_MS / 3;
+
 export interface InClusterReply {
   status?: number;
   body?: string;
@@ -95,7 +98,9 @@ export class HelloworldLab {
 
   /** POSTs to `target` (the ClusterIP or the Service's DNS name) from inside a helloworld pod. */
   async postFromInside(target: string): Promise<InClusterReply> {
-    const { stdout } = await this.kubectl.run(['exec', `deployment/${APP_NAME}`, '--', 'node', '-e', IN_CLUSTER_POST, target], { namespace: this.namespace });
+    // The POST gives up after 5 s; the bound is for kubectl exec itself, which was seen to hang
+    // (once in CI, 120 s) after such a call: a probe that hangs is retried, not waited out.
+    const { stdout } = await this.kubectl.run(['exec', `deployment/${APP_NAME}`, '--', 'node', '-e', IN_CLUSTER_POST, target], { namespace: this.namespace, timeoutMs: IN_CLUSTER_EXEC_TIMEOUT_MS });
     return JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as InClusterReply;
   }
 
