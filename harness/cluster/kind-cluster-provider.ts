@@ -11,6 +11,7 @@ import { chooseNodeImage } from './node-image.js';
 import { countNodes, readKindConfig, renderKindConfig } from './kind-config.js';
 import { assertHostHolds } from './host-capacity.js';
 import { assertModeRunsHere, type ProxyMode } from './proxy-mode.js';
+import { labelZones } from './zone-labels.js';
 import type { ClusterInfo, ClusterProvider } from './cluster-provider.js';
 import type { Logger } from '../util/log.js';
 
@@ -102,6 +103,7 @@ export class KindClusterProvider implements ClusterProvider {
     if (notAwaited.length > 0) {
       this.log.info(`not waiting for ${notAwaited.join(', ')}: they reach the API server through the kubernetes Service's ClusterIP, which only a service proxy programs; they become ready once one runs`);
     }
+    await labelZones(kubectl, proxy === 'installed', this.log, signal);
     const kubernetesVersion = await kubectl.assertReachable();
     return {
       name,

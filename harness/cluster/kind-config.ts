@@ -51,27 +51,9 @@ export const ZONE_LABEL = 'topology.kubernetes.io/zone';
 export const ZONES = ['zone-a', 'zone-b'] as const;
 
 /**
- * Zone labels for a config whose nodes carry none, so that zone features can be tested on the
- * harness's own clusters: the control planes and the first half of the workers in zone-a, the
- * rest in zone-b (1+3 nodes: zone-a holds the control plane and worker 1, zone-b workers 2 and 3;
- * 1+2: worker 1 in zone-a, worker 2 in zone-b).
- * Two zones that both hold workers give endpoints in both; a zone with two workers tells
- * "same zone" apart from "same node"; the control plane, which holds no endpoint, is a client
- * whose zone has an endpoint on another node. A config that labels any node with a zone is the
- * user's topology and is left as it is.
+ * The user's config with the proxy mode and, when asked, the worker count set. Zones are not set
+ * here: the provider labels the nodes once they run (zone-labels.ts says why).
  */
-export function withZones(nodes: KindNode[]): KindNode[] {
-  if (nodes.some((n) => n.labels?.[ZONE_LABEL] !== undefined)) return nodes;
-  const workers = nodes.filter((n) => n.role === 'worker').length;
-  const inZoneA = Math.floor(workers / 2);
-  let worker = 0;
-  return nodes.map((n) => {
-    const zone = n.role === 'control-plane' || worker++ < inZoneA ? ZONES[0] : ZONES[1];
-    return { ...n, labels: { ...n.labels, [ZONE_LABEL]: zone } };
-  });
-}
-
-/** The user's config with the proxy mode and, when asked, the worker count set; nodes get zones (see withZones). */
 export function renderKindConfig(config: KindConfig, options: { proxyMode: ProxyMode; workers?: number }): string {
   const nodes = config.nodes ?? [{ role: 'control-plane' }];
   const controlPlanes = nodes.filter((n) => n.role === 'control-plane');
@@ -82,7 +64,7 @@ export function renderKindConfig(config: KindConfig, options: { proxyMode: Proxy
   const rendered: KindConfig = {
     ...config,
     networking: { ...config.networking, kubeProxyMode: options.proxyMode },
-    nodes: withZones([...controlPlanes, ...wanted]),
+    nodes: [...controlPlanes, ...wanted],
   };
   return stringify(rendered);
 }

@@ -5,6 +5,7 @@ import { test, expect } from '@playwright/test';
 import { parse } from 'yaml';
 import { readKindConfig, renderKindConfig, ZONE_LABEL } from '../../harness/cluster/kind-config.js';
 import { assertModeRunsHere, parseProxyMode } from '../../harness/cluster/proxy-mode.js';
+import { planZones } from '../../harness/cluster/zone-labels.js';
 import { UsageError } from '../../harness/util/errors.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'kpc-unit-'));
@@ -24,17 +25,29 @@ test('--workers sets the worker count and keeps the user settings of the first w
   const file = write('c.yaml', 'kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnodes:\n- role: control-plane\n- role: worker\n  labels: {tier: a}\n');
   const rendered = parse(renderKindConfig(readKindConfig(file), { proxyMode: 'nftables', workers: 3 }));
   expect(rendered.nodes).toHaveLength(4);
-  expect(rendered.nodes[3]).toEqual({ role: 'worker', labels: { tier: 'a', [ZONE_LABEL]: 'zone-b' } });
+  expect(rendered.nodes[3]).toEqual({ role: 'worker', labels: { tier: 'a' } });
 });
 
 test('nodes without zones get two: the control plane and the first half of the workers in zone-a, the rest in zone-b', () => {
-  const zones = (workers: number | undefined) =>
-    parse(renderKindConfig(readKindConfig('kind-config.yaml'), { proxyMode: 'nftables', workers })).nodes.map((n: { role: string; labels: Record<string, string> }) => `${n.role}:${n.labels[ZONE_LABEL]}`);
-  expect(zones(undefined)).toEqual(['control-plane:zone-a', 'worker:zone-a', 'worker:zone-b']);
-  expect(zones(3)).toEqual(['control-plane:zone-a', 'worker:zone-a', 'worker:zone-b', 'worker:zone-b']);
-  expect(zones(4)).toEqual(['control-plane:zone-a', 'worker:zone-a', 'worker:zone-a', 'worker:zone-b', 'worker:zone-b']);
+  const zones = (workers: number) => {
+    const nodes = [{ name: 'k-control-plane', controlPlane: true }, ...Array.from({ length: workers }, (_, i) => ({ name: `k-worker${i === 0 ? '' : i + 1}`, controlPlane: false }))];
+    // Shuffled: the plan follows kind's numbering, not the order the API lists the nodes in.
+    const plan = planZones([...nodes].reverse());
+    return nodes.map((n) => `${n.name.slice(2)}:${plan.get(n.name)}`);
+  };
+  expect(zones(2)).toEqual(['control-plane:zone-a', 'worker:zone-a', 'worker2:zone-b']);
+  expect(zones(3)).toEqual(['control-plane:zone-a', 'worker:zone-a', 'worker2:zone-b', 'worker3:zone-b']);
+  expect(zones(4)).toEqual(['control-plane:zone-a', 'worker:zone-a', 'worker2:zone-a', 'worker3:zone-b', 'worker4:zone-b']);
   // One worker: one zone with workers, so the zone feature is skipped there, as it must be.
   expect(zones(1)).toEqual(['control-plane:zone-a', 'worker:zone-b']);
+  // worker10 comes after worker9, as kind numbers them.
+  expect(zones(10).slice(5, 7)).toEqual(['worker5:zone-a', 'worker6:zone-b']);
+  expect(zones(10)[10]).toBe('worker10:zone-b');
+});
+
+test('the rendered kind config labels no zones: they are set once the nodes run (zone-labels.ts)', () => {
+  const rendered = parse(renderKindConfig(readKindConfig('kind-config.yaml'), { proxyMode: 'nftables', workers: 3 }));
+  expect(rendered.nodes.every((n: { labels?: Record<string, string> }) => n.labels?.[ZONE_LABEL] === undefined)).toBe(true);
 });
 
 test('a config that gives any node a zone keeps its own topology', () => {
