@@ -1,4 +1,6 @@
 import { test, expect } from '../support/fixtures.js';
+import { ZONE_LABEL } from '../../harness/cluster/kind-config.js';
+import { planZones } from '../../harness/cluster/zone-labels.js';
 import { JqRunner } from '../../harness/queries/jq-runner.js';
 import { waitFor, notYet } from '../../harness/util/wait.js';
 
@@ -30,6 +32,22 @@ test.describe('the cluster the harness booted', () => {
     for (const pod of pods.items) {
       const logs = await kubectl.text(['logs', '--namespace', 'kube-system', pod.metadata.name]);
       expect(logs, `kube-proxy on ${pod.spec.nodeName}`).toMatch(new RegExp(`Using ${mode} Proxier`, 'i'));
+    }
+  });
+
+  test('its nodes are in two zones, labelled once every kube-proxy had started (docs/findings.md)', async ({ kubectl, run }) => {
+    test.skip(run.cluster.kind !== 'kind', 'only clusters the harness booted get its zones');
+    type Nodes = { items: { metadata: { name: string; labels: Record<string, string>; managedFields?: { manager: string; time?: string; fieldsV1?: { 'f:metadata'?: { 'f:labels'?: Record<string, unknown> } } }[] } }[] };
+    const nodes = await kubectl.json<Nodes>(['get', 'nodes', '--show-managed-fields']);
+    const plan = planZones(nodes.items.map((n) => ({ name: n.metadata.name, controlPlane: 'node-role.kubernetes.io/control-plane' in n.metadata.labels })));
+    const pods = await kubectl.json<{ items: { spec: { nodeName: string }; status: { containerStatuses?: { state?: { running?: { startedAt: string } } }[] } }[] }>(['get', 'pods', '--namespace', 'kube-system', '-l', 'k8s-app=kube-proxy']);
+    const started = pods.items.map((p) => Date.parse(p.status.containerStatuses?.[0]?.state?.running?.startedAt ?? ''));
+    expect(started.every(Number.isFinite), 'every kube-proxy runs').toBe(true);
+    for (const node of nodes.items) {
+      expect(node.metadata.labels[ZONE_LABEL], node.metadata.name).toBe(plan.get(node.metadata.name));
+      const setBy = (node.metadata.managedFields ?? []).find((f) => f.fieldsV1?.['f:metadata']?.['f:labels']?.[`f:${ZONE_LABEL}`] !== undefined);
+      expect(setBy?.manager, `who set the zone of ${node.metadata.name}: not the kubelet at registration`).toBe('kubectl-label');
+      expect(Date.parse(setBy!.time!), `the zone of ${node.metadata.name} was set after every kube-proxy started`).toBeGreaterThanOrEqual(Math.max(...started));
     }
   });
 
