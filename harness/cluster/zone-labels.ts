@@ -28,6 +28,11 @@ export function planZones(nodes: readonly { name: string; controlPlane: boolean 
   return new Map(nodes.map((n) => [n.name, n.controlPlane || inZoneA.has(n.name) ? ZONES[0] : ZONES[1]]));
 }
 
+/** planZones for nodes as the API lists them: a control plane carries kubeadm's role label. */
+export function planZonesOf(nodes: NodeList['items']): Map<string, string> {
+  return planZones(nodes.map((n) => ({ name: n.metadata.name, controlPlane: n.metadata.labels?.[CONTROL_PLANE_ROLE] !== undefined })));
+}
+
 /**
  * kube-proxy logs this when its node config starts, which cmd/kube-proxy/app/server.go does only
  * after it has registered the proxier for the node's topology labels.
@@ -54,12 +59,12 @@ export async function labelZones(kubectl: Kubectl, kubeProxy: boolean, log: Logg
   if (nodes.items.some((n) => n.metadata.labels?.[ZONE_LABEL] !== undefined)) return;
   const names = nodes.items.map((n) => n.metadata.name);
   if (kubeProxy) await awaitKubeProxyWatchingNodes(kubectl, names, log, signal);
-  const plan = planZones(nodes.items.map((n) => ({ name: n.metadata.name, controlPlane: n.metadata.labels?.[CONTROL_PLANE_ROLE] !== undefined })));
-  for (const zone of ZONES) {
-    const inZone = names.filter((n) => plan.get(n) === zone);
+  const plan = planZonesOf(nodes.items);
+  const byZone = ZONES.map((zone) => ({ zone, inZone: names.filter((n) => plan.get(n) === zone) }));
+  for (const { zone, inZone } of byZone) {
     if (inZone.length > 0) await kubectl.run(['label', 'nodes', ...inZone, `${ZONE_LABEL}=${zone}`], { signal });
   }
-  log.info(`zones: ${ZONES.map((z) => `${z}: ${names.filter((n) => plan.get(n) === z).join(', ') || 'none'}`).join('; ')}`);
+  log.info(`zones: ${byZone.map(({ zone, inZone }) => `${zone}: ${inZone.join(', ') || 'none'}`).join('; ')}`);
 }
 
 async function awaitKubeProxyWatchingNodes(kubectl: Kubectl, nodes: readonly string[], log: Logger, signal: AbortSignal): Promise<void> {

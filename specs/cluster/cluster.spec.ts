@@ -1,6 +1,6 @@
 import { test, expect } from '../support/fixtures.js';
 import { ZONE_LABEL } from '../../harness/cluster/kind-config.js';
-import { planZones } from '../../harness/cluster/zone-labels.js';
+import { planZonesOf } from '../../harness/cluster/zone-labels.js';
 import { JqRunner } from '../../harness/queries/jq-runner.js';
 import { waitFor, notYet } from '../../harness/util/wait.js';
 
@@ -39,7 +39,7 @@ test.describe('the cluster the harness booted', () => {
     test.skip(run.cluster.kind !== 'kind', 'only clusters the harness booted get its zones');
     type Nodes = { items: { metadata: { name: string; labels: Record<string, string>; managedFields?: { manager: string; time?: string; fieldsV1?: { 'f:metadata'?: { 'f:labels'?: Record<string, unknown> } } }[] } }[] };
     const nodes = await kubectl.json<Nodes>(['get', 'nodes', '--show-managed-fields']);
-    const plan = planZones(nodes.items.map((n) => ({ name: n.metadata.name, controlPlane: 'node-role.kubernetes.io/control-plane' in n.metadata.labels })));
+    const plan = planZonesOf(nodes.items);
     const pods = await kubectl.json<{ items: { spec: { nodeName: string }; status: { containerStatuses?: { state?: { running?: { startedAt: string } } }[] } }[] }>(['get', 'pods', '--namespace', 'kube-system', '-l', 'k8s-app=kube-proxy']);
     const started = pods.items.map((p) => Date.parse(p.status.containerStatuses?.[0]?.state?.running?.startedAt ?? ''));
     expect(started.every(Number.isFinite), 'every kube-proxy runs').toBe(true);
