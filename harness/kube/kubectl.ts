@@ -1,5 +1,7 @@
 import { run, type RunResult } from '../util/exec.js';
 import { CommandError, UsageError } from '../util/errors.js';
+import type { ApiProxy } from './api-proxy.js';
+import { asKubectlPrints, getRequest } from './get-request.js';
 
 export interface KubectlCallOptions {
   namespace?: string;
@@ -11,17 +13,23 @@ export interface KubectlCallOptions {
 
 /**
  * Runs kubectl against one kubeconfig, always passed explicitly, so ~/.kube/config is never read
- * or written by accident.
+ * or written by accident. With an ApiProxy attached, the reads `json()` knows go through it
+ * instead of a process each.
  */
 export class Kubectl {
   constructor(
     readonly binary: string,
     readonly kubeconfig: string,
-    private readonly defaults: { signal?: AbortSignal } = {},
+    private readonly defaults: { signal?: AbortSignal; api?: ApiProxy } = {},
   ) {}
 
   withSignal(signal: AbortSignal): Kubectl {
-    return new Kubectl(this.binary, this.kubeconfig, { signal });
+    return new Kubectl(this.binary, this.kubeconfig, { ...this.defaults, signal });
+  }
+
+  /** The same kubectl, reading through `api` (started for the same kubeconfig). */
+  withApi(api: ApiProxy): Kubectl {
+    return new Kubectl(this.binary, this.kubeconfig, { ...this.defaults, api });
   }
 
   async run(args: readonly string[], options: KubectlCallOptions = {}): Promise<RunResult> {
@@ -42,6 +50,11 @@ export class Kubectl {
   }
 
   async json<T>(args: readonly string[], options: KubectlCallOptions = {}): Promise<T> {
+    const request = this.defaults.api ? getRequest(args, options.namespace) : null;
+    if (request && this.defaults.api) {
+      const answer = await this.defaults.api.get(request.path, { query: request.query, signal: options.signal ?? this.defaults.signal, timeoutMs: options.timeoutMs ?? 120_000 });
+      return asKubectlPrints<T>(answer, request);
+    }
     const stdout = await this.text([...args, '-o', 'json'], options);
     return JSON.parse(stdout) as T;
   }

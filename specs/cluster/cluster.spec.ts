@@ -1,4 +1,5 @@
 import { test, expect } from '../support/fixtures.js';
+import { Kubectl } from '../../harness/kube/kubectl.js';
 import { ZONE_LABEL } from '../../harness/cluster/kind-config.js';
 import { planZonesOf } from '../../harness/cluster/zone-labels.js';
 import { JqRunner } from '../../harness/queries/jq-runner.js';
@@ -13,6 +14,27 @@ test.describe('the cluster the harness booted', () => {
     for (const node of nodes.items) {
       expect(node.status.conditions.find((c) => c.type === 'Ready')?.status, node.metadata.name).toBe('True');
     }
+  });
+
+  test("reads through the worker's API proxy are what a kubectl process prints", async ({ kubectl }) => {
+    const process = new Kubectl(kubectl.binary, kubectl.kubeconfig);
+    const reads: [string[], { namespace?: string }][] = [
+      [['get', 'nodes'], {}],
+      [['get', 'service', 'kubernetes'], { namespace: 'default' }],
+      [['get', 'pods', '-l', 'k8s-app=kube-proxy'], { namespace: 'kube-system' }],
+      [['get', 'daemonset', 'kube-proxy', '--show-managed-fields'], { namespace: 'kube-system' }],
+      [['get', 'endpointslices', '-l', 'kubernetes.io/service-name=kubernetes'], { namespace: 'default' }],
+    ];
+    // Node and pod status move on between two reads; names, kinds and field sets must not.
+    const shape = (o: unknown): unknown => {
+      const { items, ...rest } = o as { items?: { kind: string; apiVersion: string; metadata: Record<string, unknown> }[] };
+      const one = (x: { kind?: string; apiVersion?: string; metadata: Record<string, unknown> }) => ({ kind: x.kind, apiVersion: x.apiVersion, name: x.metadata.name, metadataFields: Object.keys(x.metadata).sort() });
+      return items ? items.map(one).sort((a, b) => String(a.name).localeCompare(String(b.name))) : one(rest as { metadata: Record<string, unknown> });
+    };
+    for (const [args, options] of reads) {
+      expect(shape(await kubectl.json(args, options)), args.join(' ')).toEqual(shape(await process.json(args, options)));
+    }
+    await expect(kubectl.json(['get', 'service', 'no-such-service'], { namespace: 'default' })).rejects.toThrow(/NotFound.*no-such-service/);
   });
 
   test('every kube-system pod is Running', async ({ kubectl }) => {

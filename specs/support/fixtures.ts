@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { test as base } from '@playwright/test';
+import { ApiProxies } from '../../harness/kube/api-proxies.js';
 import { Kubectl } from '../../harness/kube/kubectl.js';
 import { HelloworldLab } from '../../harness/lab/helloworld-lab.js';
 import { readClusterState, type ClusterState, type RunConfig } from '../../harness/run/run-config.js';
@@ -17,11 +19,28 @@ export interface ClusterFixtures {
   lab: HelloworldLab;
 }
 
-export const test = base.extend<RunOptions & ClusterFixtures>({
+export interface WorkerFixtures {
+  /** The worker's `kubectl proxy`, one per kubeconfig: the reads of every test go through it. */
+  apiProxies: ApiProxies;
+}
+
+export const test = base.extend<RunOptions & ClusterFixtures, WorkerFixtures>({
   run: [undefined as unknown as RunConfig, { option: true }],
+  apiProxies: [
+    async ({}, use) => {
+      const proxies = new ApiProxies();
+      await use(proxies);
+      await proxies.closeAll();
+    },
+    { scope: 'worker' },
+  ],
   log: async ({ run }, use) => use(createLogger(run.name)),
   state: async ({ run }, use) => use(readClusterState(run)),
-  kubectl: async ({ state, log }, use) => use(new Kubectl((await resolveKubectl(log)).path, state.info.kubeconfig)),
+  kubectl: async ({ state, log, apiProxies }, use) => {
+    const kubectl = new Kubectl((await resolveKubectl(log)).path, state.info.kubeconfig);
+    // A cluster that is gone (its kubeconfig with it) is left to kubectl's own error.
+    await use(existsSync(kubectl.kubeconfig) ? kubectl.withApi(await apiProxies.for(kubectl.binary, kubectl.kubeconfig)) : kubectl);
+  },
   lab: async ({ kubectl, run, state }, use) => use(new HelloworldLab(kubectl, run.namespace, state.appImage)),
 });
 

@@ -1,0 +1,100 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import axios, { type AxiosInstance } from 'axios';
+import { CommandError } from '../util/errors.js';
+
+/** kubectl proxy prints this once it listens. */
+const SERVING = /Starting to serve on /;
+const START_TIMEOUT_MS = 15_000;
+
+/**
+ * One `kubectl proxy` for the reads of a process: a GET over its kept-alive socket costs a few
+ * milliseconds, a `kubectl get` process about 0.2 s of CPU (a run makes dozens). kubectl does the
+ * authentication, whatever the kubeconfig uses. It listens on a Unix socket in a directory only
+ * this user can open, never on a port, and is stopped by `close()`, by the process's exit, or
+ * with its process group (Ctrl-C).
+ */
+export class ApiProxy {
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly dir: string,
+    private readonly http: AxiosInstance,
+    private readonly kubeconfig: string,
+  ) {}
+
+  static async start(binary: string, kubeconfig: string): Promise<ApiProxy> {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'kpc-api-'));
+    const socketPath = path.join(dir, 'api.sock');
+    const child = spawn(binary, ['--kubeconfig', kubeconfig, 'proxy', `--unix-socket=${socketPath}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const kill = () => child.kill('SIGTERM');
+    process.once('exit', kill);
+    child.once('exit', () => process.removeListener('exit', kill));
+    try {
+      await serving(child, binary);
+    } catch (error) {
+      kill();
+      rmSync(dir, { recursive: true, force: true });
+      throw error;
+    }
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
+    const client = axios.create({ socketPath, httpAgent: agent, baseURL: 'http://localhost', maxRedirects: 0, responseType: 'text', transitional: { silentJSONParsing: false } });
+    return new ApiProxy(child, dir, client, kubeconfig);
+  }
+
+  /** GETs an API path; a non-2xx answer throws the same CommandError a `kubectl get` would, with the API's message. */
+  async get<T>(apiPath: string, options: { signal?: AbortSignal; timeoutMs?: number; query?: Record<string, string> } = {}): Promise<T> {
+    const response = await this.http.get<string>(apiPath, { params: options.query, signal: options.signal, timeout: options.timeoutMs, validateStatus: () => true }).catch((error: unknown) => {
+      if (options.signal?.aborted || !axios.isAxiosError(error)) throw error;
+      const stopped = this.child.exitCode !== null || this.child.signalCode !== null ? `it exited (${this.child.exitCode ?? this.child.signalCode})` : 'it is still running';
+      throw new Error(`GET ${apiPath} through kubectl proxy (${this.kubeconfig}) failed: ${error.code ?? error.message}; ${stopped}`);
+    });
+    if (response.status >= 200 && response.status < 300) return JSON.parse(response.data) as T;
+    throw new CommandError('kubectl proxy', ['GET', apiPath], 1, '', `Error from server (${statusReason(response.data, response.status)}): ${statusMessage(response.data)}`);
+  }
+
+  close(): void {
+    this.child.kill('SIGTERM');
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+function serving(child: ChildProcess, binary: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let stderr = '';
+    const timer = setTimeout(() => reject(new Error(`kubectl proxy did not start within ${START_TIMEOUT_MS / 1000} s: ${stderr.trim()}`)), START_TIMEOUT_MS);
+    child.stdout?.setEncoding('utf8').on('data', (d: string) => {
+      if (SERVING.test(d)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-2000)));
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new CommandError(binary, ['proxy'], code, '', stderr));
+    });
+  });
+}
+
+function statusMessage(body: string): string {
+  try {
+    return (JSON.parse(body) as { message?: string }).message ?? body.trim();
+  } catch {
+    return body.trim();
+  }
+}
+
+function statusReason(body: string, status: number): string {
+  try {
+    return (JSON.parse(body) as { reason?: string }).reason ?? `HTTP ${status}`;
+  } catch {
+    return `HTTP ${status}`;
+  }
+}
