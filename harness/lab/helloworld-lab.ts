@@ -23,18 +23,31 @@ export const MANIFESTS = {
 /** The lab's patch, verbatim: `kubectl patch svc helloworld -p '{"spec": {"type": "NodePort"}}' -n $NS`. */
 export const LAB_NODEPORT_PATCH = '{"spec": {"type": "NodePort"}}';
 
-/** Asks the ClusterIP from inside a helloworld pod, with the lab's request body. Constant: no input goes in. */
+/**
+ * Asks each target (argv) from inside a helloworld pod, one after the other, with the lab's
+ * request body; one JSON line per target, up to the first that is not a 200. Constant: no input
+ * goes in.
+ */
 const IN_CLUSTER_POST = `
 const http = require('http');
-const req = http.request({ host: process.argv[1], port: ${APP_PORT}, path: '/api/messages', method: 'POST',
-  headers: { 'Content-Type': 'application/json', Connection: 'close' } }, (res) => {
-  let body = ''; res.on('data', (d) => (body += d)); res.on('end', () => { console.log(JSON.stringify({ status: res.statusCode, body })); });
+const post = (host) => new Promise((done) => {
+  const req = http.request({ host, port: ${APP_PORT}, path: '/api/messages', method: 'POST',
+    headers: { 'Content-Type': 'application/json', Connection: 'close' } }, (res) => {
+    let body = ''; res.on('data', (d) => (body += d)); res.on('end', () => done({ status: res.statusCode, body }));
+  });
+  req.on('error', (e) => done({ error: e.message }));
+  req.setTimeout(5000, () => req.destroy(new Error('timeout')));
+  req.end(JSON.stringify({ sender: 'in-cluster' }));
 });
-req.on('error', (e) => { console.log(JSON.stringify({ error: e.message })); });
-req.setTimeout(5000, () => req.destroy(new Error('timeout')));
-req.end(JSON.stringify({ sender: 'in-cluster' }));`;
+(async () => {
+  for (const host of process.argv.slice(1)) {
+    const reply = await post(host);
+    console.log(JSON.stringify(reply));
+    if (reply.status !== 200) break;
+  }
+})();`;
 
-/** One in-cluster POST: about 1 s here; a third of the proxy's programming allowance. */
+/** One in-cluster exec (its POSTs end within 5 s each): about 1 s here; a third of the proxy's programming allowance. */
 const IN_CLUSTER_EXEC_TIMEOUT_MS = PROXY_PROGRAMMING_TIMEOUT_MS / 3;
 
 export interface InClusterReply {
@@ -96,26 +109,38 @@ export class HelloworldLab {
     return this.service.endpointSlicesJson();
   }
 
-  /** POSTs to `target` (the ClusterIP or the Service's DNS name) from inside a helloworld pod. */
-  async postFromInside(target: string): Promise<InClusterReply> {
-    // The POST gives up after 5 s; the bound is for kubectl exec itself, which was seen to hang
+  /**
+   * POSTs to each target (the ClusterIP or the Service's DNS name) from inside a helloworld pod,
+   * in one exec; the replies up to the first that is not a 200.
+   */
+  async postFromInside(targets: readonly string[]): Promise<InClusterReply[]> {
+    // Each POST gives up after 5 s; the bound is for kubectl exec itself, which was seen to hang
     // (once in CI, 120 s) after such a call: a probe that hangs is retried, not waited out.
-    const { stdout } = await this.kubectl.run(['exec', `deployment/${APP_NAME}`, '--', 'node', '-e', IN_CLUSTER_POST, target], { namespace: this.namespace, timeoutMs: IN_CLUSTER_EXEC_TIMEOUT_MS });
-    return JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as InClusterReply;
+    const { stdout } = await this.kubectl.run(['exec', `deployment/${APP_NAME}`, '--', 'node', '-e', IN_CLUSTER_POST, ...targets], {
+      namespace: this.namespace,
+      timeoutMs: IN_CLUSTER_EXEC_TIMEOUT_MS,
+    });
+    return stdout
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as InClusterReply);
   }
 
   /**
-   * POSTs from inside a pod until a 200 comes back: a Service made a moment ago may not be
-   * programmed yet, and until it is, its ClusterIP goes wherever the default route leads.
+   * POSTs from inside a pod until every target answers 200: a Service made a moment ago may not
+   * be programmed yet, and until it is, its ClusterIP goes wherever the default route leads.
    * Fails after the proxy's allowance with the last reply in the message.
    */
-  async postFromInsideOnceProgrammed(target: string): Promise<InClusterReply> {
+  async postFromInsideOnceProgrammed(targets: readonly string[]): Promise<InClusterReply[]> {
     return waitFor(
       async () => {
-        const reply = await this.postFromInside(target);
-        return reply.status === 200 ? reply : notYet(reply.error ?? `HTTP ${reply.status}: ${reply.body?.slice(0, 200)}`);
+        const replies = await this.postFromInside(targets);
+        const failed = replies.findIndex((r) => r.status !== 200);
+        if (failed < 0 && replies.length === targets.length) return replies;
+        const reply = replies[failed] ?? { error: 'no reply' };
+        return notYet(`${targets[failed < 0 ? replies.length : failed]}: ${reply.error ?? `HTTP ${reply.status}: ${reply.body?.slice(0, 200)}`}`);
       },
-      { what: `a 200 from ${target}:${APP_PORT} inside the cluster`, timeoutMs: PROXY_PROGRAMMING_TIMEOUT_MS, intervalMs: 500 },
+      { what: `a 200 from ${targets.map((t) => `${t}:${APP_PORT}`).join(' and ')} inside the cluster`, timeoutMs: PROXY_PROGRAMMING_TIMEOUT_MS, intervalMs: 500 },
     );
   }
 

@@ -35,8 +35,7 @@ describeFeature(nodePort, 'NodePort lab', (current) => {
   test('2. the ClusterIP Service answers inside the cluster', async ({ lab }) => {
     await current().step('cluster-ip', async () => {
       const service = (await lab.serviceJson()) as { spec: { clusterIP: string } };
-      for (const target of [service.spec.clusterIP, APP_NAME]) {
-        const reply = await lab.postFromInsideOnceProgrammed(target);
+      for (const reply of await lab.postFromInsideOnceProgrammed([service.spec.clusterIP, APP_NAME])) {
         expect(JSON.parse(reply.body ?? '{}')).toMatchObject({ sender: 'in-cluster', message: 'Hello in-cluster (direct)' });
       }
     });
