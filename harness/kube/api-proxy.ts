@@ -29,14 +29,16 @@ export class ApiProxy {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'kpc-api-'));
     const socketPath = path.join(dir, 'api.sock');
     const child = spawn(binary, ['--kubeconfig', kubeconfig, 'proxy', `--unix-socket=${socketPath}`], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const kill = () => child.kill('SIGTERM');
+    const kill = () => {
+      child.kill('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    };
     process.once('exit', kill);
     child.once('exit', () => process.removeListener('exit', kill));
     try {
       await serving(child, binary);
     } catch (error) {
       kill();
-      rmSync(dir, { recursive: true, force: true });
       throw error;
     }
     const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });

@@ -3,7 +3,7 @@ import { notYet, waitFor } from '../util/wait.js';
 import { environmentChanges, environmentProblems, readEnvironment, type EnvironmentSnapshot } from './environment-snapshot.js';
 import type { Kubectl } from './kubectl.js';
 
-/** How often the environment is read while traffic runs; each read is two kubectl calls. */
+/** How often the environment is read while traffic runs; each read is two GETs (two kubectl calls without an API proxy). */
 const WATCH_INTERVAL_MS = 2_000;
 
 /**
