@@ -50,9 +50,10 @@ export class Kubectl {
   }
 
   async json<T>(args: readonly string[], options: KubectlCallOptions = {}): Promise<T> {
-    const request = this.defaults.api ? getRequest(args, options.namespace) : null;
-    if (request && this.defaults.api) {
-      const answer = await this.defaults.api.get(request.path, { query: request.query, signal: options.signal ?? this.defaults.signal, timeoutMs: options.timeoutMs ?? 120_000 });
+    const { api } = this.defaults;
+    const request = api && getRequest(args, options.namespace);
+    if (api && request) {
+      const answer = await api.get(request.path, { query: request.query, signal: options.signal ?? this.defaults.signal, timeoutMs: options.timeoutMs ?? 120_000 });
       return asKubectlPrints<T>(answer, request);
     }
     const stdout = await this.text([...args, '-o', 'json'], options);
