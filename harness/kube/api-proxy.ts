@@ -20,7 +20,8 @@ const START_TIMEOUT_MS = 15_000;
 export class ApiProxy {
   private constructor(
     private readonly child: ChildProcess,
-    private readonly dir: string,
+    /** Stops kubectl and removes its socket's directory. */
+    readonly close: () => void,
     private readonly http: AxiosInstance,
     private readonly kubeconfig: string,
   ) {}
@@ -43,7 +44,7 @@ export class ApiProxy {
     }
     const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
     const client = axios.create({ socketPath, httpAgent: agent, baseURL: 'http://localhost', maxRedirects: 0, responseType: 'text', transitional: { silentJSONParsing: false } });
-    return new ApiProxy(child, dir, client, kubeconfig);
+    return new ApiProxy(child, kill, client, kubeconfig);
   }
 
   /** GETs an API path; a non-2xx answer throws the same CommandError a `kubectl get` would, with the API's message. */
@@ -54,12 +55,8 @@ export class ApiProxy {
       throw new Error(`GET ${apiPath} through kubectl proxy (${this.kubeconfig}) failed: ${error.code ?? error.message}; ${stopped}`);
     });
     if (response.status >= 200 && response.status < 300) return JSON.parse(response.data) as T;
-    throw new CommandError('kubectl proxy', ['GET', apiPath], 1, '', `Error from server (${statusReason(response.data, response.status)}): ${statusMessage(response.data)}`);
-  }
-
-  close(): void {
-    this.child.kill('SIGTERM');
-    rmSync(this.dir, { recursive: true, force: true });
+    const { reason, message } = apiStatus(response.data, response.status);
+    throw new CommandError('kubectl proxy', ['GET', apiPath], 1, '', `Error from server (${reason}): ${message}`);
   }
 }
 
@@ -85,18 +82,13 @@ function serving(child: ChildProcess, binary: string): Promise<void> {
   });
 }
 
-function statusMessage(body: string): string {
+/** The reason and message of the API's Status object in an error answer; the HTTP status and the body when it is not one. */
+function apiStatus(body: string, status: number): { reason: string; message: string } {
+  let parsed: { reason?: string; message?: string } = {};
   try {
-    return (JSON.parse(body) as { message?: string }).message ?? body.trim();
+    parsed = JSON.parse(body) as typeof parsed;
   } catch {
-    return body.trim();
+    // Not JSON: a proxy or a load balancer answered, not the API server.
   }
-}
-
-function statusReason(body: string, status: number): string {
-  try {
-    return (JSON.parse(body) as { reason?: string }).reason ?? `HTTP ${status}`;
-  } catch {
-    return `HTTP ${status}`;
-  }
+  return { reason: parsed.reason ?? `HTTP ${status}`, message: parsed.message ?? body.trim() };
 }

@@ -3,6 +3,9 @@ import { CommandError, UsageError } from '../util/errors.js';
 import type { ApiProxy } from './api-proxy.js';
 import { asKubectlPrints, getRequest } from './get-request.js';
 
+/** kubectl's own bound on a call, when the caller sets none. */
+const DEFAULT_TIMEOUT_MS = 120_000;
+
 export interface KubectlCallOptions {
   namespace?: string;
   input?: string;
@@ -39,7 +42,7 @@ export class Kubectl {
     return run(this.binary, full, {
       input: options.input,
       signal: options.signal ?? this.defaults.signal,
-      timeoutMs: options.timeoutMs ?? 120_000,
+      timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       check: options.check,
       env: { ...process.env, KUBECONFIG: this.kubeconfig },
     });
@@ -53,7 +56,7 @@ export class Kubectl {
     const { api } = this.defaults;
     const request = api && getRequest(args, options.namespace);
     if (api && request) {
-      const answer = await api.get(request.path, { query: request.query, signal: options.signal ?? this.defaults.signal, timeoutMs: options.timeoutMs ?? 120_000 });
+      const answer = await api.get(request.path, { query: request.query, signal: options.signal ?? this.defaults.signal, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS });
       return asKubectlPrints<T>(answer, request);
     }
     const stdout = await this.text([...args, '-o', 'json'], options);

@@ -135,10 +135,12 @@ export class HelloworldLab {
     return waitFor(
       async () => {
         const replies = await this.postFromInside(targets);
-        const failed = replies.findIndex((r) => r.status !== 200);
-        if (failed < 0 && replies.length === targets.length) return replies;
-        const reply = replies[failed] ?? { error: 'no reply' };
-        return notYet(`${targets[failed < 0 ? replies.length : failed]}: ${reply.error ?? `HTTP ${reply.status}: ${reply.body?.slice(0, 200)}`}`);
+        // The first target without a 200: the script stops there, or printed nothing for it.
+        const notOk = replies.findIndex((r) => r.status !== 200);
+        const first = notOk < 0 ? replies.length : notOk;
+        if (first === targets.length) return replies;
+        const reply = replies[first] ?? { error: 'no reply' };
+        return notYet(`${targets[first]}: ${reply.error ?? `HTTP ${reply.status}: ${reply.body?.slice(0, 200)}`}`);
       },
       { what: `a 200 from ${targets.map((t) => `${t}:${APP_PORT}`).join(' and ')} inside the cluster`, timeoutMs: PROXY_PROGRAMMING_TIMEOUT_MS, intervalMs: 500 },
     );
