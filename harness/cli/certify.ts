@@ -1,9 +1,6 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { assertDockerReachable, nodeContainers } from '../cluster/docker.js';
-import { REPO_ROOT } from '../util/repo-root.js';
 import { detectProxyModeOf } from '../cluster/existing-cluster-provider.js';
 import { Kubectl } from '../kube/kubectl.js';
 import { resolveKubectl } from '../tools/tool-resolver.js';
@@ -15,26 +12,68 @@ import { runSummary, reproduceCommand } from '../run/run-summary.js';
 import { featuresDir, readFeatureResults } from '../run/feature-run.js';
 import { assembleReport } from '../report/assemble-report.js';
 import { providerFor, resolveTools } from '../run/providers.js';
-import { RUN_CONFIG_ENV, type RunConfig } from '../run/run-config.js';
+import type { RunConfig } from '../run/run-config.js';
+import { PlaywrightRun } from './playwright-run.js';
 import { JqRunner } from '../queries/jq-runner.js';
 import { errorMessage, UsageError } from '../util/errors.js';
-import { groupAlive, killGroup } from '../util/exec.js';
-import { notYet, waitFor } from '../util/wait.js';
 import { certifyCommand, toRunConfig, type CertifyOptions } from './certify-options.js';
-import { parseArgs, runCli } from './cli-runner.js';
+import { parseArgs, runCli, type CliContext, type CliFailure } from './cli-runner.js';
 import type { Logger } from '../util/log.js';
 import { REPORT_FILES, writeReportFiles } from '../report/write-report.js';
 import { deleteKindClusterIfThere, tearDownRun } from '../run/tear-down.js';
 import { bootWithProxy, preflightProxyManifest } from '../run/proxy-boot.js';
+import type { ProxyManifests } from '../cluster/proxy-manifest.js';
 import { setUpCluster } from '../run/cluster-setup.js';
 
 const program = certifyCommand();
 parseArgs(program);
 const options = program.opts<CertifyOptions>();
 
-await runCli('certify', async ({ log, cleanup, signal }) => {
-  let config = toRunConfig(options);
-  const manifests = config.cluster.kind === 'kind' ? preflightProxyManifest(config.cluster) : undefined;
+await runCli('certify', async (ctx) => {
+  const { log, signal } = ctx;
+  const asked = toRunConfig(options);
+  const manifests = asked.cluster.kind === 'kind' ? preflightProxyManifest(asked.cluster) : undefined;
+  // Playwright starts as soon as the run's config is final (with --proxy-manifest, the boot changes
+  // it), so that its start overlaps the preflight and the setup; if either fails it is stopped,
+  // having made nothing.
+  const early = manifests ? undefined : new PlaywrightRun(asked, signal);
+  const prepared = await prepare(asked, manifests, ctx).catch(async (error: unknown) => {
+    await early?.stop();
+    throw error;
+  });
+  if ('code' in prepared) {
+    await early?.stop();
+    return prepared;
+  }
+  const { config, startedAt } = prepared;
+  const requests = config.requestsPerNode === null ? 'the recommended number of requests' : `${config.requestsPerNode} requests`;
+  log.step(`certifying ${config.features.join(', ')} (profile ${config.profile}; ${config.replicas} endpoints, ${requests} per node, client ${config.client}); reports in ${config.reportDir}`);
+  const playwright = early ?? new PlaywrightRun(config, signal);
+  playwright.release();
+  const exitCode = await playwright.exited;
+  if (signal.aborted) return 130;
+
+  const results = readFeatureResults(config.reportDir);
+  const ended = exitCode !== 0 && results.size === 0 ? `the run ended (Playwright exit ${exitCode}) before any feature reported; see the output above and ${path.join(config.reportDir, 'html')}` : null;
+  const report = assembleReport(runSummary(config, startedAt, reproduceCommand(process.argv.slice(2)), ended), new Map([...results].map(([id, r]) => [id, r.report])));
+  const written = writeReportFiles(config.reportDir, report, [...results.values()].map((r) => r.records).join(''));
+  for (const feature of report.features) {
+    log.info(`${feature.id}: ${feature.status.toUpperCase()}${feature.reason ? ` (${feature.reason})` : ''}`);
+  }
+  for (const check of report.checks.filter((c) => c.status === 'fail')) log.info(`FAIL ${check.id}: ${check.message}`);
+  log.step(`verdict: ${report.verdict.toUpperCase()}${report.error ? ` (${report.error})` : ''}; report: ${written.reportJson}, ${written.conformanceYaml}`);
+  if (report.verdict === 'pass') return 0;
+  if (report.verdict === 'fail') return 1;
+  return { code: 2, error: report.error ?? 'the run could not reach a verdict' };
+});
+
+/**
+ * Everything before the features run: the preflight, the clean-up of what the run will make, the
+ * boot with the proxy asked for, and the cluster's setup. Returns the run's final config, or the
+ * exit 2 of a cluster that could not be set up.
+ */
+async function prepare(asked: RunConfig, manifests: ProxyManifests | undefined, { log, cleanup, signal }: CliContext): Promise<{ config: RunConfig; startedAt: string } | CliFailure> {
+  let config = asked;
   const createsCluster = await preflight(config, log);
   const cluster = config.cluster;
   if (createsCluster && !config.keep && cluster.kind === 'kind') {
@@ -62,24 +101,8 @@ await runCli('certify', async ({ log, cleanup, signal }) => {
     if (signal.aborted || error instanceof UsageError) throw error;
     return { code: 2, error: `the cluster could not be set up: ${errorMessage(error)}` };
   }
-  const requests = config.requestsPerNode === null ? 'the recommended number of requests' : `${config.requestsPerNode} requests`;
-  log.step(`certifying ${config.features.join(', ')} (profile ${config.profile}; ${config.replicas} endpoints, ${requests} per node, client ${config.client}); reports in ${config.reportDir}`);
-  const exitCode = await runPlaywright(config, signal);
-  if (signal.aborted) return 130;
-
-  const results = readFeatureResults(config.reportDir);
-  const ended = exitCode !== 0 && results.size === 0 ? `the run ended (Playwright exit ${exitCode}) before any feature reported; see the output above and ${path.join(config.reportDir, 'html')}` : null;
-  const report = assembleReport(runSummary(config, startedAt, reproduceCommand(process.argv.slice(2)), ended), new Map([...results].map(([id, r]) => [id, r.report])));
-  const written = writeReportFiles(config.reportDir, report, [...results.values()].map((r) => r.records).join(''));
-  for (const feature of report.features) {
-    log.info(`${feature.id}: ${feature.status.toUpperCase()}${feature.reason ? ` (${feature.reason})` : ''}`);
-  }
-  for (const check of report.checks.filter((c) => c.status === 'fail')) log.info(`FAIL ${check.id}: ${check.message}`);
-  log.step(`verdict: ${report.verdict.toUpperCase()}${report.error ? ` (${report.error})` : ''}; report: ${written.reportJson}, ${written.conformanceYaml}`);
-  if (report.verdict === 'pass') return 0;
-  if (report.verdict === 'fail') return 1;
-  return { code: 2, error: report.error ?? 'the run could not reach a verdict' };
-});
+  return { config, startedAt };
+}
 
 /**
  * Every check that can fail before anything is made: bad input exits 2 and leaves nothing behind.
@@ -120,35 +143,4 @@ async function preflight(config: RunConfig, log: Logger): Promise<boolean> {
   await claimNamespace(kubectl, config.namespace, { dryRun: true });
   if (config.client === 'container') await assertDockerReachable(log);
   return false;
-}
-
-function runPlaywright(config: RunConfig, signal: AbortSignal): Promise<number> {
-  const cli = createRequire(import.meta.url).resolve('@playwright/test/cli');
-  return new Promise((resolve) => {
-    // A process group of its own: Ctrl-C is forwarded to all of it (workers, kind, docker), and
-    // clean-up starts only once every one of them has exited, so nothing is created after it.
-    // Installed as a package, the harness sits under node_modules, whose TypeScript Playwright does
-    // not transform: tsx (a dependency) loads it there.
-    const loader = REPO_ROOT.split(path.sep).includes('node_modules') ? ['--import', import.meta.resolve('tsx/esm')] : [];
-    const child = spawn(process.execPath, [...loader, cli, 'test', '--config', path.join(REPO_ROOT, 'playwright.config.ts')], {
-      cwd: REPO_ROOT,
-      stdio: 'inherit',
-      detached: true,
-      env: { ...process.env, [RUN_CONFIG_ENV]: JSON.stringify(config), FORCE_COLOR: process.env.FORCE_COLOR ?? '0' },
-    });
-    const stop = () => killGroup(child.pid, 'SIGINT');
-    signal.addEventListener('abort', stop, { once: true });
-    child.on('close', async (code) => {
-      signal.removeEventListener('abort', stop);
-      if (signal.aborted && child.pid !== undefined) {
-        const pgid = child.pid;
-        await waitFor(async () => (groupAlive(pgid) ? notYet('processes of the run are still stopping') : true), {
-          what: 'the interrupted run to stop',
-          timeoutMs: 30_000,
-          intervalMs: 200,
-        }).catch(() => killGroup(pgid, 'SIGKILL'));
-      }
-      resolve(code ?? 1);
-    });
-  });
 }

@@ -1,9 +1,10 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ClusterInfo } from '../cluster/cluster-provider.js';
 import type { ProxyMode } from '../cluster/proxy-mode.js';
 import type { ClientKind } from '../traffic/traffic-client.js';
 import type { ClusterSurvey } from './cluster-survey.js';
+import { notYet, waitFor } from '../util/wait.js';
 
 export type ClusterSource =
   | {
@@ -52,6 +53,14 @@ export interface RunConfig {
 }
 
 export const RUN_CONFIG_ENV = 'KPC_RUN_CONFIG';
+/** Set by certify for its Playwright run: the process that is setting the cluster up meanwhile. */
+export const SETUP_PID_ENV = 'KPC_SETUP_PID';
+/**
+ * How long a spec waits for certify's setup: longer than any setup certify runs (a cold node
+ * image build took 22.5 min here, a boot about 2 min). certify stops the run as soon as its setup
+ * fails, and the wait ends at once if certify's process is gone, so it only bounds a hung setup.
+ */
+export const SETUP_WAIT_TIMEOUT_MS = 60 * 60_000;
 
 export function runConfigFromEnv(): RunConfig | undefined {
   const raw = process.env[RUN_CONFIG_ENV];
@@ -60,6 +69,8 @@ export function runConfigFromEnv(): RunConfig | undefined {
 
 /** The cluster the setup (setUpCluster) made or attached to, for the specs and the teardown. */
 export interface ClusterState {
+  /** The run that wrote it (RunConfig.runId): a state left by an earlier run is never awaited as this one's. */
+  runId?: string;
   info: ClusterInfo;
   /** True when this run booted the cluster (so teardown may delete it). */
   created: boolean;
@@ -74,7 +85,7 @@ const stateFile = (config: RunConfig) => path.join(config.reportDir, 'cluster.js
 export function writeClusterState(config: RunConfig, state: ClusterState): void {
   mkdirSync(config.reportDir, { recursive: true });
   // Whole or not at all: a clean-up after Ctrl-C may read it while it is written.
-  writeFileSync(`${stateFile(config)}.part`, JSON.stringify(state, null, 2));
+  writeFileSync(`${stateFile(config)}.part`, JSON.stringify({ ...state, runId: config.runId }, null, 2));
   renameSync(`${stateFile(config)}.part`, stateFile(config));
 }
 
@@ -83,6 +94,36 @@ export function readClusterState(config: RunConfig): ClusterState {
     return JSON.parse(readFileSync(stateFile(config), 'utf8')) as ClusterState;
   } catch {
     throw new Error(`no cluster state in ${stateFile(config)}: the cluster setup did not run or failed`);
+  }
+}
+
+/**
+ * The state once the setup has finished (its survey written). In certify's run the setup goes on
+ * in certify's own process while Playwright starts, so this waits for it; elsewhere (npm test's
+ * setup project has ended before any spec starts) it reads the state as it is.
+ */
+export async function awaitClusterState(config: RunConfig): Promise<ClusterState> {
+  const setupPid = Number(process.env[SETUP_PID_ENV]);
+  if (!setupPid) return readClusterState(config);
+  return waitFor(
+    async () => {
+      const state = existsSync(stateFile(config)) ? readClusterState(config) : undefined;
+      if (state?.runId === config.runId && state.survey) return state;
+      if (!processAlive(setupPid)) throw new SetupEnded(`certify's process (${setupPid}) ended before the cluster was set up`);
+      return notYet(state?.runId === config.runId ? 'the cluster is not surveyed yet' : `no state of this run in ${stateFile(config)} yet`);
+    },
+    { what: 'certify to set the cluster up', timeoutMs: SETUP_WAIT_TIMEOUT_MS, intervalMs: 50, rethrow: (e) => e instanceof SetupEnded },
+  );
+}
+
+class SetupEnded extends Error {}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -3,7 +3,7 @@ import { test as base } from '@playwright/test';
 import { ApiProxies } from '../../harness/kube/api-proxies.js';
 import { Kubectl } from '../../harness/kube/kubectl.js';
 import { HelloworldLab } from '../../harness/lab/helloworld-lab.js';
-import { readClusterState, type ClusterState, type RunConfig } from '../../harness/run/run-config.js';
+import { awaitClusterState, SETUP_WAIT_TIMEOUT_MS, type ClusterState, type RunConfig } from '../../harness/run/run-config.js';
 import { resolveKubectl } from '../../harness/tools/tool-resolver.js';
 import { createLogger, type Logger } from '../../harness/util/log.js';
 
@@ -35,7 +35,8 @@ export const test = base.extend<RunOptions & ClusterFixtures, WorkerFixtures>({
     { scope: 'worker' },
   ],
   log: async ({ run }, use) => use(createLogger(run.name)),
-  state: async ({ run }, use) => use(readClusterState(run)),
+  // Its own timeout: certify may still be booting the cluster when the first test starts.
+  state: [async ({ run }, use) => use(await awaitClusterState(run)), { timeout: SETUP_WAIT_TIMEOUT_MS }],
   kubectl: async ({ state, log, apiProxies }, use) => {
     const kubectl = new Kubectl((await resolveKubectl(log)).path, state.info.kubeconfig);
     // A cluster that is gone (its kubeconfig with it) is left to kubectl's own error.
