@@ -4,6 +4,7 @@ import type { ClusterInfo } from '../cluster/cluster-provider.js';
 import type { ProxyMode } from '../cluster/proxy-mode.js';
 import type { ClientKind } from '../traffic/traffic-client.js';
 import type { ClusterSurvey } from './cluster-survey.js';
+import { processAlive } from '../util/exec.js';
 import { notYet, waitFor } from '../util/wait.js';
 
 export type ClusterSource =
@@ -117,15 +118,6 @@ export async function awaitClusterState(config: RunConfig): Promise<ClusterState
 }
 
 class SetupEnded extends Error {}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export function updateClusterState(config: RunConfig, patch: Partial<ClusterState>): void {
   writeClusterState(config, { ...readClusterState(config), ...patch });

@@ -77,15 +77,18 @@ export function killGroup(pid: number | undefined, signal: NodeJS.Signals): void
   }
 }
 
-/** True while any process of the group `pgid` is alive. */
-export function groupAlive(pgid: number): boolean {
+/** True while the process `pid` is alive (a negative pid: any process of that group). */
+export function processAlive(pid: number): boolean {
   try {
-    process.kill(-pgid, 0);
+    process.kill(pid, 0);
     return true;
   } catch {
     return false;
   }
 }
+
+/** True while any process of the group `pgid` is alive. */
+export const groupAlive = (pgid: number): boolean => processAlive(-pgid);
 
 /** Feeds chunks in, calls `onLine` with each complete line (no-op without a listener). */
 function lineSplitter(onLine?: (line: string) => void): (chunk: string) => void {
