@@ -1,7 +1,9 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { assertDockerReachable, nodeContainers } from '../cluster/docker.js';
 import { detectProxyModeOf } from '../cluster/existing-cluster-provider.js';
+import { ApiProxies } from '../kube/api-proxies.js';
 import { Kubectl } from '../kube/kubectl.js';
 import { resolveKubectl } from '../tools/tool-resolver.js';
 import { claimNamespace } from '../lab/namespace-guard.js';
@@ -20,6 +22,7 @@ import { certifyCommand, toRunConfig, type CertifyOptions } from './certify-opti
 import { parseArgs, runCli, type CliContext, type CliFailure } from './cli-runner.js';
 import type { Logger } from '../util/log.js';
 import { REPORT_FILES, writeReportFiles } from '../report/write-report.js';
+import { compileReportSchemas } from '../report/report-validator.js';
 import { deleteKindClusterIfThere, tearDownRun } from '../run/tear-down.js';
 import { bootWithProxy, preflightProxyManifest } from '../run/proxy-boot.js';
 import type { ProxyManifests } from '../cluster/proxy-manifest.js';
@@ -30,14 +33,22 @@ parseArgs(program);
 const options = program.opts<CertifyOptions>();
 
 await runCli('certify', async (ctx) => {
-  const { log, signal } = ctx;
+  const { log, signal, cleanup } = ctx;
   const asked = toRunConfig(options);
   const manifests = asked.cluster.kind === 'kind' ? preflightProxyManifest(asked.cluster) : undefined;
+  // One `kubectl proxy` for the run's cluster carries certify's reads and its Playwright worker's.
+  const apiDir = mkdtempSync(path.join(os.tmpdir(), 'kpc-api-'));
+  const shared = { kubeconfig: asked.cluster.kubeconfig, socketPath: path.join(apiDir, 'api.sock') };
+  const api = ApiProxies.serving(shared);
+  cleanup.push("certify's kubectl proxy", async () => {
+    await api.closeAll();
+    rmSync(apiDir, { recursive: true, force: true });
+  });
   // Playwright starts as soon as the run's config is final (with --proxy-manifest, the boot changes
   // it), so that its start overlaps the preflight and the setup; if either fails it is stopped,
   // having made nothing.
-  const early = manifests ? undefined : new PlaywrightRun(asked, signal);
-  const prepared = await prepare(asked, manifests, ctx).catch(async (error: unknown) => {
+  const early = manifests ? undefined : new PlaywrightRun(asked, signal, ApiProxies.env(shared));
+  const prepared = await prepare(asked, manifests, api, ctx).catch(async (error: unknown) => {
     await early?.stop();
     throw error;
   });
@@ -48,8 +59,15 @@ await runCli('certify', async (ctx) => {
   const { config, startedAt } = prepared;
   const requests = config.requestsPerNode === null ? 'the recommended number of requests' : `${config.requestsPerNode} requests`;
   log.step(`certifying ${config.features.join(', ')} (profile ${config.profile}; ${config.replicas} endpoints, ${requests} per node, client ${config.client}); reports in ${config.reportDir}`);
-  const playwright = early ?? new PlaywrightRun(config, signal);
+  const playwright = early ?? new PlaywrightRun(config, signal, ApiProxies.env(shared));
   playwright.release();
+  // The reports' schemas compile while the features run, not once they are done; a schema that
+  // does not compile fails the same way when the reports are written.
+  setImmediate(() => {
+    try {
+      compileReportSchemas();
+    } catch {}
+  });
   const exitCode = await playwright.exited;
   if (signal.aborted) return 130;
 
@@ -72,9 +90,9 @@ await runCli('certify', async (ctx) => {
  * boot with the proxy asked for, and the cluster's setup. Returns the run's final config, or the
  * exit 2 of a cluster that could not be set up.
  */
-async function prepare(asked: RunConfig, manifests: ProxyManifests | undefined, { log, cleanup, signal }: CliContext): Promise<{ config: RunConfig; startedAt: string } | CliFailure> {
+async function prepare(asked: RunConfig, manifests: ProxyManifests | undefined, api: ApiProxies, { log, cleanup, signal }: CliContext): Promise<{ config: RunConfig; startedAt: string } | CliFailure> {
   let config = asked;
-  const createsCluster = await preflight(config, log);
+  const createsCluster = await preflight(config, api, log);
   const cluster = config.cluster;
   if (createsCluster && !config.keep && cluster.kind === 'kind') {
     // tearDownRun deletes it once the setup has recorded it; this covers the moments before.
@@ -87,7 +105,7 @@ async function prepare(asked: RunConfig, manifests: ProxyManifests | undefined, 
   rmSync(featuresDir(config.reportDir), { recursive: true, force: true });
   // The one teardown of a run, on every exit path. Registered last, so it runs before the cluster goes.
   cleanup.push('traffic client containers, lab namespace or cluster of this run, if still there', async () => {
-    await tearDownRun(config, log);
+    await tearDownRun(config, log, api);
   });
 
   if (manifests) {
@@ -95,7 +113,7 @@ async function prepare(asked: RunConfig, manifests: ProxyManifests | undefined, 
     config = (await bootWithProxy(config, manifests, log, signal)).run;
   }
   try {
-    await setUpCluster(config, log, signal);
+    await setUpCluster(config, log, signal, api);
   } catch (error) {
     // No verdict without a cluster: exit 2, never the proxy's failure (1).
     if (signal.aborted || error instanceof UsageError) throw error;
@@ -108,7 +126,7 @@ async function prepare(asked: RunConfig, manifests: ProxyManifests | undefined, 
  * Every check that can fail before anything is made: bad input exits 2 and leaves nothing behind.
  * Returns true when the run will boot a kind cluster of its own.
  */
-async function preflight(config: RunConfig, log: Logger): Promise<boolean> {
+async function preflight(config: RunConfig, api: ApiProxies, log: Logger): Promise<boolean> {
   if (config.cluster.kind === 'kind') {
     // The shape is known from the options alone: a too small --requests fails before anything runs.
     requestsPerNodeFor(config.requestsPerNode, { nodes: countNodes(validateKindOptions(config.cluster)), endpoints: config.replicas });
@@ -120,7 +138,7 @@ async function preflight(config: RunConfig, log: Logger): Promise<boolean> {
     await provider.preflight?.();
     return (await nodeContainers(config.cluster.name)).length === 0;
   }
-  const kubectl = new Kubectl(tools.kubectl ?? (await resolveKubectl(log)).path, config.cluster.kubeconfig);
+  const kubectl = await api.attach(new Kubectl(tools.kubectl ?? (await resolveKubectl(log)).path, config.cluster.kubeconfig));
   await kubectl.assertReachable();
   const nodes = await kubectl.json<{ items: unknown[] }>(['get', 'nodes']);
   requestsPerNodeFor(config.requestsPerNode, { nodes: nodes.items.length, endpoints: config.replicas });

@@ -18,7 +18,8 @@ export class PlaywrightRun {
   private held: Array<[NodeJS.WriteStream, Buffer]> | 'released' | 'discarded' = [];
   private readonly stopping = new AbortController();
 
-  constructor(config: RunConfig, signal: AbortSignal) {
+  /** `env`: added to the run's environment (certify's API proxy). */
+  constructor(config: RunConfig, signal: AbortSignal, env: Record<string, string> = {}) {
     const cli = createRequire(import.meta.url).resolve('@playwright/test/cli');
     // Installed as a package, the harness sits under node_modules, whose TypeScript Playwright does
     // not transform: tsx (a dependency) loads it there.
@@ -29,7 +30,7 @@ export class PlaywrightRun {
       cwd: REPO_ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
-      env: { ...process.env, [RUN_CONFIG_ENV]: JSON.stringify(config), [SETUP_PID_ENV]: String(process.pid), FORCE_COLOR: process.env.FORCE_COLOR ?? '0' },
+      env: { ...process.env, ...env, [RUN_CONFIG_ENV]: JSON.stringify(config), [SETUP_PID_ENV]: String(process.pid), FORCE_COLOR: process.env.FORCE_COLOR ?? '0' },
     });
     child.stdout.on('data', (chunk: Buffer) => this.write(process.stdout, chunk));
     child.stderr.on('data', (chunk: Buffer) => this.write(process.stderr, chunk));

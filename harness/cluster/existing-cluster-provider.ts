@@ -1,5 +1,7 @@
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parse } from 'yaml';
+import type { ApiProxies } from '../kube/api-proxies.js';
 import { Kubectl } from '../kube/kubectl.js';
 import { UsageError } from '../util/errors.js';
 import { JqRunner } from '../queries/jq-runner.js';
@@ -17,7 +19,7 @@ export class ExistingClusterProvider implements ClusterProvider {
   readonly kubeconfig: string;
   private kindName: string | undefined;
 
-  constructor(kubeconfig: string, private readonly kubectlBinary: string, private readonly log: Logger) {
+  constructor(kubeconfig: string, private readonly kubectlBinary: string, private readonly log: Logger, private readonly api?: ApiProxies) {
     this.kubeconfig = path.resolve(kubeconfig);
     try {
       accessSync(this.kubeconfig, constants.R_OK);
@@ -27,9 +29,10 @@ export class ExistingClusterProvider implements ClusterProvider {
   }
 
   async up(signal: AbortSignal): Promise<ClusterInfo> {
-    const kubectl = new Kubectl(this.kubectlBinary, this.kubeconfig, { signal });
+    const direct = new Kubectl(this.kubectlBinary, this.kubeconfig, { signal });
+    const kubectl = this.api ? await this.api.attach(direct) : direct;
     const kubernetesVersion = await kubectl.assertReachable();
-    const context = (await kubectl.text(['config', 'current-context'])).trim();
+    const context = currentContext(this.kubeconfig) ?? (await kubectl.text(['config', 'current-context'])).trim();
     this.log.step(`attached to context "${context}" (Kubernetes ${kubernetesVersion})`);
     const dockerNetwork = await this.recogniseKind(kubectl);
     const { mode: proxyMode, note: proxyModeNote } = await detectProxyMode(kubectl, this.kindName, signal);
@@ -53,8 +56,7 @@ export class ExistingClusterProvider implements ClusterProvider {
    * client and for loading images.
    */
   private async recogniseKind(kubectl: Kubectl): Promise<string | undefined> {
-    const { stdout } = await kubectl.run(['get', 'nodes', '-o', 'jsonpath={.items[*].metadata.name}'], { check: false });
-    const kind = await kindClusterOfNodes(stdout.split(' ').filter(Boolean)).catch(() => undefined);
+    const kind = await kindClusterOf(kubectl);
     this.kindName = kind?.name;
     if (kind) this.log.info(`kind cluster "${kind.name}" on Docker network ${kind.network}`);
     return kind?.network;
@@ -79,8 +81,8 @@ export class ExistingClusterProvider implements ClusterProvider {
  * installed); else unknown, with the reason. Never "none" for a proxy that runs.
  */
 export async function detectProxyMode(kubectl: Kubectl, kindName?: string, signal?: AbortSignal): Promise<{ mode: ProxyMode | 'unknown'; note?: string }> {
-  const { stdout, exitCode } = await kubectl.run(['get', 'configmap', 'kube-proxy', '--namespace', 'kube-system', '-o', 'json'], { check: false });
-  const configured = (await JqRunner.load()).proxyMode(exitCode === 0 ? stdout : null).mode;
+  const configMap = await kubectl.jsonIfAny(['get', 'configmap', 'kube-proxy', '--namespace', 'kube-system']);
+  const configured = (await JqRunner.load()).proxyMode(configMap ?? null).mode;
   if (configured !== 'none') return { mode: configured };
   const told = kindName ? reportedProxyMode(describeImplementation({ daemonSets: [], configMaps: [], modeByNode: await probeProxyModeEndpoints(await nodeContainers(kindName), signal) })) : 'unknown';
   if (told !== 'unknown') return { mode: told, note: `proxy mode ${told}, from kube-proxy's /proxyMode on the nodes (no kube-system/kube-proxy ConfigMap)` };
@@ -90,9 +92,23 @@ export async function detectProxyMode(kubectl: Kubectl, kindName?: string, signa
 
 /** detectProxyMode for a cluster known only by its kubeconfig: a kind cluster of this host is recognised first. */
 export async function detectProxyModeOf(kubectl: Kubectl): Promise<{ mode: ProxyMode | 'unknown'; note?: string }> {
-  const { stdout } = await kubectl.run(['get', 'nodes', '-o', 'jsonpath={.items[*].metadata.name}'], { check: false });
-  const kind = await kindClusterOfNodes(stdout.split(' ').filter(Boolean)).catch(() => undefined);
-  return detectProxyMode(kubectl, kind?.name);
+  return detectProxyMode(kubectl, (await kindClusterOf(kubectl))?.name);
+}
+
+/** The kind cluster on this host whose node containers are the cluster's nodes, if it is one. */
+async function kindClusterOf(kubectl: Kubectl): Promise<{ name: string; network: string } | undefined> {
+  const nodes = await kubectl.jsonIfAny<{ items: { metadata: { name: string } }[] }>(['get', 'nodes']);
+  return kindClusterOfNodes((nodes?.items ?? []).map((n) => n.metadata.name)).catch(() => undefined);
+}
+
+/** The kubeconfig's current context, read from the file as kubectl would; undefined when the file is not plain YAML with one. */
+function currentContext(kubeconfig: string): string | undefined {
+  try {
+    const context = (parse(readFileSync(kubeconfig, 'utf8')) as { 'current-context'?: unknown } | null)?.['current-context'];
+    return typeof context === 'string' && context !== '' ? context : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 

@@ -18,9 +18,8 @@ export function imageVersion(image: string): string | null {
 
 /** The DaemonSets that look like a service proxy: kube-system/kube-proxy as kubeadm deploys it, or any named like one. */
 async function proxyDaemonSets(kubectl: Kubectl): Promise<ImplementationDaemonSet[]> {
-  const { stdout, exitCode } = await kubectl.run(['get', 'daemonsets', '--all-namespaces', '-o', 'json'], { check: false });
-  if (exitCode !== 0) return [];
-  return (JSON.parse(stdout) as DaemonSetList).items
+  const list = await kubectl.jsonIfAny<DaemonSetList>(['get', 'daemonsets', '--all-namespaces']);
+  return (list?.items ?? [])
     .filter((d) => /proxy/i.test(d.metadata.name))
     .map((d) => ({
       namespace: d.metadata.namespace,

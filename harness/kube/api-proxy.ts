@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import axios, { type AxiosInstance } from 'axios';
+import type { AxiosInstance, AxiosStatic } from 'axios';
 import { CommandError } from '../util/errors.js';
 
 /** kubectl proxy prints this once it listens. */
@@ -19,20 +19,24 @@ const START_TIMEOUT_MS = 15_000;
  */
 export class ApiProxy {
   private constructor(
-    private readonly child: ChildProcess,
-    /** Stops kubectl and removes its socket's directory. */
+    /** Undefined for a proxy another process started and owns. */
+    private readonly child: ChildProcess | undefined,
+    /** Stops kubectl and removes its socket's directory (nothing for an attached proxy). */
     readonly close: () => void,
+    private readonly axios: AxiosStatic,
     private readonly http: AxiosInstance,
     private readonly kubeconfig: string,
+    readonly socketPath: string,
   ) {}
 
-  static async start(binary: string, kubeconfig: string): Promise<ApiProxy> {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'kpc-api-'));
-    const socketPath = path.join(dir, 'api.sock');
-    const child = spawn(binary, ['--kubeconfig', kubeconfig, 'proxy', `--unix-socket=${socketPath}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  /** Starts kubectl proxy, on `socketPath` when given (its directory made and removed by the caller), else in a new private directory. */
+  static async start(binary: string, kubeconfig: string, socketPath?: string): Promise<ApiProxy> {
+    const dir = socketPath ? undefined : mkdtempSync(path.join(os.tmpdir(), 'kpc-api-'));
+    const socket = socketPath ?? path.join(dir!, 'api.sock');
+    const child = spawn(binary, ['--kubeconfig', kubeconfig, 'proxy', `--unix-socket=${socket}`], { stdio: ['ignore', 'pipe', 'pipe'] });
     const kill = () => {
       child.kill('SIGTERM');
-      rmSync(dir, { recursive: true, force: true });
+      if (dir) rmSync(dir, { recursive: true, force: true });
     };
     process.once('exit', kill);
     child.once('exit', () => process.removeListener('exit', kill));
@@ -42,22 +46,38 @@ export class ApiProxy {
       kill();
       throw error;
     }
-    const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
-    const client = axios.create({ socketPath, httpAgent: agent, baseURL: 'http://localhost', maxRedirects: 0, responseType: 'text', transitional: { silentJSONParsing: false } });
-    return new ApiProxy(child, kill, client, kubeconfig);
+    const axios = await loadAxios();
+    return new ApiProxy(child, kill, axios, client(axios, socket), kubeconfig, socket);
+  }
+
+  /** Reads through a proxy that another process (certify) started for `kubeconfig` and keeps running. */
+  static async attach(socketPath: string, kubeconfig: string): Promise<ApiProxy> {
+    const axios = await loadAxios();
+    return new ApiProxy(undefined, () => {}, axios, client(axios, socketPath), kubeconfig, socketPath);
   }
 
   /** GETs an API path; a non-2xx answer throws the same CommandError a `kubectl get` would, with the API's message. */
   async get<T>(apiPath: string, options: { signal?: AbortSignal; timeoutMs?: number; query?: Record<string, string> } = {}): Promise<T> {
     const response = await this.http.get<string>(apiPath, { params: options.query, signal: options.signal, timeout: options.timeoutMs, validateStatus: () => true }).catch((error: unknown) => {
-      if (options.signal?.aborted || !axios.isAxiosError(error)) throw error;
-      const stopped = this.child.exitCode !== null || this.child.signalCode !== null ? `it exited (${this.child.exitCode ?? this.child.signalCode})` : 'it is still running';
+      if (options.signal?.aborted || !this.axios.isAxiosError(error)) throw error;
+      const { child } = this;
+      const stopped = !child ? 'certify started it' : child.exitCode !== null || child.signalCode !== null ? `it exited (${child.exitCode ?? child.signalCode})` : 'it is still running';
       throw new Error(`GET ${apiPath} through kubectl proxy (${this.kubeconfig}) failed: ${error.code ?? error.message}; ${stopped}`);
     });
     if (response.status >= 200 && response.status < 300) return JSON.parse(response.data) as T;
     const { reason, message } = apiStatus(response.data, response.status);
     throw new CommandError('kubectl proxy', ['GET', apiPath], 1, '', `Error from server (${reason}): ${message}`);
   }
+}
+
+/** Loaded on first use: Playwright's runner imports this module only to list the tests. */
+async function loadAxios(): Promise<AxiosStatic> {
+  return (await import('axios')).default;
+}
+
+function client(axios: AxiosStatic, socketPath: string): AxiosInstance {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
+  return axios.create({ socketPath, httpAgent: agent, baseURL: 'http://localhost', maxRedirects: 0, responseType: 'text', transitional: { silentJSONParsing: false } });
 }
 
 function serving(child: ChildProcess, binary: string): Promise<void> {

@@ -23,7 +23,7 @@ export interface GetRequest {
 
 /**
  * The API request behind `kubectl get <resource> [name] [-l selector] [--namespace ns]
- * [--show-managed-fields]`, for the resources above; null for anything else (it runs as kubectl).
+ * [--show-managed-fields] [--all-namespaces]`, for the resources above; null for anything else (it runs as kubectl).
  * A namespaced resource without a namespace is left to kubectl too: only it knows the context's.
  */
 export function getRequest(args: readonly string[], namespace: string | undefined): GetRequest | null {
@@ -32,18 +32,21 @@ export function getRequest(args: readonly string[], namespace: string | undefine
   const query: Record<string, string> = {};
   let ns = namespace;
   let managedFields = false;
+  let allNamespaces = false;
   for (let i = 1; i < args.length; i++) {
     const arg = args[i]!;
     if (arg === '-l' || arg === '--selector') query.labelSelector = args[++i] ?? '';
     else if (arg === '--namespace' || arg === '-n') ns = args[++i];
     else if (arg === '--show-managed-fields') managedFields = true;
+    else if (arg === '--all-namespaces' || arg === '-A') allNamespaces = true;
     else if (arg.startsWith('-')) return null;
     else positional.push(arg);
   }
   const [resource, name, ...rest] = positional;
   const kind = resource === undefined ? undefined : RESOURCES[resource];
-  if (!kind || rest.length > 0 || (kind.namespaced && !ns) || (name !== undefined && query.labelSelector !== undefined)) return null;
-  const base = kind.namespaced ? `${kind.group}/namespaces/${encodeURIComponent(ns!)}/${kind.plural}` : `${kind.group}/${kind.plural}`;
+  if (!kind || rest.length > 0 || (name !== undefined && (query.labelSelector !== undefined || allNamespaces))) return null;
+  if (kind.namespaced && !ns && !allNamespaces) return null;
+  const base = kind.namespaced && !allNamespaces ? `${kind.group}/namespaces/${encodeURIComponent(ns!)}/${kind.plural}` : `${kind.group}/${kind.plural}`;
   return { path: name === undefined ? base : `${base}/${encodeURIComponent(name)}`, query, list: name === undefined, managedFields };
 }
 

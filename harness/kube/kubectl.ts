@@ -63,14 +63,27 @@ export class Kubectl {
     return JSON.parse(stdout) as T;
   }
 
+  /** `json()`, or undefined when kubectl (or the API) refuses the read: not found, forbidden, unknown resource. */
+  async jsonIfAny<T>(args: readonly string[], options: Omit<KubectlCallOptions, 'check'> = {}): Promise<T | undefined> {
+    try {
+      return await this.json<T>(args, options);
+    } catch (error) {
+      if (error instanceof CommandError) return undefined;
+      throw error;
+    }
+  }
+
   /** Fails with one actionable line when the API server does not answer. */
   async assertReachable(timeoutMs = 15_000): Promise<string> {
     try {
+      const { api } = this.defaults;
+      if (api) return (await api.get<{ gitVersion?: string }>('/version', { timeoutMs, signal: this.defaults.signal })).gitVersion ?? 'unknown';
       const { stdout } = await this.run(['version', '-o', 'json', `--request-timeout=${Math.ceil(timeoutMs / 1000)}s`], { timeoutMs: timeoutMs + 5_000 });
       const version = JSON.parse(stdout) as { serverVersion?: { gitVersion?: string } };
       return version.serverVersion?.gitVersion ?? 'unknown';
     } catch (error) {
-      const detail = error instanceof CommandError ? error.stderr.trim().split('\n').pop() : String(error);
+      if (this.defaults.signal?.aborted) throw error;
+      const detail = error instanceof CommandError ? error.stderr.trim().split('\n').pop() : error instanceof Error ? error.message : String(error);
       throw new UsageError(
         `the API server in ${this.kubeconfig} does not answer (${detail})`,
         'start the cluster, or pass --kubeconfig for a cluster that is running',

@@ -63,8 +63,8 @@ interface NamespaceMeta {
 }
 
 export async function namespaceMeta(kubectl: Kubectl, namespace: string): Promise<NamespaceMeta | undefined> {
-  const { exitCode, stdout } = await kubectl.run(['get', 'namespace', namespace, '-o', 'json'], { check: false });
-  return exitCode === 0 ? ((JSON.parse(stdout) as { metadata?: NamespaceMeta }).metadata ?? {}) : undefined;
+  const object = await kubectl.jsonIfAny<{ metadata?: NamespaceMeta }>(['get', 'namespace', namespace]);
+  return object && (object.metadata ?? {});
 }
 
 async function foreignObjects(kubectl: Kubectl, namespace: string): Promise<string[]> {

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { ApiProxies } from '../kube/api-proxies.js';
 import { claimNamespace } from '../lab/namespace-guard.js';
 import { Kubectl } from '../kube/kubectl.js';
 import { resolveKubectl } from '../tools/tool-resolver.js';
@@ -12,13 +13,13 @@ import { writeClusterState, type ClusterState, type RunConfig } from './run-conf
 /**
  * Boots the run's cluster (or attaches to the one given), puts the app image on its nodes, claims
  * the lab namespace and surveys the cluster; the state it writes is what every spec and the
- * teardown read. certify calls it in its own process; `npm test`'s setup project calls it for the
+ * teardown read (its reads through `api` when given). certify calls it in its own process; `npm test`'s setup project calls it for the
  * cluster the projects share. The state is written before each step that makes something, so a
  * clean-up after a failure or Ctrl-C knows what to delete.
  */
-export async function setUpCluster(run: RunConfig, log: Logger, signal: AbortSignal): Promise<ClusterState> {
+export async function setUpCluster(run: RunConfig, log: Logger, signal: AbortSignal, api?: ApiProxies): Promise<ClusterState> {
   const tools = await resolveTools(run.cluster, log);
-  const provider = providerFor(run.cluster, tools, log);
+  const provider = providerFor(run.cluster, tools, log, api);
   // The image build needs no cluster: it runs while the cluster boots (or is attached to), and
   // stops when that fails.
   const failed = new AbortController();
@@ -38,7 +39,8 @@ export async function setUpCluster(run: RunConfig, log: Logger, signal: AbortSig
 
   const appImage = await image;
   if (run.appImage) log.step(`app image ${appImage}: the nodes pull it (--image)`);
-  const kubectl = new Kubectl(tools.kubectl ?? (await resolveKubectl(log)).path, info.kubeconfig);
+  const direct = new Kubectl(tools.kubectl ?? (await resolveKubectl(log)).path, info.kubeconfig);
+  const kubectl = api ? await api.attach(direct) : direct;
   const [, claim, survey] = await settledAll([
     run.appImage ? Promise.resolve() : provider.loadImage(appImage, signal),
     // Recorded before the namespace is made, so a Ctrl-C just after still deletes it.

@@ -1,6 +1,7 @@
 import { ExistingClusterProvider } from '../cluster/existing-cluster-provider.js';
 import { KindClusterProvider } from '../cluster/kind-cluster-provider.js';
 import type { ClusterProvider } from '../cluster/cluster-provider.js';
+import type { ApiProxies } from '../kube/api-proxies.js';
 import { resolveKind, resolveKubectl } from '../tools/tool-resolver.js';
 import type { Logger } from '../util/log.js';
 import type { ClusterSource } from './run-config.js';
@@ -16,10 +17,10 @@ export async function resolveTools(source: ClusterSource, log: Logger): Promise<
   return { kubectl: (await resolveKubectl(log)).path };
 }
 
-export function providerFor(source: ClusterSource, tools: Tools, log: Logger): ClusterProvider & { preflight?: () => Promise<unknown> } {
+export function providerFor(source: ClusterSource, tools: Tools, log: Logger, api?: ApiProxies): ClusterProvider & { preflight?: () => Promise<unknown> } {
   if (source.kind === 'existing') {
     if (!tools.kubectl) throw new Error('an existing cluster needs kubectl resolved first');
-    return new ExistingClusterProvider(source.kubeconfig, tools.kubectl, log);
+    return new ExistingClusterProvider(source.kubeconfig, tools.kubectl, log, api);
   }
   return new KindClusterProvider(
     {

@@ -1,9 +1,12 @@
-import padjust from '@stdlib/stats-padjust';
+import type padjustFn from '@stdlib/stats-padjust';
+import { lazyRequire } from '../util/lazy-require.js';
 import type { BalanceInput, BalanceOptions, BalanceStatus, BalanceVerdict, NodeBalance, PooledBalance, ReachTest } from './balance-types.js';
 import { chiSquareUniform } from './chi-square.js';
 import { FAMILY_ALPHA, MATERIAL_RELATIVE_DEVIATION, TARGET_POWER } from './defaults.js';
 import { detectableRelativeDeviation } from './power.js';
 import { reachPValue } from './reach.js';
+
+const padjust = lazyRequire<typeof padjustFn>('@stdlib/stats-padjust');
 
 interface Tally {
   n: number;
@@ -62,7 +65,7 @@ export function evaluateBalance(inputs: readonly BalanceInput[], options: Balanc
   }
   for (const input of tested) pValues.push(tallies.get(input)!.pValue);
   if (pooledTally) pValues.push(pooledTally.pValue);
-  const adjusted = pValues.length > 0 ? padjust(pValues, 'holm') : [];
+  const adjusted = pValues.length > 0 ? padjust()(pValues, 'holm') : [];
   const hypotheses = pValues.length;
   const testLevel = hypotheses > 0 ? familyAlpha / hypotheses : familyAlpha;
   const detectable = memoDetectable(testLevel, power, options.withoutPowerFigures === true);

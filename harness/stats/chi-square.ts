@@ -1,5 +1,9 @@
-import chisquareCdf from '@stdlib/stats-base-dists-chisquare-cdf';
-import chisquareQuantile from '@stdlib/stats-base-dists-chisquare-quantile';
+import type chisquareCdfFn from '@stdlib/stats-base-dists-chisquare-cdf';
+import type chisquareQuantileFn from '@stdlib/stats-base-dists-chisquare-quantile';
+import { lazyRequire } from '../util/lazy-require.js';
+
+const chisquareCdf = lazyRequire<typeof chisquareCdfFn>('@stdlib/stats-base-dists-chisquare-cdf');
+const chisquareQuantile = lazyRequire<typeof chisquareQuantileFn>('@stdlib/stats-base-dists-chisquare-quantile');
 
 export interface ChiSquareResult {
   chiSquare: number;
@@ -14,19 +18,19 @@ export interface ChiSquareResult {
  */
 export function chiSquareSurvival(x: number, df: number): number {
   if (x <= 0) return 1;
-  return Math.max(0, 1 - chisquareCdf(x, df));
+  return Math.max(0, 1 - chisquareCdf()(x, df));
 }
 
 export function chiSquareCdf(x: number, df: number): number {
   if (x <= 0) return 0;
-  return chisquareCdf(x, df);
+  return chisquareCdf()(x, df);
 }
 
 /** Critical value c with P(X > c) = upperTail for X ~ chi-square(df). */
 export function chiSquareCriticalValue(upperTail: number, df: number): number {
   if (!(upperTail > 0 && upperTail < 1)) throw new Error(`upper tail must be in (0, 1), got ${upperTail}`);
   if (!(df > 0)) throw new Error(`df must be positive, got ${df}`);
-  return chisquareQuantile(1 - upperTail, df);
+  return chisquareQuantile()(1 - upperTail, df);
 }
 
 /** Pearson statistic sum((o - e)^2 / e); `expected` must be positive. */

@@ -1,4 +1,7 @@
-import binomial from '@stdlib/random-base-binomial';
+import type binomialFn from '@stdlib/random-base-binomial';
+import { lazyRequire } from '../util/lazy-require.js';
+
+const binomial = lazyRequire<typeof binomialFn>('@stdlib/random-base-binomial');
 
 export type MultinomialSampler = (n: number, shares: readonly number[]) => number[];
 
@@ -7,7 +10,7 @@ export type MultinomialSampler = (n: number, shares: readonly number[]) => numbe
  * from the binomial of what is left (k draws instead of n).
  */
 export function multinomialSampler(seed: number): MultinomialSampler {
-  const draw = binomial.factory({ seed });
+  const draw = binomial().factory({ seed });
   return (n, shares) => {
     const counts: number[] = [];
     let left = n;

@@ -12,7 +12,7 @@ export type ProgressListener = (done: number, total: number) => void;
  */
 export async function runBurst(plan: TrafficPlan, onProgress?: ProgressListener, signal?: AbortSignal): Promise<RequestRecord[]> {
   const order = schedule(plan);
-  const prober = new HttpProber(plan.timeoutMs);
+  const prober = await HttpProber.create(plan.timeoutMs);
   const records: (RequestRecord | undefined)[] = new Array(order.length);
   const failuresInARow = new Map<string, number>();
   const givenUp = new Set(plan.skipNodes ?? []);

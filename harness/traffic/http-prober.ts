@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { Socket } from 'node:net';
-import axios, { type AxiosInstance } from 'axios';
+import type { AxiosInstance, AxiosStatic } from 'axios';
 import type { RequestRecord } from './request-record.js';
 import { hostPort, type PlainRequest, type TrafficTarget } from './traffic-plan.js';
 
@@ -31,17 +31,19 @@ class OneConnectionAgent extends http.Agent {
  * requests, so a kept-alive connection would pin every request to one backend.
  */
 export class HttpProber {
-  private readonly http: AxiosInstance;
+  private constructor(private readonly axios: AxiosStatic, private readonly http: AxiosInstance) {}
 
-  constructor(timeoutMs: number) {
-    this.http = axios.create({
+  static async create(timeoutMs: number): Promise<HttpProber> {
+    // Loaded on first use: Playwright's runner imports this module only to list the tests.
+    const { default: axios } = await import('axios');
+    return new HttpProber(axios, axios.create({
       proxy: false,
       timeout: timeoutMs,
       validateStatus: () => true,
       // The app never redirects; follow-redirects' wrapper would only cost time per request.
       maxRedirects: 0,
       headers: { 'Content-Type': 'application/json', Connection: 'close' },
-    });
+    }));
   }
 
   /** POSTs the lab's message, or sends `request` instead (its reply is kept whole and not validated). */
@@ -79,8 +81,13 @@ export class HttpProber {
         error: validateReply(response.status, body, sender),
       };
     } catch (error) {
-      return { ...base, clientPort, sourceAddress, seenSource: null, status: null, pod: null, podIP: null, backendNode: null, latencyMs: performance.now() - started, error: describe(error) };
+      return { ...base, clientPort, sourceAddress, seenSource: null, status: null, pod: null, podIP: null, backendNode: null, latencyMs: performance.now() - started, error: this.describe(error) };
     }
+  }
+
+  private describe(error: unknown): string {
+    if (this.axios.isAxiosError(error)) return error.code ? `${error.code}: ${error.message}` : error.message;
+    return error instanceof Error ? error.message : String(error);
   }
 }
 
@@ -91,9 +98,4 @@ export function validateReply(status: number, body: MessageReply, sender: string
   if (body.message !== `Hello ${sender} (direct)`) return `unexpected message ${JSON.stringify(body.message)}`;
   if (typeof body.host !== 'string' || body.host === '') return 'reply does not say which pod answered (host)';
   return null;
-}
-
-function describe(error: unknown): string {
-  if (axios.isAxiosError(error)) return error.code ? `${error.code}: ${error.message}` : error.message;
-  return error instanceof Error ? error.message : String(error);
 }

@@ -20,7 +20,7 @@ export interface ClusterFixtures {
 }
 
 export interface WorkerFixtures {
-  /** The worker's `kubectl proxy`, one per kubeconfig: the reads of every test go through it. */
+  /** The worker's `kubectl proxy`, one per kubeconfig (certify's, in its run): the reads of every test go through it. */
   apiProxies: ApiProxies;
 }
 
@@ -28,7 +28,8 @@ export const test = base.extend<RunOptions & ClusterFixtures, WorkerFixtures>({
   run: [undefined as unknown as RunConfig, { option: true }],
   apiProxies: [
     async ({}, use) => {
-      const proxies = new ApiProxies();
+      // In certify's run: certify's own proxy, which it keeps running until the run has ended.
+      const proxies = ApiProxies.fromEnv();
       await use(proxies);
       await proxies.closeAll();
     },

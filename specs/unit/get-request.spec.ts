@@ -14,12 +14,15 @@ test('the reads the harness makes map to their API paths', () => {
   expect(getRequest(['get', 'deployment', 'helloworld'], 'kpc-lab')?.path).toBe('/apis/apps/v1/namespaces/kpc-lab/deployments/helloworld');
   expect(getRequest(['get', 'daemonset', 'kube-proxy'], 'kube-system')?.path).toBe('/apis/apps/v1/namespaces/kube-system/daemonsets/kube-proxy');
   expect(getRequest(['get', 'nodes', '--show-managed-fields'], undefined)?.managedFields).toBe(true);
+  expect(getRequest(['get', 'daemonsets', '--all-namespaces'], undefined)?.path).toBe('/apis/apps/v1/daemonsets');
+  expect(getRequest(['get', 'pods', '-A', '-l', 'app=x'], 'ns')?.path).toBe('/api/v1/pods');
 });
 
 test('what the mapping does not know is left to a kubectl process', () => {
   // No namespace: only kubectl knows the context's.
   expect(getRequest(['get', 'pods'], undefined)).toBeNull();
-  expect(getRequest(['get', 'daemonsets', '--all-namespaces'], undefined)).toBeNull();
+  // One object in every namespace is no API path: kubectl refuses it too.
+  expect(getRequest(['get', 'daemonset', 'kube-proxy', '--all-namespaces'], undefined)).toBeNull();
   expect(getRequest(['get', 'ingresses'], 'ns')).toBeNull();
   expect(getRequest(['get', 'pods', 'a', 'b'], 'ns')).toBeNull();
   expect(getRequest(['describe', 'svc', 'x'], 'ns')).toBeNull();
