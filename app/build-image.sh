@@ -18,11 +18,11 @@ HASH_LABEL="$LABEL_PREFIX.input-hash"
 
 log() { printf '[helloworld-image] %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 2; }
-image_exists() { docker image inspect "$1" >/dev/null 2>&1; }
+# The image's ID; nothing when there is no such image (or no engine answers: asked below, only then).
+image_id() { docker image inspect --format '{{.Id}}' "$1" 2>/dev/null || true; }
+assert_engine() { docker version --format '{{.Server.Version}}' >/dev/null 2>&1 || die "no Docker engine answers: run 'npm run prepare:docker'"; }
 
 command -v docker >/dev/null || die "docker CLI not found: install Docker (or run 'npm run prepare:docker')"
-docker version --format '{{.Server.Version}}' >/dev/null 2>&1 \
-  || die "no Docker engine answers: run 'npm run prepare:docker'"
 
 # The bundle goes to app/dist in a clone; an installed package is never written to, so there it
 # goes to the harness's cache.
@@ -30,28 +30,32 @@ if [[ "$APP_DIR" == */node_modules/* || ! -w "$APP_DIR" ]]; then
   export KPC_APP_DIST="${KPC_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/kube-proxy-conformance}/app-dist"
 fi
 DIST="${KPC_APP_DIST:-$APP_DIR/dist}"
-log "bundling app/src/main.ts -> $DIST/server.js"
+log "bundle app/src/main.ts -> $DIST/server.js (made again when a source changed)"
 bash "$APP_DIR/build.sh" >&2
 [[ -s "$DIST/server.js" ]] || die "bundle $DIST/server.js is missing after app/build.sh"
 
+base_id=""
 if [[ -n "${BASE_IMAGE:-}" ]]; then
   base="$BASE_IMAGE"
   log "base image $base (from BASE_IMAGE)"
-elif image_exists "$RUNTIME_IMAGE"; then
+elif base_id="$(image_id "$RUNTIME_IMAGE")" && [[ -n "$base_id" ]]; then
   base="$RUNTIME_IMAGE"
   log "base image $base (local runtime image)"
 else
+  assert_engine
   base="$PUBLIC_BASE"
   log "base image $base ($RUNTIME_IMAGE is not built)"
 fi
-if ! image_exists "$base"; then
+[[ -n "$base_id" ]] || base_id="$(image_id "$base")"
+if [[ -z "$base_id" ]]; then
+  assert_engine
   log "pulling $base"
   if ! pull_output="$(docker pull --quiet "$base" 2>&1)"; then
     reason="$(printf '%s' "$pull_output" | tail -n 1 | tr -s '\r\n\t' ' ')"
     die "base image $base is not local and could not be pulled ($reason): build $RUNTIME_IMAGE (images/) or set BASE_IMAGE to a local image with Node 18+"
   fi
+  base_id="$(image_id "$base")"
 fi
-base_id="$(docker image inspect --format '{{.Id}}' "$base")"
 
 input_hash="$(
   {
@@ -62,14 +66,16 @@ input_hash="$(
 )"
 
 previous_id=""
-if image_exists "$IMAGE"; then
-  previous_id="$(docker image inspect --format '{{.Id}}' "$IMAGE")"
-  current_hash="$(docker image inspect --format "{{ index .Config.Labels \"$HASH_LABEL\" }}" "$IMAGE" 2>/dev/null || true)"
-  if [[ "$current_hash" == "$input_hash" ]]; then
-    log "$IMAGE is up to date (input hash $input_hash)"
-    echo "$IMAGE"
-    exit 0
-  fi
+current_hash=""
+if current="$(docker image inspect --format "{{.Id}} {{ index .Config.Labels \"$HASH_LABEL\" }}" "$IMAGE" 2>/dev/null)"; then
+  read -r previous_id current_hash <<< "$current"
+else
+  previous_id="$(image_id "$IMAGE")"
+fi
+if [[ "$current_hash" == "$input_hash" ]]; then
+  log "$IMAGE is up to date (input hash $input_hash)"
+  echo "$IMAGE"
+  exit 0
 fi
 
 log "building $IMAGE on $base (input hash $input_hash)"
