@@ -47,7 +47,7 @@ export async function setUpCluster(run: RunConfig, log: Logger, signal: AbortSig
     claimNamespace(kubectl, run.namespace, { log, beforeCreate: () => writeClusterState(run, { info, created, namespaceCreated: true, appImage }) }),
     surveyCluster(kubectl, info, run),
   ] as const);
-  const state = { info, created, namespaceCreated: claim.created, appImage, survey };
+  const state = { info, created, namespaceCreated: claim.created, appImage, survey, kubectl: direct.binary };
   writeClusterState(run, state);
   log.step(`cluster "${info.name}" ready: ${info.kubeconfig}`);
   return state;

@@ -79,6 +79,8 @@ export interface ClusterState {
   appImage: string;
   /** Written once the setup has looked at the cluster. */
   survey?: ClusterSurvey;
+  /** The kubectl the setup resolved, so that a spec need not start it again to find it. */
+  kubectl?: string;
 }
 
 const stateFile = (config: RunConfig) => path.join(config.reportDir, 'cluster.json');

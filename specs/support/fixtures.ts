@@ -39,7 +39,7 @@ export const test = base.extend<RunOptions & ClusterFixtures, WorkerFixtures>({
   // Its own timeout: certify may still be booting the cluster when the first test starts.
   state: [async ({ run }, use) => use(await awaitClusterState(run)), { timeout: SETUP_WAIT_TIMEOUT_MS }],
   kubectl: async ({ state, log, apiProxies }, use) => {
-    const kubectl = new Kubectl((await resolveKubectl(log)).path, state.info.kubeconfig);
+    const kubectl = new Kubectl(state.kubectl ?? (await resolveKubectl(log)).path, state.info.kubeconfig);
     // A cluster that is gone (its kubeconfig with it) is left to kubectl's own error.
     await use(existsSync(kubectl.kubeconfig) ? kubectl.withApi(await apiProxies.for(kubectl.binary, kubectl.kubeconfig)) : kubectl);
   },
