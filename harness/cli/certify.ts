@@ -40,10 +40,14 @@ await runCli('certify', async (ctx) => {
   const apiDir = mkdtempSync(path.join(os.tmpdir(), 'kpc-api-'));
   const shared = { kubeconfig: asked.cluster.kubeconfig, socketPath: path.join(apiDir, 'api.sock') };
   const api = ApiProxies.serving(shared);
-  cleanup.push("certify's kubectl proxy", async () => {
-    await api.closeAll();
-    rmSync(apiDir, { recursive: true, force: true });
-  });
+  cleanup.push(
+    "certify's kubectl proxy",
+    async () => {
+      await api.closeAll();
+      rmSync(apiDir, { recursive: true, force: true });
+    },
+    { quiet: true },
+  );
   // Playwright starts as soon as the run's config is final (with --proxy-manifest, the boot changes
   // it), so that its start overlaps the preflight and the setup; if either fails it is stopped,
   // having made nothing.
@@ -105,7 +109,7 @@ async function prepare(asked: RunConfig, manifests: ProxyManifests | undefined, 
   rmSync(featuresDir(config.reportDir), { recursive: true, force: true });
   // The one teardown of a run, on every exit path. Registered last, so it runs before the cluster goes.
   cleanup.push('traffic client containers, lab namespace or cluster of this run, if still there', async () => {
-    await tearDownRun(config, log, api);
+    await tearDownRun(config, log);
   });
 
   if (manifests) {

@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { nodeContainers, removeLabelledContainers } from '../cluster/docker.js';
-import type { ApiProxies } from '../kube/api-proxies.js';
 import { Kubectl } from '../kube/kubectl.js';
 import { MANAGED_BY, MANAGED_BY_LABEL, namespaceMeta } from '../lab/namespace-guard.js';
 import { resolveKubectl } from '../tools/tool-resolver.js';
@@ -18,7 +17,7 @@ export type TearDownOutcome = 'nothing-made' | 'kept' | 'done';
  * (unless --keep) the cluster it booted or the namespace it created. Safe to call again: certify's
  * clean-up calls it on every exit path, `npm test`'s teardown project once the shared chain ends.
  */
-export async function tearDownRun(run: RunConfig, log: Logger, api?: ApiProxies): Promise<TearDownOutcome> {
+export async function tearDownRun(run: RunConfig, log: Logger): Promise<TearDownOutcome> {
   const clients = await removeLabelledContainers(RUN_LABEL, run.runId);
   if (clients.length > 0) log.step(`removed traffic client container ${clients.join(', ')}`);
   let state;
@@ -35,8 +34,7 @@ export async function tearDownRun(run: RunConfig, log: Logger, api?: ApiProxies)
     await deleteKindClusterIfThere(run.cluster, log);
   } else if (state.namespaceCreated) {
     const tools = await resolveTools(run.cluster, log);
-    const direct = new Kubectl(tools.kubectl ?? (await resolveKubectl(log)).path, state.info.kubeconfig);
-    const kubectl = api ? await api.attach(direct) : direct;
+    const kubectl = new Kubectl(tools.kubectl ?? (await resolveKubectl(log)).path, state.info.kubeconfig);
     const meta = await namespaceMeta(kubectl, run.namespace);
     if (meta && !meta.deletionTimestamp && meta.labels?.[MANAGED_BY_LABEL] === MANAGED_BY) {
       log.step(`deleting namespace ${run.namespace}`);

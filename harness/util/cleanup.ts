@@ -1,7 +1,7 @@
 import { errorMessage } from './errors.js';
 import type { Logger } from './log.js';
 
-type CleanupAction = { label: string; action: () => Promise<void> };
+type CleanupAction = { label: string; action: () => Promise<void>; quiet?: boolean };
 
 /**
  * Clean-up actions run in reverse order of registration, once, on success, failure or Ctrl-C.
@@ -29,8 +29,9 @@ export class CleanupStack {
     return this.failedLabels;
   }
 
-  push(label: string, action: () => Promise<void>): void {
-    this.actions.push({ label, action });
+  /** `quiet`: not announced (the harness's own helpers, not something the user would look for); its failure still is. */
+  push(label: string, action: () => Promise<void>, options: { quiet?: boolean } = {}): void {
+    this.actions.push({ label, action, quiet: options.quiet });
   }
 
   /** Forgets every action, e.g. when the user asked to keep what was made. */
@@ -57,8 +58,8 @@ export class CleanupStack {
   runAll(): Promise<void> {
     this.running ??= (async () => {
       while (this.actions.length > 0) {
-        const { label, action } = this.actions.pop()!;
-        this.log.step(`cleaning up: ${label}`);
+        const { label, action, quiet } = this.actions.pop()!;
+        if (!quiet) this.log.step(`cleaning up: ${label}`);
         try {
           await action();
         } catch (error) {
