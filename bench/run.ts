@@ -10,7 +10,7 @@ import type { Matrix } from '../harness/report/matrix.js';
 import type { Report } from '../harness/report/report-types.js';
 import { sizeRun } from '../harness/stats/sizing.js';
 import { MemorySampler } from './memory-sampler.js';
-import { cli, TSX } from './harness-cli.js';
+import { harness, NODE } from './harness-cli.js';
 import { compareWithPeers } from './traffic-peers.js';
 import { certifyNodeBehaviours, labelWorkerZones, runUpstream } from './upstream-runs.js';
 
@@ -27,13 +27,13 @@ async function timed<T>(body: () => Promise<T>): Promise<{ ms: number; value: T 
 
 const kubeconfigOf = (name: string) => path.join(REPO_ROOT, '.kube', `${name}.kubeconfig`);
 const clusterUp = (name: string, mode: Mode, workers?: number) =>
-  run(TSX, [cli('cluster-up'), '--name', name, '--proxy-mode', mode, ...(workers === undefined ? [] : ['--workers', String(workers)])]);
-const clusterDown = (name: string) => run(TSX, [cli('cluster-down'), '--name', name]);
+  run(NODE, [...harness('cluster', 'up'), '--name', name, '--proxy-mode', mode, ...(workers === undefined ? [] : ['--workers', String(workers)])]);
+const clusterDown = (name: string) => run(NODE, [...harness('cluster', 'down'), '--name', name]);
 
 /** certify --kubeconfig on a running cluster; the report and the time. */
 async function certifyOn(name: string, args: string[] = []): Promise<{ ms: number; code: number | null; report: Report }> {
   const reportDir = mkdtempSync(path.join(os.tmpdir(), 'kpc-bench-'));
-  const { ms, value } = await timed(() => run(TSX, [cli('certify'), '--kubeconfig', kubeconfigOf(name), '--keep', '--client', 'host', '--report-dir', reportDir, ...args], { check: false }));
+  const { ms, value } = await timed(() => run(NODE, [...harness('certify'), '--kubeconfig', kubeconfigOf(name), '--keep', '--client', 'host', '--report-dir', reportDir, ...args], { check: false }));
   return { ms, code: value.exitCode, report: readReportJson(reportDir) };
 }
 
@@ -180,7 +180,7 @@ const SECTIONS: Record<string, { title: string; measure: (row: (what: string, va
       const reportDir = mkdtempSync(path.join(os.tmpdir(), 'kpc-bench-matrix-'));
       const entries = ['kube-proxy:nftables', 'kube-proxy:iptables', 'examples/kube-proxy-v1.33/nftables', 'kube-proxy:ipvs'];
       const args = ['--profile', 'all', '--report-dir', reportDir];
-      const total = await timed(() => run(TSX, [cli('matrix'), ...entries, ...args], { check: false, onStderrLine: (line) => log(line) }));
+      const total = await timed(() => run(NODE, [...harness('matrix'), ...entries, ...args], { check: false, onStderrLine: (line) => log(line) }));
       const matrix = JSON.parse(readFileSync(path.join(reportDir, 'matrix.json'), 'utf8')) as Matrix;
       row(`\`npm run certify:matrix -- ${entries.join(' ')} --profile all\`: total (each on a cluster of its own, boot to teardown)`, `${seconds(total.ms)}, exit ${total.value.exitCode}`);
       for (const c of matrix.columns) {
@@ -260,7 +260,7 @@ const SECTIONS: Record<string, { title: string; measure: (row: (what: string, va
   full: {
     title: 'A whole certify, boot to teardown',
     measure: async (row) => {
-      const full = await timed(() => run(TSX, [cli('certify'), '--name', 'kpc-bench-full', '--report-dir', mkdtempSync(path.join(os.tmpdir(), 'kpc-bench-'))]));
+      const full = await timed(() => run(NODE, [...harness('certify'), '--name', 'kpc-bench-full', '--report-dir', mkdtempSync(path.join(os.tmpdir(), 'kpc-bench-'))]));
       row('warm `npm run certify` including boot and teardown', seconds(full.ms), '<= 180 s');
     },
   },

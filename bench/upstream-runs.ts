@@ -9,7 +9,7 @@ import { Kubectl } from '../harness/kube/kubectl.js';
 import { resolveKubectl } from '../harness/tools/tool-resolver.js';
 import { run } from '../harness/util/exec.js';
 import { createLogger } from '../harness/util/log.js';
-import { cli, TSX } from './harness-cli.js';
+import { harness, NODE } from './harness-cli.js';
 
 
 export interface UpstreamRun {
@@ -29,7 +29,7 @@ export function certifyNodeBehaviours(report: Report): number {
 
 export async function runUpstream(kubeconfig: string, reportDir: string): Promise<UpstreamRun> {
   const started = performance.now();
-  const { exitCode } = await run(TSX, [cli('upstream'), '--kubeconfig', kubeconfig, '--report-dir', reportDir], { check: false });
+  const { exitCode } = await run(NODE, [...harness('upstream'), '--kubeconfig', kubeconfig, '--report-dir', reportDir], { check: false });
   const wallSeconds = round((performance.now() - started) / 1000);
   const summary = JSON.parse(readFileSync(path.join(reportDir, 'upstream.json'), 'utf8')) as UpstreamSummary;
   const ran = summary.tests.filter((t) => t.result === 'passed' || t.result === 'failed');
