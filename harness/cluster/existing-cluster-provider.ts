@@ -1,6 +1,6 @@
 import { accessSync, constants, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
+import { yaml } from '../util/yaml.js';
 import type { ApiProxies } from '../kube/api-proxies.js';
 import { Kubectl } from '../kube/kubectl.js';
 import { UsageError } from '../util/errors.js';
@@ -104,7 +104,7 @@ async function kindClusterOf(kubectl: Kubectl): Promise<{ name: string; network:
 /** The kubeconfig's current context, read from the file as kubectl would; undefined when the file is not plain YAML with one. */
 function currentContext(kubeconfig: string): string | undefined {
   try {
-    const context = (parse(readFileSync(kubeconfig, 'utf8')) as { 'current-context'?: unknown } | null)?.['current-context'];
+    const context = (yaml().parse(readFileSync(kubeconfig, 'utf8')) as { 'current-context'?: unknown } | null)?.['current-context'];
     return typeof context === 'string' && context !== '' ? context : undefined;
   } catch {
     return undefined;

@@ -1,4 +1,4 @@
-import { parse } from 'yaml';
+import { yaml } from '../util/yaml.js';
 import { run } from '../util/exec.js';
 import { PROXY_MODES, type ProxyMode } from './proxy-mode.js';
 import { isRecord, record, type ProxyManifests } from './proxy-manifest.js';
@@ -110,7 +110,7 @@ export function declaredMode(ds: ImplementationDaemonSet, configMaps: readonly I
 export function kubeProxyConfigMode(text: string): string | undefined {
   let config: unknown;
   try {
-    config = parse(text);
+    config = yaml().parse(text);
   } catch {
     return undefined;
   }

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parse, stringify } from 'yaml';
+import { yaml } from '../util/yaml.js';
 import { UsageError } from '../util/errors.js';
 import type { ProxyMode } from './proxy-mode.js';
 import path from 'node:path';
@@ -31,7 +31,7 @@ export function readKindConfig(file: string): KindConfig {
   }
   let config: unknown;
   try {
-    config = parse(text);
+    config = yaml().parse(text);
   } catch (error) {
     throw new UsageError(`kind config ${file} is not valid YAML (${(error as Error).message.split('\n')[0]})`, 'fix the file or pass another with --config');
   }
@@ -66,10 +66,10 @@ export function renderKindConfig(config: KindConfig, options: { proxyMode: Proxy
     networking: { ...config.networking, kubeProxyMode: options.proxyMode },
     nodes: [...controlPlanes, ...wanted],
   };
-  return stringify(rendered);
+  return yaml().stringify(rendered);
 }
 
 /** Nodes a rendered config boots: its control planes and workers. */
 export function countNodes(rendered: string): number {
-  return ((parse(rendered) as KindConfig).nodes ?? []).length;
+  return ((yaml().parse(rendered) as KindConfig).nodes ?? []).length;
 }

@@ -1,4 +1,4 @@
-import { stringify } from 'yaml';
+import { yaml } from '../util/yaml.js';
 import { Kubectl } from '../kube/kubectl.js';
 import { judgeDaemonSet, readyTimeoutMs, type DaemonSetJson, type PodJson, type PodProblem } from '../kube/daemonset-readiness.js';
 import { CommandError, UsageError } from '../util/errors.js';
@@ -70,7 +70,7 @@ export async function loadLocalImages(images: readonly string[], loadImage: NonN
 /** `kubectl apply -f -` with every object, Namespaces and CRDs first. */
 export async function applyManifests(kubectl: Kubectl, manifests: ProxyManifests, log: Logger, signal: AbortSignal): Promise<void> {
   log.step(`applying ${manifests.objects.length} objects from ${manifests.source}`);
-  const input = manifests.objects.map((o) => stringify(o.object)).join('---\n');
+  const input = manifests.objects.map((o) => yaml().stringify(o.object)).join('---\n');
   try {
     const { stdout } = await kubectl.run(['apply', '-f', '-'], { input, signal });
     for (const line of stdout.split('\n').filter(Boolean)) log.info(line);

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { yaml } from '../util/yaml.js';
 import { UsageError } from '../util/errors.js';
 
 /** One Kubernetes object of a proxy's manifests, as written, with where it came from. */
@@ -116,7 +116,7 @@ export function parseProxyManifests(source: string, files: readonly { file: stri
 
 function parseFile(file: string, text: string): ManifestObject[] {
   const objects: ManifestObject[] = [];
-  const documents = parseAllDocuments(text);
+  const documents = yaml().parseAllDocuments(text);
   if (!Array.isArray(documents)) return objects; // an empty stream
   documents.forEach((doc, i) => {
     const error = doc.errors[0];

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parseAllDocuments } from 'yaml';
+import { yaml } from '../util/yaml.js';
 
 /** The image the lab's manifests name: built by app/build-image.sh and loaded into kind nodes. */
 export const DEFAULT_APP_IMAGE = 'kube-proxy-conformance/helloworld:0.1.0';
@@ -14,7 +14,7 @@ interface Workload {
  * `image` instead (--image), and a Deployment runs `replicas` when given (--replicas).
  */
 export function renderAppManifest(file: string, options: { image: string; replicas?: number }): object {
-  const items = parseAllDocuments(readFileSync(file, 'utf8'))
+  const items = yaml().parseAllDocuments(readFileSync(file, 'utf8'))
     .map((doc) => doc.toJS() as Workload | null)
     .filter((doc): doc is Workload => doc !== null);
   for (const item of items) {

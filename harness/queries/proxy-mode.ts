@@ -1,4 +1,4 @@
-import { parse } from 'yaml';
+import { yaml } from '../util/yaml.js';
 import type { ProxyModeReading } from './types.js';
 
 const KNOWN = ['iptables', 'nftables', 'ipvs'] as const;
@@ -19,7 +19,7 @@ export function readProxyMode(configText: string | null): ProxyModeReading {
   }
   let config: unknown;
   try {
-    config = parse(configText);
+    config = yaml().parse(configText);
   } catch (error) {
     return { mode: 'unknown', configured: null, note: `config.conf is not valid YAML: ${(error as Error).message}` };
   }

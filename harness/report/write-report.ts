@@ -1,6 +1,6 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { stringify } from 'yaml';
+import { yaml } from '../util/yaml.js';
 import { conformanceReport } from './conformance-report.js';
 import { renderHeatmap } from './heatmap.js';
 import { renderJunit } from './junit.js';
@@ -51,7 +51,7 @@ export function writeReportFiles(dir: string, report: Report, recordsNdjson: str
     recordsNdjson: writeAtomically(path.join(dir, REPORT_FILES.records), recordsNdjson),
     junitXml: writeAtomically(path.join(dir, REPORT_FILES.junit), renderJunit(report)),
     heatmapHtml: writeAtomically(path.join(dir, REPORT_FILES.heatmap), renderHeatmap(report)),
-    conformanceYaml: writeAtomically(path.join(dir, REPORT_FILES.conformance), stringify(conformance)),
+    conformanceYaml: writeAtomically(path.join(dir, REPORT_FILES.conformance), yaml().stringify(conformance)),
     reportJson: writeReportJson(dir, report),
   };
 }

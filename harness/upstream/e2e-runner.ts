@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { stringify } from 'yaml';
+import { yaml } from '../util/yaml.js';
 import { run } from '../util/exec.js';
 import type { Logger } from '../util/log.js';
 import { focusRegex, type UpstreamTest } from './focus-list.js';
@@ -71,7 +71,7 @@ export function e2eArgs(options: Pick<E2eRunOptions, 'kubeconfig' | 'kubectl' | 
 
 /** KUBE_TEST_REPO_LIST: upstream's e2e-test-images registry replaced by the local one. */
 export function repoListYaml(registry: string): string {
-  return stringify({ promoterE2eRegistry: registry });
+  return yaml().stringify({ promoterE2eRegistry: registry });
 }
 
 /**
