@@ -9,14 +9,14 @@ export interface CliResult {
   stderr: string;
 }
 
-/** The entry points in harness/cli/ a spec can run. */
+/** The commands a spec can run (`cluster-up` is `cluster up`). */
 export type CliName = 'certify' | 'cluster-up' | 'cluster-down' | 'matrix' | 'upstream';
 
-const TSX = path.join(REPO_ROOT, 'node_modules/.bin/tsx');
+const BIN = path.join(REPO_ROOT, 'bin/kube-proxy-conformance.mjs');
 
-/** Starts one of the npm commands' entry points (harness/cli/<name>.ts) with an argument array. */
+/** Starts one of the commands as the npm scripts do (`node bin/kube-proxy-conformance.mjs cluster up ...`), with an argument array. */
 export function startCli(name: CliName, args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; done: Promise<CliResult>; output: () => string } {
-  const child = spawn(TSX, [path.join(REPO_ROOT, 'harness/cli', `${name}.ts`), ...args], {
+  const child = spawn(process.execPath, [BIN, ...name.split('-'), ...args], {
     cwd: REPO_ROOT,
     env: { ...parentEnv(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,10 +1,10 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { nftFault, serviceFacts } from '../../faults/feature-fault.js';
 import type { Feature } from '../feature.js';
+import { REPO_ROOT } from '../../util/repo-root.js';
 
 export const CLUSTER_IP_SERVICE = 'kpc-cluster-ip';
-export const CLUSTER_IP_MANIFEST = path.join(path.dirname(fileURLToPath(import.meta.url)), 'service.yaml');
+export const CLUSTER_IP_MANIFEST = path.join(REPO_ROOT, 'harness/features/cluster-ip/service.yaml');
 
 /** From a client pod on every node to the Service's ClusterIP: forwarding, reach and balance per client node. */
 export const clusterIp: Feature = {

@@ -1,11 +1,11 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { dockerExec } from '../../cluster/docker.js';
 import type { Feature } from '../feature.js';
+import { REPO_ROOT } from '../../util/repo-root.js';
 
 export const CHURN_NAME = 'kpc-churn';
 export const CHURN_SELECTOR = 'app=kpc-churn';
-export const CHURN_MANIFEST = path.join(path.dirname(fileURLToPath(import.meta.url)), 'churn.yaml');
+export const CHURN_MANIFEST = path.join(REPO_ROOT, 'harness/features/endpoint-churn/churn.yaml');
 export const CHURN_REPLICAS = 3;
 export const CHURN_SCALED_UP = 5;
 

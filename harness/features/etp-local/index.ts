@@ -1,11 +1,11 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { nftFault, serviceFacts } from '../../faults/feature-fault.js';
 import { localPolicyUntestable } from '../../lab/local-endpoints.js';
 import type { Feature } from '../feature.js';
+import { REPO_ROOT } from '../../util/repo-root.js';
 
 export const ETP_LOCAL_SERVICE = 'kpc-etp-local';
-export const ETP_LOCAL_MANIFEST = path.join(path.dirname(fileURLToPath(import.meta.url)), 'service.yaml');
+export const ETP_LOCAL_MANIFEST = path.join(REPO_ROOT, 'harness/features/etp-local/service.yaml');
 const slug = 'etp-local';
 
 /**

@@ -1,11 +1,11 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { nftFault, serviceFacts, type FaultContext } from '../../faults/feature-fault.js';
 import type { Endpoint } from '../../queries/types.js';
 import type { Feature } from '../feature.js';
+import { REPO_ROOT } from '../../util/repo-root.js';
 
 export const HAIRPIN_SERVICE = 'kpc-hairpin';
-export const HAIRPIN_MANIFEST = path.join(path.dirname(fileURLToPath(import.meta.url)), 'service.yaml');
+export const HAIRPIN_MANIFEST = path.join(REPO_ROOT, 'harness/features/hairpin/service.yaml');
 
 /** The app pods on the victim: the fault turns their own connections away from themselves. */
 async function victimPods(ctx: FaultContext): Promise<{ clusterIP: string; endpoints: Endpoint[]; mine: Endpoint[] }> {

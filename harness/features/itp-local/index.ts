@@ -1,12 +1,12 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { nftFault, serviceFacts } from '../../faults/feature-fault.js';
 import { APP_PORT } from '../../lab/helloworld-lab.js';
 import { localPolicyUntestable } from '../../lab/local-endpoints.js';
 import type { Feature } from '../feature.js';
+import { REPO_ROOT } from '../../util/repo-root.js';
 
 export const ITP_LOCAL_SERVICE = 'kpc-itp-local';
-export const ITP_LOCAL_MANIFEST = path.join(path.dirname(fileURLToPath(import.meta.url)), 'service.yaml');
+export const ITP_LOCAL_MANIFEST = path.join(REPO_ROOT, 'harness/features/itp-local/service.yaml');
 const slug = 'itp-local';
 
 /** internalTrafficPolicy Local: a pod's connections to the ClusterIP stay on its own node. */

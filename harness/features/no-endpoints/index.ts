@@ -1,12 +1,12 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { RequestRecord } from '../../traffic/request-record.js';
 import { nftFault } from '../../faults/feature-fault.js';
 import { ServiceUnderTest } from '../../lab/service-under-test.js';
 import type { Feature } from '../feature.js';
+import { REPO_ROOT } from '../../util/repo-root.js';
 
 export const NO_ENDPOINTS_NAME = 'kpc-no-endpoints';
-export const NO_ENDPOINTS_MANIFEST = path.join(path.dirname(fileURLToPath(import.meta.url)), 'no-endpoints.yaml');
+export const NO_ENDPOINTS_MANIFEST = path.join(REPO_ROOT, 'harness/features/no-endpoints/no-endpoints.yaml');
 
 /**
  * A refusal is the kernel answering the SYN: a TCP reset or an ICMP unreachable (ECONNREFUSED,

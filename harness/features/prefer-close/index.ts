@@ -1,11 +1,11 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ZONE_LABEL } from '../../cluster/kind-config.js';
 import { nftFault, serviceFacts } from '../../faults/feature-fault.js';
 import type { ClusterFacts, Feature } from '../feature.js';
+import { REPO_ROOT } from '../../util/repo-root.js';
 
 export const PREFER_CLOSE_SERVICE = 'kpc-prefer-close';
-export const PREFER_CLOSE_MANIFEST = path.join(path.dirname(fileURLToPath(import.meta.url)), 'service.yaml');
+export const PREFER_CLOSE_MANIFEST = path.join(REPO_ROOT, 'harness/features/prefer-close/service.yaml');
 
 /** Why this cluster's zones cannot show the feature, or null. */
 export function zoneLayoutProblem(facts: ClusterFacts): string | null {

@@ -1,12 +1,12 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { nftFault, serviceFacts, type FaultContext } from '../../faults/feature-fault.js';
 import { ServiceUnderTest } from '../../lab/service-under-test.js';
 import { JqRunner } from '../../queries/jq-runner.js';
 import type { Feature } from '../feature.js';
+import { REPO_ROOT } from '../../util/repo-root.js';
 
 export const SESSION_AFFINITY_SERVICE = 'kpc-session-affinity';
-export const SESSION_AFFINITY_MANIFEST = path.join(path.dirname(fileURLToPath(import.meta.url)), 'service.yaml');
+export const SESSION_AFFINITY_MANIFEST = path.join(REPO_ROOT, 'harness/features/session-affinity/service.yaml');
 
 /**
  * Why sessionAffinityConfig.clientIP.timeoutSeconds is not checked: every new connection renews a

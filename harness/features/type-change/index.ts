@@ -1,10 +1,10 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { nftFault, serviceFacts } from '../../faults/feature-fault.js';
 import type { Feature } from '../feature.js';
+import { REPO_ROOT } from '../../util/repo-root.js';
 
 export const TYPE_CHANGE_SERVICE = 'kpc-type-change';
-export const TYPE_CHANGE_MANIFEST = path.join(path.dirname(fileURLToPath(import.meta.url)), 'service.yaml');
+export const TYPE_CHANGE_MANIFEST = path.join(REPO_ROOT, 'harness/features/type-change/service.yaml');
 
 /** NodePort -> ClusterIP closes the NodePort on every node; ClusterIP -> NodePort opens the new one on every node. */
 export const typeChange: Feature = {
