@@ -26,7 +26,6 @@ export class ApiProxy {
     private readonly axios: AxiosStatic,
     private readonly http: AxiosInstance,
     private readonly kubeconfig: string,
-    readonly socketPath: string,
   ) {}
 
   /** Starts kubectl proxy, on `socketPath` when given (its directory made and removed by the caller), else in a new private directory. */
@@ -47,13 +46,13 @@ export class ApiProxy {
       throw error;
     }
     const axios = await loadAxios();
-    return new ApiProxy(child, kill, axios, client(axios, socket), kubeconfig, socket);
+    return new ApiProxy(child, kill, axios, client(axios, socket), kubeconfig);
   }
 
   /** Reads through a proxy that another process (certify) started for `kubeconfig` and keeps running. */
   static async attach(socketPath: string, kubeconfig: string): Promise<ApiProxy> {
     const axios = await loadAxios();
-    return new ApiProxy(undefined, () => {}, axios, client(axios, socketPath), kubeconfig, socketPath);
+    return new ApiProxy(undefined, () => {}, axios, client(axios, socketPath), kubeconfig);
   }
 
   /** GETs an API path; a non-2xx answer throws the same CommandError a `kubectl get` would, with the API's message. */
