@@ -1,7 +1,7 @@
 import { accessSync, constants, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { yaml } from '../util/yaml.js';
-import type { ApiProxies } from '../kube/api-proxies.js';
+import { ApiProxies } from '../kube/api-proxies.js';
 import { Kubectl } from '../kube/kubectl.js';
 import { UsageError } from '../util/errors.js';
 import { JqRunner } from '../queries/jq-runner.js';
@@ -30,7 +30,7 @@ export class ExistingClusterProvider implements ClusterProvider {
 
   async up(signal: AbortSignal): Promise<ClusterInfo> {
     const direct = new Kubectl(this.kubectlBinary, this.kubeconfig, { signal });
-    const kubectl = this.api ? await this.api.attach(direct) : direct;
+    const kubectl = await ApiProxies.attachIfAny(this.api, direct);
     const kubernetesVersion = await kubectl.assertReachable();
     const context = currentContext(this.kubeconfig) ?? (await kubectl.text(['config', 'current-context'])).trim();
     this.log.step(`attached to context "${context}" (Kubernetes ${kubernetesVersion})`);

@@ -58,6 +58,11 @@ export class ApiProxies {
     return proxy;
   }
 
+  /** `kubectl` reading through `proxies` when there are any, else `kubectl` itself. */
+  static async attachIfAny(proxies: ApiProxies | undefined, kubectl: Kubectl): Promise<Kubectl> {
+    return proxies ? proxies.attach(kubectl) : kubectl;
+  }
+
   /** The same kubectl, its reads through this process's proxy for its kubeconfig. */
   async attach(kubectl: Kubectl): Promise<Kubectl> {
     return kubectl.withApi(await this.for(kubectl.binary, kubectl.kubeconfig));

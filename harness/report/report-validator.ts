@@ -11,24 +11,42 @@ const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})
 
 const ajv2020 = lazyRequire<{ Ajv2020: typeof Ajv2020Class }>('ajv/dist/2020.js');
 
-const compiled = new Map<string, ValidateFunction>();
+// A schema that does not compile is remembered with its error, which every validation then throws.
+const compiled = new Map<string, ValidateFunction | Error>();
 
-function validator(schema: URL): ValidateFunction {
+function compiledOnce(schema: URL): ValidateFunction | Error {
   let validate = compiled.get(schema.href);
   if (!validate) {
-    const ajv = new (ajv2020().Ajv2020)({ allErrors: true, strict: true, allowUnionTypes: true });
-    // ajv-formats is not a dependency; date-time is the only format the schemas use.
-    ajv.addFormat('date-time', (value: string) => RFC3339.test(value) && !Number.isNaN(Date.parse(value)));
-    validate = ajv.compile(JSON.parse(readFileSync(schema, 'utf8')) as object);
+    validate = compile(schema);
     compiled.set(schema.href, validate);
   }
   return validate;
 }
 
-/** Compiles both schemas now (about 0.4 s of CPU), so that writing the reports later does not wait for it. */
+function validator(schema: URL): ValidateFunction {
+  const validate = compiledOnce(schema);
+  if (validate instanceof Error) throw validate;
+  return validate;
+}
+
+function compile(schema: URL): ValidateFunction | Error {
+  try {
+    const ajv = new (ajv2020().Ajv2020)({ allErrors: true, strict: true, allowUnionTypes: true });
+    // ajv-formats is not a dependency; date-time is the only format the schemas use.
+    ajv.addFormat('date-time', (value: string) => RFC3339.test(value) && !Number.isNaN(Date.parse(value)));
+    return ajv.compile(JSON.parse(readFileSync(schema, 'utf8')) as object);
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}
+
+/**
+ * Compiles both schemas now (about 0.4 s of CPU), so that writing the reports later does not wait
+ * for it. Never throws: a schema that does not compile fails when a report is validated.
+ */
 export function compileReportSchemas(): void {
-  validator(REPORT_SCHEMA_URL);
-  validator(CONFORMANCE_SCHEMA_URL);
+  compiledOnce(REPORT_SCHEMA_URL);
+  compiledOnce(CONFORMANCE_SCHEMA_URL);
 }
 
 function describe(error: ErrorObject): string {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { ApiProxies } from '../kube/api-proxies.js';
+import { ApiProxies } from '../kube/api-proxies.js';
 import { claimNamespace } from '../lab/namespace-guard.js';
 import { Kubectl } from '../kube/kubectl.js';
 import { resolveKubectl } from '../tools/tool-resolver.js';
@@ -40,7 +40,7 @@ export async function setUpCluster(run: RunConfig, log: Logger, signal: AbortSig
   const appImage = await image;
   if (run.appImage) log.step(`app image ${appImage}: the nodes pull it (--image)`);
   const direct = new Kubectl(tools.kubectl ?? (await resolveKubectl(log)).path, info.kubeconfig);
-  const kubectl = api ? await api.attach(direct) : direct;
+  const kubectl = await ApiProxies.attachIfAny(api, direct);
   const [, claim, survey] = await settledAll([
     run.appImage ? Promise.resolve() : provider.loadImage(appImage, signal),
     // Recorded before the namespace is made, so a Ctrl-C just after still deletes it.

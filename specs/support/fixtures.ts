@@ -41,7 +41,7 @@ export const test = base.extend<RunOptions & ClusterFixtures, WorkerFixtures>({
   kubectl: async ({ state, log, apiProxies }, use) => {
     const kubectl = new Kubectl(state.kubectl ?? (await resolveKubectl(log)).path, state.info.kubeconfig);
     // A cluster that is gone (its kubeconfig with it) is left to kubectl's own error.
-    await use(existsSync(kubectl.kubeconfig) ? kubectl.withApi(await apiProxies.for(kubectl.binary, kubectl.kubeconfig)) : kubectl);
+    await use(existsSync(kubectl.kubeconfig) ? await apiProxies.attach(kubectl) : kubectl);
   },
   lab: async ({ kubectl, run, state }, use) => use(new HelloworldLab(kubectl, run.namespace, state.appImage)),
 });
