@@ -44,19 +44,6 @@ export async function tryPull(ref: string, timeoutMs = 60_000): Promise<boolean>
   return exitCode === 0;
 }
 
-/**
- * True when every one of these node containers already holds the local image `ref` with the same
- * image id: loading it again (`kind load docker-image`) would copy the same bytes into every node.
- */
-export async function nodesHoldImage(nodes: readonly string[], ref: string): Promise<boolean> {
-  const local = await run('docker', ['image', 'inspect', '--format', '{{.Id}}', ref], { check: false });
-  if (local.exitCode !== 0 || nodes.length === 0) return false;
-  const held = await Promise.all(
-    nodes.map((node) => run('docker', ['exec', node, 'crictl', 'inspecti', '-o', 'go-template', '--template', '{{.status.id}}', ref], { check: false })),
-  );
-  return held.every((h) => h.exitCode === 0 && h.stdout.trim() === local.stdout.trim());
-}
-
 export async function nodeContainers(cluster: string): Promise<string[]> {
   const { stdout } = await run('docker', ['ps', '-a', '--filter', `label=${LABEL_CLUSTER}=${cluster}`, '--format', '{{.Names}}']);
   return stdout.split('\n').filter(Boolean).sort();
@@ -103,16 +90,26 @@ export async function removeNodeContainersUntilQuiet(cluster: string, quietMs = 
 }
 
 /** A kind cluster on this host whose node containers carry these node names: its name and Docker network. */
-export async function kindClusterOfNodes(nodeNames: readonly string[]): Promise<{ name: string; network: string } | undefined> {
-  const { stdout, exitCode } = await run('docker', ['ps', '--filter', `label=${LABEL_CLUSTER}`, '--format', `{{.Names}}\t{{.Label "${LABEL_CLUSTER}"}}`], { check: false });
+/** A kind cluster on this host: its name, its Docker network and its node containers. */
+export interface KindCluster {
+  name: string;
+  network: string;
+  nodes: string[];
+}
+
+/** The kind cluster whose node containers are exactly these nodes, if they are one cluster's containers. */
+export async function kindClusterOfNodes(nodeNames: readonly string[]): Promise<KindCluster | undefined> {
+  const { stdout, exitCode } = await run('docker', ['ps', '--filter', `label=${LABEL_CLUSTER}`, '--format', `{{.Names}}\t{{.Label "${LABEL_CLUSTER}"}}\t{{.Networks}}`], { check: false });
   if (exitCode !== 0 || nodeNames.length === 0) return undefined;
-  const clusterOf = new Map(stdout.split('\n').filter(Boolean).map((line) => line.split('\t') as [string, string]));
-  const names = new Set(nodeNames.map((n) => clusterOf.get(n)));
-  const name = names.size === 1 ? [...names][0] : undefined;
+  const containers = new Map(stdout.split('\n').filter(Boolean).map((line) => {
+    const [container = '', cluster = '', networks = ''] = line.split('\t');
+    return [container, { cluster, networks: networks.split(',').filter(Boolean) }] as const;
+  }));
+  const clusters = new Set(nodeNames.map((n) => containers.get(n)?.cluster));
+  const name = clusters.size === 1 ? [...clusters][0] : undefined;
   if (!name) return undefined;
-  const inspected = await run('docker', ['inspect', nodeNames[0]!, '--format', '{{json .NetworkSettings.Networks}}']);
-  const networks = Object.keys(JSON.parse(inspected.stdout) as Record<string, unknown>);
+  const networks = containers.get(nodeNames[0]!)?.networks ?? [];
   // kind's own network is "kind" (or KIND_EXPERIMENTAL_DOCKER_NETWORK, as the harness's kpc-<name>).
   const network = networks.find((n) => n === 'kind' || n.startsWith('kpc-')) ?? networks[0];
-  return network ? { name, network } : undefined;
+  return network ? { name, network, nodes: [...nodeNames].sort() } : undefined;
 }

@@ -7,7 +7,8 @@ import { UsageError } from '../util/errors.js';
 import { JqRunner } from '../queries/jq-runner.js';
 import { resolveKind } from '../tools/tool-resolver.js';
 import { run } from '../util/exec.js';
-import { kindClusterOfNodes, nodeContainers, nodesHoldImage } from './docker.js';
+import { kindClusterOfNodes, nodeContainers, type KindCluster } from './docker.js';
+import { nodesHoldImage } from './node-images.js';
 import { describeImplementation, probeProxyModeEndpoints, reportedProxyMode } from './implementation.js';
 import type { ProxyMode } from './proxy-mode.js';
 import type { ClusterInfo, ClusterProvider } from './cluster-provider.js';
@@ -17,7 +18,9 @@ import type { Logger } from '../util/log.js';
 export class ExistingClusterProvider implements ClusterProvider {
   readonly kind = 'existing' as const;
   readonly kubeconfig: string;
-  private kindName: string | undefined;
+  private kindCluster: KindCluster | undefined;
+  /** The attached kubectl, once `up` has run. */
+  private kubectl: Kubectl | undefined;
 
   constructor(kubeconfig: string, private readonly kubectlBinary: string, private readonly log: Logger, private readonly api?: ApiProxies) {
     this.kubeconfig = path.resolve(kubeconfig);
@@ -31,11 +34,12 @@ export class ExistingClusterProvider implements ClusterProvider {
   async up(signal: AbortSignal): Promise<ClusterInfo> {
     const direct = new Kubectl(this.kubectlBinary, this.kubeconfig, { signal });
     const kubectl = await ApiProxies.attachIfAny(this.api, direct);
+    this.kubectl = kubectl;
     const kubernetesVersion = await kubectl.assertReachable();
     const context = currentContext(this.kubeconfig) ?? (await kubectl.text(['config', 'current-context'])).trim();
     this.log.step(`attached to context "${context}" (Kubernetes ${kubernetesVersion})`);
     const dockerNetwork = await this.recogniseKind(kubectl);
-    const { mode: proxyMode, note: proxyModeNote } = await detectProxyMode(kubectl, this.kindName, signal);
+    const { mode: proxyMode, note: proxyModeNote } = await detectProxyMode(kubectl, this.kindCluster?.name, signal);
     if (proxyModeNote) this.log.info(proxyModeNote);
     return {
       name: context,
@@ -57,18 +61,18 @@ export class ExistingClusterProvider implements ClusterProvider {
    */
   private async recogniseKind(kubectl: Kubectl): Promise<string | undefined> {
     const kind = await kindClusterOf(kubectl);
-    this.kindName = kind?.name;
+    this.kindCluster = kind;
     if (kind) this.log.info(`kind cluster "${kind.name}" on Docker network ${kind.network}`);
     return kind?.network;
   }
 
   /** A kind cluster on this host gets the image loaded; any other cluster must be able to pull it. */
   async loadImage(ref: string, signal: AbortSignal): Promise<void> {
-    const nodes = this.kindName ? await nodeContainers(this.kindName).catch(() => []) : [];
-    if (this.kindName && nodes.length > 0) {
-      if (await nodesHoldImage(nodes, ref)) return;
-      const kind = await resolveKind(this.log, false);
-      await run(kind.path, ['load', 'docker-image', ref, '--name', this.kindName], { signal });
+    const kind = this.kindCluster;
+    if (kind) {
+      if (await nodesHoldImage(kind.nodes, ref, this.kubectl)) return;
+      const tool = await resolveKind(this.log, false);
+      await run(tool.path, ['load', 'docker-image', ref, '--name', kind.name], { signal });
       return;
     }
     this.log.info(`existing cluster: ${ref} must be pullable by its nodes (or loaded beforehand)`);
@@ -96,7 +100,7 @@ export async function detectProxyModeOf(kubectl: Kubectl): Promise<{ mode: Proxy
 }
 
 /** The kind cluster on this host whose node containers are the cluster's nodes, if it is one. */
-async function kindClusterOf(kubectl: Kubectl): Promise<{ name: string; network: string } | undefined> {
+async function kindClusterOf(kubectl: Kubectl): Promise<KindCluster | undefined> {
   const nodes = await kubectl.jsonIfAny<{ items: { metadata: { name: string } }[] }>(['get', 'nodes']);
   return kindClusterOfNodes((nodes?.items ?? []).map((n) => n.metadata.name)).catch(() => undefined);
 }

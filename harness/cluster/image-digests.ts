@@ -1,0 +1,46 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { cacheDir } from '../tools/versions.js';
+
+/** Enough for every image a few clusters of this host hold; the oldest are forgotten first. */
+const KEPT_IMAGES = 50;
+
+/**
+ * The repository digests that nodes were seen to give each local image id (`kind load` imports an
+ * image under a digest of its own, which kubelet shows and the id does not). A cache: losing it
+ * only means asking crictl again.
+ */
+function file(): string {
+  return path.join(cacheDir(), 'node-image-digests.json');
+}
+
+function read(): Record<string, string[]> {
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(file(), 'utf8'));
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, string[]>) : {};
+  } catch {
+    return {};
+  }
+}
+
+export function rememberedDigests(imageId: string): string[] {
+  const digests = read()[imageId];
+  return Array.isArray(digests) ? digests.filter((d) => typeof d === 'string') : [];
+}
+
+export function rememberDigests(imageId: string, digests: readonly string[]): void {
+  if (digests.length === 0) return;
+  const all = read();
+  const merged = [...new Set([...(all[imageId] ?? []), ...digests])];
+  delete all[imageId];
+  const kept = Object.entries({ ...all, [imageId]: merged }).slice(-KEPT_IMAGES);
+  try {
+    mkdirSync(cacheDir(), { recursive: true });
+    // Written whole and renamed, so that a run reading it at the same time never sees half of it.
+    const temp = `${file()}.${process.pid}`;
+    writeFileSync(temp, JSON.stringify(Object.fromEntries(kept)));
+    renameSync(temp, file());
+  } catch {
+    // A cache that cannot be written costs crictl calls next time, nothing else.
+  }
+}
