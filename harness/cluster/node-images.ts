@@ -13,7 +13,7 @@ interface NodeImages {
  * node.
  *
  * Asked first of the nodes' status, through `kubectl` when given: no process per node (a
- * `docker exec` each costs about 0.3 s of CPU, when certify's start is short of CPU). A node lists
+ * `docker exec` costs about 0.5 s of this host's CPU, at the moment certify's start is short of it). A node lists
  * each image with its tags and repository digests, the 50 largest, as of its last status update
  * (every 10 s). The image id is not in that list, so the digest that `kind load` gave this id is
  * learned once from crictl, which shows both, and remembered. A node whose status names `ref` and
