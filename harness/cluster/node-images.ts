@@ -13,13 +13,14 @@ interface NodeImages {
  * node.
  *
  * Asked first of the nodes' status, through `kubectl` when given: no process per node (a
- * `docker exec` costs about 0.5 s of this host's CPU, at the moment certify's start is short of it). A node lists
- * each image with its tags and repository digests, the 50 largest, as of its last status update
- * (every 10 s). The image id is not in that list, so the digest that `kind load` gave this id is
- * learned once from crictl, which shows both, and remembered. A node whose status names `ref` and
- * a remembered digest in the same image holds this image under `ref`. Anything less (no status,
- * no remembered digest, a truncated list) is asked of crictl in each node. An image removed since
- * the last update (kubelet does so only under disk pressure) fails the rollout, naming the image.
+ * `docker exec` costs about 0.5 s of this host's CPU, just when certify's start is short of it).
+ * A node lists each image with its tags and repository digests, the 50 largest, as of its last
+ * status update (every 10 s). The image id is not in that list, so the digest that `kind load`
+ * gave this id is learned once from crictl, which shows both, and remembered. A node whose status
+ * names `ref` and a remembered digest in the same image holds this image under `ref`. Anything
+ * less (no status, no remembered digest, a truncated list) is asked of crictl in each node. An
+ * image removed since the last update (kubelet does so only under disk pressure) fails the
+ * rollout, naming the image.
  */
 export async function nodesHoldImage(nodes: readonly string[], ref: string, kubectl?: Kubectl): Promise<boolean> {
   const local = await run('docker', ['image', 'inspect', '--format', '{{.Id}}', ref], { check: false });
