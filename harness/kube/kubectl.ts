@@ -35,6 +35,11 @@ export class Kubectl {
     return new Kubectl(this.binary, this.kubeconfig, { ...this.defaults, api });
   }
 
+  /** Whether `json()` reads go through an API proxy: a request, not a process, so polling may be brisk. */
+  get readsAreCheap(): boolean {
+    return this.defaults.api !== undefined;
+  }
+
   async run(args: readonly string[], options: KubectlCallOptions = {}): Promise<RunResult> {
     const full = ['--kubeconfig', this.kubeconfig];
     if (options.namespace) full.push('--namespace', options.namespace);

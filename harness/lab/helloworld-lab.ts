@@ -71,7 +71,9 @@ export class HelloworldLab {
    * manifest rather than scaled after, so that a rerun leaves the pods where they are).
    */
   async deploy(replicas = DEFAULT_REPLICAS): Promise<void> {
-    await this.kubectl.run(['delete', 'service', APP_NAME, '--ignore-not-found'], { namespace: this.namespace });
+    // A read first when reads are cheap: in a new namespace there is nothing to delete.
+    const leftOver = !this.kubectl.readsAreCheap || (await this.kubectl.jsonIfAny(['get', 'service', APP_NAME], { namespace: this.namespace })) !== undefined;
+    if (leftOver) await this.kubectl.run(['delete', 'service', APP_NAME, '--ignore-not-found'], { namespace: this.namespace });
     if (replicas === DEFAULT_REPLICAS && this.image === DEFAULT_APP_IMAGE) {
       await this.kubectl.run(['apply', '-f', MANIFESTS.deployment, '-f', MANIFESTS.service], { namespace: this.namespace });
       return;
