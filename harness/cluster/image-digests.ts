@@ -2,14 +2,13 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { cacheDir } from '../tools/versions.js';
 
+// The repository digests that nodes were seen to give each local image id (`kind load` imports an
+// image under a digest of its own, which kubelet shows and the id does not). A cache: losing it
+// only means asking crictl again.
+
 /** Enough for every image a few clusters of this host hold; the oldest are forgotten first. */
 const KEPT_IMAGES = 50;
 
-/**
- * The repository digests that nodes were seen to give each local image id (`kind load` imports an
- * image under a digest of its own, which kubelet shows and the id does not). A cache: losing it
- * only means asking crictl again.
- */
 function file(): string {
   return path.join(cacheDir(), 'node-image-digests.json');
 }
