@@ -89,7 +89,6 @@ export async function removeNodeContainersUntilQuiet(cluster: string, quietMs = 
   }
 }
 
-/** A kind cluster on this host whose node containers carry these node names: its name and Docker network. */
 /** A kind cluster on this host: its name, its Docker network and its node containers. */
 export interface KindCluster {
   name: string;
