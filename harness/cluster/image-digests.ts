@@ -13,24 +13,28 @@ function file(): string {
   return path.join(cacheDir(), 'node-image-digests.json');
 }
 
-function read(): Record<string, string[]> {
+function read(): Record<string, unknown> {
   try {
     const parsed: unknown = JSON.parse(readFileSync(file(), 'utf8'));
-    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, string[]>) : {};
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
   } catch {
     return {};
   }
 }
 
+/** The digests an entry of the file holds; nothing for an entry that is not a list of strings. */
+function digestsIn(entry: unknown): string[] {
+  return Array.isArray(entry) ? entry.filter((d): d is string => typeof d === 'string') : [];
+}
+
 export function rememberedDigests(imageId: string): string[] {
-  const digests = read()[imageId];
-  return Array.isArray(digests) ? digests.filter((d) => typeof d === 'string') : [];
+  return digestsIn(read()[imageId]);
 }
 
 export function rememberDigests(imageId: string, digests: readonly string[]): void {
   if (digests.length === 0) return;
   const all = read();
-  const merged = [...new Set([...(all[imageId] ?? []), ...digests])];
+  const merged = [...new Set([...digestsIn(all[imageId]), ...digests])];
   delete all[imageId];
   const kept = Object.entries({ ...all, [imageId]: merged }).slice(-KEPT_IMAGES);
   try {

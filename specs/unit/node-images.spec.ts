@@ -53,6 +53,11 @@ test.describe('which image a node holds, from its status', () => {
       expect(rememberedDigests('sha256:b')).toEqual([OTHER]);
       writeFileSync(path.join(dir, 'node-image-digests.json'), '{not json');
       expect(rememberedDigests('sha256:a')).toEqual([]);
+      // An entry that is not a list is no digest, and remembering over it replaces it.
+      writeFileSync(path.join(dir, 'node-image-digests.json'), '{"sha256:a": 5}');
+      expect(rememberedDigests('sha256:a')).toEqual([]);
+      rememberDigests('sha256:a', [DIGEST]);
+      expect(rememberedDigests('sha256:a')).toEqual([DIGEST]);
     } finally {
       if (before === undefined) delete process.env.KPC_CACHE_DIR;
       else process.env.KPC_CACHE_DIR = before;
