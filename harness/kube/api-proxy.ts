@@ -56,17 +56,31 @@ export class ApiProxy {
   }
 
   /** GETs an API path; a non-2xx answer throws the same CommandError a `kubectl get` would, with the API's message. */
-  async get<T>(apiPath: string, options: { signal?: AbortSignal; timeoutMs?: number; query?: Record<string, string> } = {}): Promise<T> {
-    const response = await this.http.get<string>(apiPath, { params: options.query, signal: options.signal, timeout: options.timeoutMs, validateStatus: () => true }).catch((error: unknown) => {
+  async get<T>(apiPath: string, options: ApiRequestOptions & { query?: Record<string, string> } = {}): Promise<T> {
+    return JSON.parse(await this.request('GET', apiPath, options)) as T;
+  }
+
+  /** DELETEs an API path; an object that is not there is no error (kubectl's --ignore-not-found). */
+  async delete(apiPath: string, options: ApiRequestOptions = {}): Promise<void> {
+    await this.request('DELETE', apiPath, { ...options, notFound: 'ok' });
+  }
+
+  private async request(method: 'GET' | 'DELETE', apiPath: string, options: ApiRequestOptions & { query?: Record<string, string>; notFound?: 'ok' }): Promise<string> {
+    const response = await this.http.request<string>({ method, url: apiPath, params: options.query, signal: options.signal, timeout: options.timeoutMs, validateStatus: () => true }).catch((error: unknown) => {
       if (options.signal?.aborted || !this.axios.isAxiosError(error)) throw error;
       const { child } = this;
       const stopped = !child ? 'certify started it' : child.exitCode !== null || child.signalCode !== null ? `it exited (${child.exitCode ?? child.signalCode})` : 'it is still running';
-      throw new Error(`GET ${apiPath} through kubectl proxy (${this.kubeconfig}) failed: ${error.code ?? error.message}; ${stopped}`);
+      throw new Error(`${method} ${apiPath} through kubectl proxy (${this.kubeconfig}) failed: ${error.code ?? error.message}; ${stopped}`);
     });
-    if (response.status >= 200 && response.status < 300) return JSON.parse(response.data) as T;
+    if ((response.status >= 200 && response.status < 300) || (response.status === 404 && options.notFound === 'ok')) return response.data;
     const { reason, message } = apiStatus(response.data, response.status);
-    throw new CommandError('kubectl proxy', ['GET', apiPath], 1, '', `Error from server (${reason}): ${message}`);
+    throw new CommandError('kubectl proxy', [method, apiPath], 1, '', `Error from server (${reason}): ${message}`);
   }
+}
+
+interface ApiRequestOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
 }
 
 /** Loaded on first use: Playwright's runner imports this module only to list the tests. */

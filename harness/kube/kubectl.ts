@@ -1,5 +1,6 @@
 import { run, type RunResult } from '../util/exec.js';
 import { CommandError, UsageError } from '../util/errors.js';
+import { notYet, waitFor } from '../util/wait.js';
 import type { ApiProxy } from './api-proxy.js';
 import { asKubectlPrints, getRequest } from './get-request.js';
 
@@ -76,6 +77,28 @@ export class Kubectl {
       if (error instanceof CommandError) return undefined;
       throw error;
     }
+  }
+
+  /**
+   * `kubectl delete <resource> <name> --ignore-not-found`, and like it, returns once the object is
+   * gone. With an API proxy attached it is a request and a read or two, not a process.
+   */
+  async deleteIfAny(resource: string, name: string, options: Omit<KubectlCallOptions, 'input' | 'check'> = {}): Promise<void> {
+    const { api } = this.defaults;
+    const request = api && getRequest(['get', resource, name], options.namespace);
+    if (!api || !request) {
+      await this.run(['delete', resource, name, '--ignore-not-found'], options);
+      return;
+    }
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const signal = options.signal ?? this.defaults.signal;
+    await api.delete(request.path, { signal, timeoutMs });
+    await waitFor(async () => ((await this.jsonIfAny(['get', resource, name], options)) === undefined ? true : notYet(`${resource} ${name} is still there`)), {
+      what: `${resource} ${name} to be deleted`,
+      timeoutMs,
+      intervalMs: 200,
+      signal,
+    });
   }
 
   /** Fails with one actionable line when the API server does not answer. */
