@@ -6,7 +6,7 @@ import { PROFILE_NAMES, type ProfileName } from '../features/registry.js';
 import { renderMatrix, matrixRows, nodeRole, type Matrix, type MatrixColumn } from '../report/matrix.js';
 import { readReportJson } from '../report/report-reader.js';
 import type { Report } from '../report/report-types.js';
-import { writeAtomically } from '../report/write-report.js';
+import { writeAtomically } from '../util/write-atomically.js';
 import { UsageError } from '../util/errors.js';
 import { run } from '../util/exec.js';
 import { REPO_ROOT } from '../util/repo-root.js';

@@ -1,6 +1,7 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { cacheDir } from '../tools/versions.js';
+import { writeAtomically } from '../util/write-atomically.js';
 
 // The repository digests that nodes were seen to give each local image id (`kind load` imports an
 // image under a digest of its own, which kubelet shows and the id does not). A cache: losing it
@@ -38,11 +39,7 @@ export function rememberDigests(imageId: string, digests: readonly string[]): vo
   delete all[imageId];
   const kept = Object.entries({ ...all, [imageId]: merged }).slice(-KEPT_IMAGES);
   try {
-    mkdirSync(cacheDir(), { recursive: true });
-    // Written whole and renamed, so that a run reading it at the same time never sees half of it.
-    const temp = `${file()}.${process.pid}`;
-    writeFileSync(temp, JSON.stringify(Object.fromEntries(kept)));
-    renameSync(temp, file());
+    writeAtomically(file(), JSON.stringify(Object.fromEntries(kept)));
   } catch {
     // A cache that cannot be written costs crictl calls next time, nothing else.
   }

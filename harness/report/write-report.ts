@@ -1,5 +1,5 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { writeAtomically } from '../util/write-atomically.js';
 import { yaml } from '../util/yaml.js';
 import { conformanceReport } from './conformance-report.js';
 import { renderHeatmap } from './heatmap.js';
@@ -21,15 +21,6 @@ export interface WrittenReport {
   junitXml: string;
   recordsNdjson: string;
   heatmapHtml: string;
-}
-
-/** Write to a temporary name first, so a reader never sees half a file. */
-export function writeAtomically(file: string, content: string): string {
-  mkdirSync(path.dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, content);
-  renameSync(temporary, file);
-  return file;
 }
 
 /** Validates against docs/report.schema.json and throws ReportSchemaError (a bug) before writing anything. */

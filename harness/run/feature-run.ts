@@ -4,7 +4,7 @@ import type { ClusterFacts, Feature } from '../features/feature.js';
 import type { judgeTraffic } from '../report/judge-traffic.js';
 import type { CheckLine, FeatureReport, FeatureStatus, FigureTable, Measurement } from '../report/report-types.js';
 import { renderNdjson } from '../report/ndjson.js';
-import { writeAtomically } from '../report/write-report.js';
+import { writeAtomically } from '../util/write-atomically.js';
 import type { RequestRecord } from '../traffic/request-record.js';
 import { oneLineMessage } from '../util/errors.js';
 import { decideVerdict } from '../report/verdict.js';

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ClusterInfo } from '../cluster/cluster-provider.js';
 import type { ProxyMode } from '../cluster/proxy-mode.js';
@@ -6,6 +6,7 @@ import type { ClientKind } from '../traffic/traffic-client.js';
 import type { ClusterSurvey } from './cluster-survey.js';
 import { processAlive } from '../util/exec.js';
 import { notYet, waitFor } from '../util/wait.js';
+import { writeAtomically } from '../util/write-atomically.js';
 
 export type ClusterSource =
   | {
@@ -86,10 +87,8 @@ export interface ClusterState {
 const stateFile = (config: RunConfig) => path.join(config.reportDir, 'cluster.json');
 
 export function writeClusterState(config: RunConfig, state: ClusterState): void {
-  mkdirSync(config.reportDir, { recursive: true });
   // Whole or not at all: a clean-up after Ctrl-C may read it while it is written.
-  writeFileSync(`${stateFile(config)}.part`, JSON.stringify({ ...state, runId: config.runId }, null, 2));
-  renameSync(`${stateFile(config)}.part`, stateFile(config));
+  writeAtomically(stateFile(config), JSON.stringify({ ...state, runId: config.runId }, null, 2));
 }
 
 export function readClusterState(config: RunConfig): ClusterState {
