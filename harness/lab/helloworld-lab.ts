@@ -24,11 +24,13 @@ export const MANIFESTS = {
 export const LAB_NODEPORT_PATCH = '{"spec": {"type": "NodePort"}}';
 
 /**
- * A connection to a ClusterIP not made within this time is dropped and tried again. Until the
- * proxy has programmed a new Service, its ClusterIP's SYN is lost, and TCP would resend it only
- * after its initial 1 s timeout (RFC 6298), so each first POST to a new Service took about 1 s
- * more than the programming did. A connect to a programmed ClusterIP takes about a millisecond
- * here; a fresh SYN every 200 ms sees the programming within 200 ms of it.
+ * A connection to a ClusterIP not made within this time is dropped and tried again, and a refused
+ * one is tried again this long after. Until the proxy has programmed a new Service, its
+ * ClusterIP's SYN is lost, and TCP would resend it only after its initial 1 s timeout (RFC 6298),
+ * so each first POST to a new Service took about 1 s more than the programming did. Programmed
+ * but without its endpoints yet (kube-proxy adds them a sync later), it refuses. A connect to a
+ * programmed ClusterIP takes about a millisecond here; an attempt every 200 ms sees the
+ * programming within 200 ms of it.
  */
 export const IN_CLUSTER_CONNECT_ATTEMPT_MS = 200;
 /** Each target is given this long, its connection attempts and its reply together. */
@@ -36,9 +38,10 @@ const IN_CLUSTER_POST_TIMEOUT_MS = 5_000;
 
 /**
  * Asks each target (argv) from inside a helloworld pod, one after the other, with the lab's
- * request body; one JSON line per target, up to the first that is not a 200. Connections to an
- * address are attempted afresh every IN_CLUSTER_CONNECT_ATTEMPT_MS; a name is given one attempt,
- * as its lookup (CoreDNS) may take longer than that. Constant: no input goes in.
+ * request body; one JSON line per target, up to the first that is not a 200. A connection is
+ * attempted afresh every IN_CLUSTER_CONNECT_ATTEMPT_MS while it is refused or, to an address, not
+ * made (a name's connect is not cut short: its lookup through CoreDNS may take longer). Constant:
+ * no input goes in.
  */
 const IN_CLUSTER_POST = `
 const http = require('http');
@@ -50,15 +53,17 @@ const attempt = (host, connectMs) => new Promise((done) => {
   });
   const connecting = setTimeout(() => req.destroy(Object.assign(new Error('connect timeout'), { again: true })), connectMs);
   req.on('socket', (socket) => socket.once('connect', () => clearTimeout(connecting)));
-  req.on('error', (e) => { clearTimeout(connecting); done({ error: e.message, again: e.again === true }); });
+  req.on('error', (e) => { clearTimeout(connecting); done({ error: e.message, again: e.again === true || e.code === 'ECONNREFUSED' }); });
   req.setTimeout(${IN_CLUSTER_POST_TIMEOUT_MS}, () => req.destroy(new Error('timeout')));
   req.end(JSON.stringify({ sender: 'in-cluster' }));
 });
 const post = async (host) => {
   const until = Date.now() + ${IN_CLUSTER_POST_TIMEOUT_MS};
   for (;;) {
+    const next = Date.now() + ${IN_CLUSTER_CONNECT_ATTEMPT_MS};
     const { again, ...reply } = await attempt(host, net.isIP(host) ? ${IN_CLUSTER_CONNECT_ATTEMPT_MS} : ${IN_CLUSTER_POST_TIMEOUT_MS});
     if (!again || Date.now() >= until) return reply;
+    await new Promise((resume) => setTimeout(resume, next - Date.now()));
   }
 };
 (async () => {
