@@ -36,9 +36,9 @@ export class Kubectl {
     return new Kubectl(this.binary, this.kubeconfig, { ...this.defaults, api });
   }
 
-  /** Whether `json()` reads go through an API proxy: a request, not a process, so polling may be brisk. */
-  get readsAreCheap(): boolean {
-    return this.defaults.api !== undefined;
+  /** How often a wait may read: every 200 ms when `json()` goes through an API proxy (a request), else every second (a process each). */
+  get pollIntervalMs(): number {
+    return this.defaults.api !== undefined ? 200 : 1_000;
   }
 
   async run(args: readonly string[], options: KubectlCallOptions = {}): Promise<RunResult> {
@@ -96,7 +96,7 @@ export class Kubectl {
     await waitFor(async () => ((await this.jsonIfAny(['get', resource, name], options)) === undefined ? true : notYet(`${resource} ${name} is still there`)), {
       what: `${resource} ${name} to be deleted`,
       timeoutMs,
-      intervalMs: 200,
+      intervalMs: this.pollIntervalMs,
       signal,
     });
   }

@@ -44,6 +44,6 @@ export async function waitForRollout(kubectl: Kubectl, namespace: string, name: 
       return done ? true : notYet(`${s.availableReplicas ?? 0} of ${want} replicas available, ${s.updatedReplicas ?? 0} updated`);
     },
     // Through the API proxy a poll is two requests; as kubectl processes, two processes.
-    { what: `deployment ${name} to roll out`, timeoutMs, intervalMs: kubectl.readsAreCheap ? 200 : 1_000, rethrow: (error) => error instanceof UsageError },
+    { what: `deployment ${name} to roll out`, timeoutMs, intervalMs: kubectl.pollIntervalMs, rethrow: (error) => error instanceof UsageError },
   );
 }

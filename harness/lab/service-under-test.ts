@@ -69,7 +69,7 @@ export class ServiceUnderTest {
         const ready = jq.endpoints(await this.endpointSlicesJson()).ready;
         return ready.length >= count ? ready : notYet(`${ready.length} of ${count} endpoints ready`);
       },
-      { what: `${count} ready endpoints behind service ${this.name}`, timeoutMs },
+      { what: `${count} ready endpoints behind service ${this.name}`, timeoutMs, intervalMs: this.kubectl.pollIntervalMs },
     );
   }
 }
