@@ -24,6 +24,14 @@ export interface WorkerFixtures {
   apiProxies: ApiProxies;
 }
 
+/**
+ * Every fixture is `box: 'self'`: not a step of its own. Playwright gives each fixture's setup and
+ * teardown, in every test, a step with a captured and source-mapped stack; with four fixtures and
+ * the eight tests of certify's run that was about 0.5 s of its worker's CPU, in the path to the
+ * verdict. A fixture that throws still fails the test with its error.
+ */
+const own = { box: 'self' } as const;
+
 export const test = base.extend<RunOptions & ClusterFixtures, WorkerFixtures>({
   run: [undefined as unknown as RunConfig, { option: true }],
   apiProxies: [
@@ -33,17 +41,20 @@ export const test = base.extend<RunOptions & ClusterFixtures, WorkerFixtures>({
       await use(proxies);
       await proxies.closeAll();
     },
-    { scope: 'worker' },
+    { scope: 'worker', ...own },
   ],
-  log: async ({ run }, use) => use(createLogger(run.name)),
+  log: [async ({ run }, use) => use(createLogger(run.name)), own],
   // Its own timeout: certify may still be booting the cluster when the first test starts.
-  state: [async ({ run }, use) => use(await awaitClusterState(run)), { timeout: SETUP_WAIT_TIMEOUT_MS }],
-  kubectl: async ({ state, log, apiProxies }, use) => {
-    const kubectl = new Kubectl(state.kubectl ?? (await resolveKubectl(log)).path, state.info.kubeconfig);
-    // A cluster that is gone (its kubeconfig with it) is left to kubectl's own error.
-    await use(existsSync(kubectl.kubeconfig) ? await apiProxies.attach(kubectl) : kubectl);
-  },
-  lab: async ({ kubectl, run, state }, use) => use(new HelloworldLab(kubectl, run.namespace, state.appImage)),
+  state: [async ({ run }, use) => use(await awaitClusterState(run)), { timeout: SETUP_WAIT_TIMEOUT_MS, ...own }],
+  kubectl: [
+    async ({ state, log, apiProxies }, use) => {
+      const kubectl = new Kubectl(state.kubectl ?? (await resolveKubectl(log)).path, state.info.kubeconfig);
+      // A cluster that is gone (its kubeconfig with it) is left to kubectl's own error.
+      await use(existsSync(kubectl.kubeconfig) ? await apiProxies.attach(kubectl) : kubectl);
+    },
+    own,
+  ],
+  lab: [async ({ kubectl, run, state }, use) => use(new HelloworldLab(kubectl, run.namespace, state.appImage)), own],
 });
 
 export { expect } from '@playwright/test';
