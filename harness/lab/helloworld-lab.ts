@@ -32,7 +32,7 @@ export const LAB_NODEPORT_PATCH = '{"spec": {"type": "NodePort"}}';
  * programmed ClusterIP takes about a millisecond here; an attempt every 200 ms sees the
  * programming within 200 ms of it.
  */
-export const IN_CLUSTER_CONNECT_ATTEMPT_MS = 200;
+const IN_CLUSTER_CONNECT_ATTEMPT_MS = 200;
 /** Each target is given this long, its connection attempts and its reply together. */
 const IN_CLUSTER_POST_TIMEOUT_MS = 5_000;
 

@@ -7,7 +7,7 @@ import { cacheDir } from '../tools/versions.js';
 import { lazyRequire } from '../util/lazy-require.js';
 import { writeAtomically } from '../util/write-atomically.js';
 
-// Compiling the report schema costs about 0.4 s of CPU, in the seconds when certify's Playwright
+// Compiling the report schemas costs about 0.6 s of CPU, in the seconds when certify's Playwright
 // starts on the same two cores. ajv's standalone code of the compiled validator is kept in the
 // harness's cache, and loading it costs a few milliseconds. A cache: losing it means compiling.
 
@@ -20,8 +20,8 @@ const FORMATS_MODULE = './formats';
 /**
  * The validator of `schemaText`: loaded from the kept code when there is some for this schema,
  * these options and format names, and this version of ajv; else compiled and kept. The formats'
- * checks are always the ones passed here. `name` names the
- * schema's files in the cache (an older one of the same name is removed).
+ * checks are always the ones passed here. `name` names the schema's files in the cache (an older
+ * one of the same name is removed).
  */
 export function keptValidator(name: string, schemaText: string, options: Options, formats: Record<string, Format & ((value: string) => boolean)>): ValidateFunction {
   const key = createHash('sha256')
