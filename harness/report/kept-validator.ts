@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { Ajv2020 as Ajv2020Class, Format, Options, ValidateFunction } from 'ajv/dist/2020.js';
+import type { Ajv2020 as Ajv2020Class, Options, ValidateFunction } from 'ajv/dist/2020.js';
 import { cacheDir } from '../tools/versions.js';
 import { lazyRequire } from '../util/lazy-require.js';
 import { writeAtomically } from '../util/write-atomically.js';
@@ -17,13 +17,16 @@ const standaloneCode = lazyRequire<typeof import('ajv/dist/standalone/index.js')
 /** How the kept code names the custom formats: supplied by `load`, not by a file. */
 const FORMATS_MODULE = './formats';
 
+/** Custom formats by name: a check of a string value. */
+export type FormatChecks = Record<string, (value: string) => boolean>;
+
 /**
  * The validator of `schemaText`: loaded from the kept code when there is some for this schema,
  * these options and format names, and this version of ajv; else compiled and kept. The formats'
  * checks are always the ones passed here. `name` names the schema's files in the cache (an older
  * one of the same name is removed).
  */
-export function keptValidator(name: string, schemaText: string, options: Options, formats: Record<string, Format & ((value: string) => boolean)>): ValidateFunction {
+export function keptValidator(name: string, schemaText: string, options: Options, formats: FormatChecks): ValidateFunction {
   const key = createHash('sha256')
     .update(JSON.stringify([schemaText, options, Object.keys(formats), ajvVersion()]))
     .digest('hex')
@@ -43,7 +46,7 @@ function ajvVersion(): string {
   return (JSON.parse(readFileSync(require.resolve('ajv/package.json'), 'utf8')) as { version: string }).version;
 }
 
-function load(file: string, formats: Record<string, Format>): ValidateFunction | undefined {
+function load(file: string, formats: FormatChecks): ValidateFunction | undefined {
   let code: string;
   try {
     code = readFileSync(file, 'utf8');

@@ -29,7 +29,7 @@ describeFeature(typeChange, 'TypeChange: NodePort to ClusterIP and back, on ever
   test('1. deploy the app behind a NodePort Service that answers on every node', async ({ lab, kubectl, run, state }) => {
     await current().step('deploy', async () => {
       // From ClusterIP, so every run makes the NodePort anew (a rerun may find it already NodePort).
-      await kubectl.run(['delete', 'service', TYPE_CHANGE_SERVICE, '--ignore-not-found'], { namespace: run.namespace });
+      await kubectl.deleteIfAny('service', TYPE_CHANGE_SERVICE, { namespace: run.namespace });
       ({ service } = await lab.deployBehind(TYPE_CHANGE_SERVICE, TYPE_CHANGE_MANIFEST, run.replicas));
       const targets = targetsFor(state.survey!.discovery.addressed, (await service.summary()).nodePort!);
       client = await chooseClient(run.client, { runId: run.runId, appImage: state.appImage, dockerNetwork: state.info.dockerNetwork, targets });
