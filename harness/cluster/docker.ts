@@ -49,6 +49,21 @@ export async function nodeContainers(cluster: string): Promise<string[]> {
   return stdout.split('\n').filter(Boolean).sort();
 }
 
+/** A kind node: its container's name (the node's name) and id (new when the node is made again). */
+export interface NodeContainer {
+  name: string;
+  id: string;
+}
+
+/** The running node containers of a kind cluster, with their ids. */
+export async function runningNodeContainers(cluster: string): Promise<NodeContainer[]> {
+  const { stdout } = await run('docker', ['ps', '--filter', `label=${LABEL_CLUSTER}=${cluster}`, '--format', '{{.Names}}\t{{.ID}}']);
+  return stdout.split('\n').filter(Boolean).map((line) => {
+    const [name = '', id = ''] = line.split('\t');
+    return { name, id };
+  });
+}
+
 export async function networkExists(name: string): Promise<boolean> {
   const { exitCode } = await run('docker', ['network', 'inspect', name], { check: false });
   return exitCode === 0;
@@ -93,16 +108,16 @@ export async function removeNodeContainersUntilQuiet(cluster: string, quietMs = 
 export interface KindCluster {
   name: string;
   network: string;
-  nodes: string[];
+  nodes: NodeContainer[];
 }
 
 /** The kind cluster whose node containers are exactly these nodes, if they are one cluster's containers. */
 export async function kindClusterOfNodes(nodeNames: readonly string[]): Promise<KindCluster | undefined> {
-  const { stdout, exitCode } = await run('docker', ['ps', '--filter', `label=${LABEL_CLUSTER}`, '--format', `{{.Names}}\t{{.Label "${LABEL_CLUSTER}"}}\t{{.Networks}}`], { check: false });
+  const { stdout, exitCode } = await run('docker', ['ps', '--filter', `label=${LABEL_CLUSTER}`, '--format', `{{.Names}}\t{{.ID}}\t{{.Label "${LABEL_CLUSTER}"}}\t{{.Networks}}`], { check: false });
   if (exitCode !== 0 || nodeNames.length === 0) return undefined;
   const containers = new Map(stdout.split('\n').filter(Boolean).map((line) => {
-    const [container = '', cluster = '', networks = ''] = line.split('\t');
-    return [container, { cluster, networks: networks.split(',').filter(Boolean) }] as const;
+    const [container = '', id = '', cluster = '', networks = ''] = line.split('\t');
+    return [container, { id, cluster, networks: networks.split(',').filter(Boolean) }] as const;
   }));
   const clusters = new Set(nodeNames.map((n) => containers.get(n)?.cluster));
   const name = clusters.size === 1 ? [...clusters][0] : undefined;
@@ -110,5 +125,5 @@ export async function kindClusterOfNodes(nodeNames: readonly string[]): Promise<
   const networks = containers.get(nodeNames[0]!)?.networks ?? [];
   // kind's own network is "kind" (or KIND_EXPERIMENTAL_DOCKER_NETWORK, as the harness's kpc-<name>).
   const network = networks.find((n) => n === 'kind' || n.startsWith('kpc-')) ?? networks[0];
-  return network ? { name, network, nodes: [...nodeNames].sort() } : undefined;
+  return network ? { name, network, nodes: [...nodeNames].sort().map((node) => ({ name: node, id: containers.get(node)?.id ?? '' })) } : undefined;
 }

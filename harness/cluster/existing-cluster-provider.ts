@@ -8,7 +8,7 @@ import { JqRunner } from '../queries/jq-runner.js';
 import { resolveKind } from '../tools/tool-resolver.js';
 import { run } from '../util/exec.js';
 import { kindClusterOfNodes, nodeContainers, type KindCluster } from './docker.js';
-import { nodesHoldImage } from './node-images.js';
+import { loadImageUnlessHeld } from './node-images.js';
 import { describeImplementation, probeProxyModeEndpoints, reportedProxyMode } from './implementation.js';
 import type { ProxyMode } from './proxy-mode.js';
 import type { ClusterInfo, ClusterProvider } from './cluster-provider.js';
@@ -70,9 +70,10 @@ export class ExistingClusterProvider implements ClusterProvider {
   async loadImage(ref: string, signal: AbortSignal): Promise<void> {
     const kind = this.kindCluster;
     if (kind) {
-      if (await nodesHoldImage(kind.nodes, ref, this.kubectl)) return;
-      const tool = await resolveKind(this.log, false);
-      await run(tool.path, ['load', 'docker-image', ref, '--name', kind.name], { signal });
+      await loadImageUnlessHeld(kind.nodes, ref, async () => {
+        const tool = await resolveKind(this.log, false);
+        await run(tool.path, ['load', 'docker-image', ref, '--name', kind.name], { signal });
+      }, this.kubectl);
       return;
     }
     this.log.info(`existing cluster: ${ref} must be pullable by its nodes (or loaded beforehand)`);

@@ -6,8 +6,8 @@ import { UsageError } from '../util/errors.js';
 import { Kubectl } from '../kube/kubectl.js';
 import { resolveKubectl } from '../tools/tool-resolver.js';
 import { waitForClusterReady } from '../kube/cluster-readiness.js';
-import { assertDockerReachable, nodeContainers, removeNetwork, removeNodeContainersUntilQuiet } from './docker.js';
-import { nodesHoldImage } from './node-images.js';
+import { assertDockerReachable, nodeContainers, removeNetwork, removeNodeContainersUntilQuiet, runningNodeContainers } from './docker.js';
+import { loadImageUnlessHeld } from './node-images.js';
 import { chooseNodeImage } from './node-image.js';
 import { countNodes, readKindConfig, renderKindConfig } from './kind-config.js';
 import { assertHostHolds } from './host-capacity.js';
@@ -131,8 +131,8 @@ export class KindClusterProvider implements ClusterProvider {
   }
 
   async loadImage(ref: string, signal: AbortSignal): Promise<void> {
-    if (await nodesHoldImage(await nodeContainers(this.options.name), ref)) return;
-    await run(this.options.kind, ['load', 'docker-image', ref, '--name', this.options.name], { signal });
+    const load = () => run(this.options.kind, ['load', 'docker-image', ref, '--name', this.options.name], { signal }).then(() => {});
+    await loadImageUnlessHeld(await runningNodeContainers(this.options.name), ref, load);
   }
 
   private async exportKubeconfig(): Promise<void> {

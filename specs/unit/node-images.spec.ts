@@ -4,6 +4,7 @@ import path from 'node:path';
 import { test, expect } from '@playwright/test';
 import { canonicalImageName } from '../../harness/cluster/image-name.js';
 import { rememberDigests, rememberedDigests } from '../../harness/cluster/image-digests.js';
+import { LOAD_TRUSTED_MS, recentLoad, rememberLoad } from '../../harness/cluster/image-loads.js';
 import { statusListsImage } from '../../harness/cluster/node-images.js';
 
 const REF = 'kube-proxy-conformance/helloworld:0.1.0';
@@ -41,10 +42,7 @@ test.describe('which image a node holds, from its status', () => {
   });
 
   test('digests are remembered per image id, and a damaged cache is an empty one', () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'kpc-digests-'));
-    const before = process.env.KPC_CACHE_DIR;
-    process.env.KPC_CACHE_DIR = dir;
-    try {
+    withCacheDir((dir) => {
       expect(rememberedDigests('sha256:a')).toEqual([]);
       rememberDigests('sha256:a', [DIGEST, DIGEST]);
       rememberDigests('sha256:b', [OTHER]);
@@ -58,10 +56,43 @@ test.describe('which image a node holds, from its status', () => {
       expect(rememberedDigests('sha256:a')).toEqual([]);
       rememberDigests('sha256:a', [DIGEST]);
       expect(rememberedDigests('sha256:a')).toEqual([DIGEST]);
-    } finally {
-      if (before === undefined) delete process.env.KPC_CACHE_DIR;
-      else process.env.KPC_CACHE_DIR = before;
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
+  });
+
+  test("this host's load into a node container is what it holds for two minutes, then no longer known", () => {
+    withCacheDir((dir) => {
+      const at = 1_000_000;
+      rememberLoad(['c1', 'c2'], REF, 'sha256:a', at);
+      expect(recentLoad('c1', REF, at + 1)).toBe('sha256:a');
+      expect(recentLoad('c2', REF, at + LOAD_TRUSTED_MS - 1)).toBe('sha256:a');
+      // Past the window kubelet may have collected it, and the status lists what the node holds.
+      expect(recentLoad('c1', REF, at + LOAD_TRUSTED_MS)).toBeUndefined();
+      // Another tag, another container (a node made again), or a clock that went back.
+      expect(recentLoad('c1', 'nginx:latest', at + 1)).toBeUndefined();
+      expect(recentLoad('c3', REF, at + 1)).toBeUndefined();
+      expect(recentLoad('c1', REF, at - 1)).toBeUndefined();
+      // A later load under the same tag replaces it; another tag's load is kept beside it.
+      rememberLoad(['c1'], REF, 'sha256:b', at + 10);
+      rememberLoad(['c1'], 'nginx:latest', 'sha256:n', at + 20);
+      expect(recentLoad('c1', REF, at + 30)).toBe('sha256:b');
+      expect(recentLoad('c1', 'nginx:latest', at + 30)).toBe('sha256:n');
+      expect(recentLoad('c2', REF, at + 30)).toBe('sha256:a');
+      writeFileSync(path.join(dir, 'node-image-loads.json'), '{"c1": {"' + REF + '": {"image": 5, "at": "x"}}}');
+      expect(recentLoad('c1', REF, at + 30)).toBeUndefined();
+    });
   });
 });
+
+/** Runs `body` with the harness's cache in a directory of its own, removed after. */
+function withCacheDir(body: (dir: string) => void): void {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'kpc-cache-'));
+  const before = process.env.KPC_CACHE_DIR;
+  process.env.KPC_CACHE_DIR = dir;
+  try {
+    body(dir);
+  } finally {
+    if (before === undefined) delete process.env.KPC_CACHE_DIR;
+    else process.env.KPC_CACHE_DIR = before;
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,38 @@
+import { readCacheFile, updateCacheFile } from './cache-file.js';
+
+// The images this host's harness loaded into each node container (`kind load`), by tag: for the
+// minutes in which a node's status does not list a new image yet.
+
+const FILE = 'node-image-loads.json';
+
+/** Enough for the nodes of a few clusters; the oldest are forgotten first. */
+const KEPT_CONTAINERS = 50;
+
+/**
+ * How long a load is taken as what the node holds. kubelet's image garbage collection leaves an
+ * image alone for its first 2 minutes (`--minimum-image-ttl-duration`, default 2m0s), and by
+ * then the node's status lists it: kubelet refreshes its image list every 30 s and its status
+ * every 10 s. Past that, the status (or crictl) is asked.
+ */
+export const LOAD_TRUSTED_MS = 120_000;
+
+interface Load {
+  image: string;
+  at: number;
+}
+
+function loadsOf(container: string): Record<string, Load> {
+  const entry = readCacheFile(FILE)[container];
+  return typeof entry === 'object' && entry !== null ? (entry as Record<string, Load>) : {};
+}
+
+/** The image id last loaded under `ref` into the container, if that was less than LOAD_TRUSTED_MS ago. */
+export function recentLoad(container: string, ref: string, now = Date.now()): string | undefined {
+  const load = loadsOf(container)[ref];
+  if (typeof load?.image !== 'string' || typeof load.at !== 'number') return undefined;
+  return now - load.at >= 0 && now - load.at < LOAD_TRUSTED_MS ? load.image : undefined;
+}
+
+export function rememberLoad(containers: readonly string[], ref: string, image: string, at = Date.now()): void {
+  for (const container of containers) updateCacheFile(FILE, container, { ...loadsOf(container), [ref]: { image, at } }, KEPT_CONTAINERS);
+}
