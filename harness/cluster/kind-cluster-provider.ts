@@ -4,6 +4,7 @@ import path from 'node:path';
 import { run } from '../util/exec.js';
 import { UsageError } from '../util/errors.js';
 import { Kubectl } from '../kube/kubectl.js';
+import { kubectlCacheDir } from '../kube/kubectl-env.js';
 import { resolveKubectl } from '../tools/tool-resolver.js';
 import { waitForClusterReady } from '../kube/cluster-readiness.js';
 import { assertDockerReachable, nodeContainers, removeNetwork, removeNodeContainersUntilQuiet, runningNodeContainers } from './docker.js';
@@ -84,7 +85,7 @@ export class KindClusterProvider implements ClusterProvider {
       this.log.step(`node image: ${image.ref} (${image.source})`);
       const configPath = path.join(mkdirTemp(), 'kind-config.yaml');
       writeFileSync(configPath, rendered);
-      mkdirSync(path.dirname(kubeconfig), { recursive: true });
+      mkdirSync(kubectlCacheDir(kubeconfig), { recursive: true });
       this.created = true;
       this.log.step(`creating kind cluster "${name}" (${expectedNodes} nodes, proxy mode ${this.options.proxyMode})`);
       await run(this.options.kind, ['create', 'cluster', '--name', name, '--image', image.ref, '--config', configPath, '--kubeconfig', kubeconfig], {
@@ -128,6 +129,7 @@ export class KindClusterProvider implements ClusterProvider {
     await removeNodeContainersUntilQuiet(name);
     await removeNetwork(dockerNetworkFor(name));
     rmSync(kubeconfig, { force: true });
+    rmSync(kubectlCacheDir(kubeconfig), { recursive: true, force: true });
   }
 
   async loadImage(ref: string, signal: AbortSignal): Promise<void> {
@@ -136,7 +138,7 @@ export class KindClusterProvider implements ClusterProvider {
   }
 
   private async exportKubeconfig(): Promise<void> {
-    mkdirSync(path.dirname(this.options.kubeconfig), { recursive: true });
+    mkdirSync(kubectlCacheDir(this.options.kubeconfig), { recursive: true });
     await run(this.options.kind, ['export', 'kubeconfig', '--name', this.options.name, '--kubeconfig', this.options.kubeconfig]);
   }
 }

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AxiosInstance, AxiosStatic } from 'axios';
 import { CommandError } from '../util/errors.js';
+import { kubectlEnv } from './kubectl-env.js';
 
 /** kubectl proxy prints this once it listens. */
 const SERVING = /Starting to serve on /;
@@ -32,7 +33,7 @@ export class ApiProxy {
   static async start(binary: string, kubeconfig: string, socketPath?: string): Promise<ApiProxy> {
     const dir = socketPath ? undefined : mkdtempSync(path.join(os.tmpdir(), 'kpc-api-'));
     const socket = socketPath ?? path.join(dir!, 'api.sock');
-    const child = spawn(binary, ['--kubeconfig', kubeconfig, 'proxy', `--unix-socket=${socket}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(binary, ['--kubeconfig', kubeconfig, 'proxy', `--unix-socket=${socket}`], { stdio: ['ignore', 'pipe', 'pipe'], env: kubectlEnv(kubeconfig) });
     const kill = () => {
       child.kill('SIGTERM');
       if (dir) rmSync(dir, { recursive: true, force: true });

@@ -1,5 +1,6 @@
 import { run } from '../util/exec.js';
 import type { Kubectl } from './kubectl.js';
+import { kubectlEnv } from './kubectl-env.js';
 
 /** An endpoint (pod) entering or leaving the ready set of a Service, as the watch saw it. */
 export interface EndpointChange {
@@ -40,6 +41,7 @@ export class EndpointWatch {
       ['--kubeconfig', this.kubectl.kubeconfig, '--namespace', this.namespace, 'get', 'endpointslices', '-l', `kubernetes.io/service-name=${this.service}`, '--watch', '--output-watch-events', '-o', 'json'],
       {
         signal: this.stop.signal,
+        env: kubectlEnv(this.kubectl.kubeconfig),
         check: false,
         onStdoutLine: (line) => {
           const event = this.parse(line);

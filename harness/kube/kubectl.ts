@@ -3,6 +3,7 @@ import { CommandError, UsageError } from '../util/errors.js';
 import { notYet, waitFor } from '../util/wait.js';
 import type { ApiProxy } from './api-proxy.js';
 import { asKubectlPrints, getRequest } from './get-request.js';
+import { kubectlEnv } from './kubectl-env.js';
 
 /** kubectl's own bound on a call, when the caller sets none. */
 const DEFAULT_TIMEOUT_MS = 120_000;
@@ -50,7 +51,7 @@ export class Kubectl {
       signal: options.signal ?? this.defaults.signal,
       timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       check: options.check,
-      env: { ...process.env, KUBECONFIG: this.kubeconfig },
+      env: kubectlEnv(this.kubeconfig),
     });
   }
 

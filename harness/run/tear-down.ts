@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { nodeContainers, removeLabelledContainers } from '../cluster/docker.js';
 import { Kubectl } from '../kube/kubectl.js';
+import { kubectlCacheDir } from '../kube/kubectl-env.js';
 import { MANAGED_BY, MANAGED_BY_LABEL, namespaceMeta } from '../lab/namespace-guard.js';
 import { resolveKubectl } from '../tools/tool-resolver.js';
 import { RUN_LABEL } from '../traffic/client-labels.js';
@@ -46,7 +47,7 @@ export async function tearDownRun(run: RunConfig, log: Logger): Promise<TearDown
 
 /** Deletes a kind cluster this run booted, if any of it (nodes or kubeconfig) is still there. */
 export async function deleteKindClusterIfThere(source: KindSource, log: Logger): Promise<void> {
-  if ((await nodeContainers(source.name)).length === 0 && !existsSync(source.kubeconfig)) return;
+  if ((await nodeContainers(source.name)).length === 0 && !existsSync(source.kubeconfig) && !existsSync(kubectlCacheDir(source.kubeconfig))) return;
   log.step(`deleting kind cluster "${source.name}"`);
   await providerFor(source, await resolveTools(source, log), log).down();
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { yaml } from '../util/yaml.js';
 import { run } from '../util/exec.js';
 import type { Logger } from '../util/log.js';
+import { kubectlEnv } from '../kube/kubectl-env.js';
 import { focusRegex, type UpstreamTest } from './focus-list.js';
 
 export interface E2eRunOptions {
@@ -88,8 +89,9 @@ export async function runE2e(options: E2eRunOptions): Promise<E2eRunResult> {
     cwd: options.workDir,
     signal: options.signal,
     check: false,
-    // Read when the test packages initialise, before the flag is parsed.
-    env: { ...process.env, KUBE_TEST_REPO_LIST: files.repoList },
+    // Read when the test packages initialise, before the flag is parsed. The kubectl that some
+    // tests run keeps its cache where certify's does.
+    env: { ...kubectlEnv(options.kubeconfig), KUBE_TEST_REPO_LIST: files.repoList },
     onStdoutLine: (line) => {
       const text = line.trim();
       // Ginkgo -v prints a spec's name followed by its labels: "<name> [sig-network, Conformance]".

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { test, expect } from '@playwright/test';
 import { networkExists, nodeContainers } from '../../harness/cluster/docker.js';
 import { dockerNetworkFor, defaultKubeconfigPath } from '../../harness/cluster/kind-cluster-provider.js';
+import { kubectlCacheDir } from '../../harness/kube/kubectl-env.js';
 import { startCli, type CliResult } from './cli.js';
 
 /**
@@ -44,6 +45,7 @@ export async function expectNothingLeft(name: string): Promise<void> {
   expect(await nodeContainers(name), `no node containers of ${name}`).toEqual([]);
   expect(await networkExists(dockerNetworkFor(name)), `no Docker network ${dockerNetworkFor(name)}`).toBe(false);
   expect(existsSync(defaultKubeconfigPath(name)), 'no kubeconfig').toBe(false);
+  expect(existsSync(kubectlCacheDir(defaultKubeconfigPath(name))), 'no kubectl cache beside it').toBe(false);
 }
 
 export const lastLine = (text: string): string => text.trim().split('\n').pop() ?? '';
