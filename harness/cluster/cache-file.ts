@@ -16,11 +16,11 @@ export function readCacheFile(name: string): Record<string, unknown> {
   }
 }
 
-/** Sets `key` to `value` as the newest entry and keeps the newest `kept`; never fails the run. */
-export function updateCacheFile(name: string, key: string, value: unknown, kept: number): void {
+/** Sets each of `changes`' keys as the newest entries and keeps the newest `kept`; never fails the run. */
+export function updateCacheFile(name: string, changes: Record<string, unknown>, kept: number): void {
   const all = readCacheFile(name);
-  delete all[key];
-  const entries = Object.entries({ ...all, [key]: value }).slice(-kept);
+  for (const key of Object.keys(changes)) delete all[key];
+  const entries = Object.entries({ ...all, ...changes }).slice(-kept);
   try {
     writeAtomically(path.join(cacheDir(), name), JSON.stringify(Object.fromEntries(entries)));
   } catch {

@@ -19,5 +19,5 @@ export function rememberedDigests(imageId: string): string[] {
 
 export function rememberDigests(imageId: string, digests: readonly string[]): void {
   if (digests.length === 0) return;
-  updateCacheFile(FILE, imageId, [...new Set([...rememberedDigests(imageId), ...digests])], KEPT_IMAGES);
+  updateCacheFile(FILE, { [imageId]: [...new Set([...rememberedDigests(imageId), ...digests])] }, KEPT_IMAGES);
 }

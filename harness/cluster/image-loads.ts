@@ -21,18 +21,25 @@ interface Load {
   at: number;
 }
 
-function loadsOf(container: string): Record<string, Load> {
-  const entry = readCacheFile(FILE)[container];
-  return typeof entry === 'object' && entry !== null ? (entry as Record<string, Load>) : {};
+/** Each container's loads by tag, read once. */
+function loadsOf(containers: readonly string[]): Record<string, Load>[] {
+  const all = readCacheFile(FILE);
+  return containers.map((container) => {
+    const entry = all[container];
+    return typeof entry === 'object' && entry !== null ? (entry as Record<string, Load>) : {};
+  });
 }
 
-/** The image id last loaded under `ref` into the container, if that was less than LOAD_TRUSTED_MS ago. */
-export function recentLoad(container: string, ref: string, now = Date.now()): string | undefined {
-  const load = loadsOf(container)[ref];
-  if (typeof load?.image !== 'string' || typeof load.at !== 'number') return undefined;
-  return now - load.at >= 0 && now - load.at < LOAD_TRUSTED_MS ? load.image : undefined;
+/** For each container, the image id last loaded under `ref` into it, if that was less than LOAD_TRUSTED_MS ago. */
+export function recentLoads(containers: readonly string[], ref: string, now = Date.now()): (string | undefined)[] {
+  return loadsOf(containers).map((loads) => {
+    const load = loads[ref];
+    if (typeof load?.image !== 'string' || typeof load.at !== 'number') return undefined;
+    return now - load.at >= 0 && now - load.at < LOAD_TRUSTED_MS ? load.image : undefined;
+  });
 }
 
 export function rememberLoad(containers: readonly string[], ref: string, image: string, at = Date.now()): void {
-  for (const container of containers) updateCacheFile(FILE, container, { ...loadsOf(container), [ref]: { image, at } }, KEPT_CONTAINERS);
+  const loads = loadsOf(containers);
+  updateCacheFile(FILE, Object.fromEntries(containers.map((container, i) => [container, { ...loads[i], [ref]: { image, at } }])), KEPT_CONTAINERS);
 }

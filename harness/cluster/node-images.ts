@@ -3,7 +3,7 @@ import { run } from '../util/exec.js';
 import type { NodeContainer } from './docker.js';
 import { canonicalImageName } from './image-name.js';
 import { rememberDigests, rememberedDigests } from './image-digests.js';
-import { recentLoad, rememberLoad } from './image-loads.js';
+import { recentLoads, rememberLoad } from './image-loads.js';
 
 interface NodeImages {
   items?: { metadata: { name: string }; status?: { images?: { names?: string[] }[] } }[];
@@ -39,7 +39,7 @@ export async function loadImageUnlessHeld(nodes: readonly NodeContainer[], ref: 
  */
 async function nodesHoldImage(nodes: readonly NodeContainer[], ref: string, id: string, kubectl?: Kubectl): Promise<boolean> {
   if (nodes.length === 0) return false;
-  const recent = nodes.map((node) => recentLoad(node.id, ref));
+  const recent = recentLoads(nodes.map((node) => node.id), ref);
   if (recent.some((image) => image !== undefined && image !== id)) return false;
   let unsure = nodes.filter((_, i) => recent[i] !== id);
   if (unsure.length === 0) return true;
