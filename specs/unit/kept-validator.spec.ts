@@ -1,8 +1,8 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test, expect } from '@playwright/test';
 import { keptValidator } from '../../harness/report/kept-validator.js';
+import { useScratchCacheDir } from '../support/scratch-cache-dir.js';
 
 const SCHEMA = JSON.stringify({
   type: 'object',
@@ -14,20 +14,8 @@ const formats = (check: (value: string) => boolean) => ({ 'date-time': check });
 const isDate = (value: string) => !Number.isNaN(Date.parse(value));
 
 test.describe("report schemas' compiled code, kept in the cache", () => {
-  let dir: string;
-  const previous = process.env.KPC_CACHE_DIR;
-  const kept = () => readdirSync(path.join(dir, 'report-validators'));
-
-  test.beforeEach(() => {
-    dir = mkdtempSync(path.join(tmpdir(), 'kpc-kept-'));
-    process.env.KPC_CACHE_DIR = dir;
-  });
-
-  test.afterEach(() => {
-    if (previous === undefined) delete process.env.KPC_CACHE_DIR;
-    else process.env.KPC_CACHE_DIR = previous;
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const dir = useScratchCacheDir();
+  const kept = () => readdirSync(path.join(dir(), 'report-validators'));
 
   test('the kept code validates as the compiled validator does, with the format checks passed at load', () => {
     const compiled = keptValidator('sample', SCHEMA, OPTIONS, formats(isDate));
@@ -43,7 +31,7 @@ test.describe("report schemas' compiled code, kept in the cache", () => {
 
   test('the kept code is what is loaded; damaged, it is compiled again and written over', () => {
     keptValidator('sample', SCHEMA, OPTIONS, formats(isDate));
-    const file = path.join(dir, 'report-validators', kept()[0]!);
+    const file = path.join(dir(), 'report-validators', kept()[0]!);
     writeFileSync(file, 'module.exports.default = function kept() { return "from the cache"; };');
     expect(keptValidator('sample', SCHEMA, OPTIONS, formats(isDate))({})).toBe('from the cache');
     writeFileSync(file, 'this is not JavaScript {');
