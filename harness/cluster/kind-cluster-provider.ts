@@ -88,15 +88,19 @@ export class KindClusterProvider implements ClusterProvider {
       mkdirSync(kubectlCacheDir(kubeconfig), { recursive: true });
       this.created = true;
       this.log.step(`creating kind cluster "${name}" (${expectedNodes} nodes, proxy mode ${this.options.proxyMode})`);
-      await run(this.options.kind, ['create', 'cluster', '--name', name, '--image', image.ref, '--config', configPath, '--kubeconfig', kubeconfig], {
-        signal,
-        env: { ...process.env, KIND_EXPERIMENTAL_DOCKER_NETWORK: dockerNetworkFor(name) },
-        onStderrLine: (line) => {
-          const text = line.replace(/^[\s•✓✗⠈⠁⠂⠄⡀⢀⠠⠐]+/u, '').trim();
-          if (text && !text.startsWith('WARNING: Overriding docker network')) this.log.info(text);
-        },
-      });
-      rmSync(path.dirname(configPath), { recursive: true, force: true });
+      try {
+        await run(this.options.kind, ['create', 'cluster', '--name', name, '--image', image.ref, '--config', configPath, '--kubeconfig', kubeconfig], {
+          signal,
+          env: { ...process.env, KIND_EXPERIMENTAL_DOCKER_NETWORK: dockerNetworkFor(name) },
+          onStderrLine: (line) => {
+            const text = line.replace(/^[\s•✓✗⠈⠁⠂⠄⡀⢀⠠⠐]+/u, '').trim();
+            if (text && !text.startsWith('WARNING: Overriding docker network')) this.log.info(text);
+          },
+        });
+      } finally {
+        // Also when kind fails or Ctrl-C stops it: the rendered config is this run's alone.
+        rmSync(path.dirname(configPath), { recursive: true, force: true });
+      }
     }
     const kubectl = new Kubectl(this.options.kubectl ?? (await resolveKubectl(this.log)).path, kubeconfig);
     const proxy = this.options.proxyMode === 'none' ? 'none' : 'installed';

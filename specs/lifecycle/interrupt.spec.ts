@@ -1,7 +1,10 @@
+import { readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test, expect } from '../support/fixtures.js';
 import { startCli, runCli } from '../support/cli.js';
+import { expectNothingLeft } from '../support/own-cluster.js';
+import { nodeContainers } from '../../harness/cluster/docker.js';
 import { run } from '../../harness/util/exec.js';
 import { waitFor, notYet } from '../../harness/util/wait.js';
 import type { Kubectl } from '../../harness/kube/kubectl.js';
@@ -12,10 +15,9 @@ async function volumes(): Promise<Set<string>> {
   return new Set((await run('docker', ['volume', 'ls', '-q'])).stdout.split('\n').filter(Boolean));
 }
 
-async function leftovers(cluster: string): Promise<string[]> {
-  const containers = (await run('docker', ['ps', '-aq', '--filter', `label=io.x-k8s.kind.cluster=${cluster}`])).stdout.split('\n').filter(Boolean);
-  const networks = (await run('docker', ['network', 'ls', '-q', '--filter', `name=kpc-${cluster}`])).stdout.split('\n').filter(Boolean);
-  return [...containers.map((c) => `container ${c}`), ...networks.map((n) => `network ${n}`)];
+/** What a run with this process id left in the temporary directory (the kind config it rendered). */
+function tempLeftBy(pid: number | undefined): string[] {
+  return readdirSync(os.tmpdir()).filter((entry) => entry.startsWith(`kpc-${pid}-`));
 }
 
 async function trafficContainers(): Promise<string[]> {
@@ -33,12 +35,12 @@ const interruptions: { command: 'cluster-up' | 'certify'; name: string; args: st
 
 test.describe('cluster lifecycle', () => {
   for (const { command, name, args } of interruptions) {
-    test(`Ctrl-C while ${command} creates nodes leaves no containers, networks or volumes`, async () => {
+    test(`Ctrl-C while ${command} creates nodes leaves no containers, networks, volumes, kubeconfig, kubectl cache or rendered config`, async () => {
       // A run of this test that died half way may have left its cluster; start clean.
       expect((await runCli('cluster-down', ['--name', name])).code).toBe(0);
       const before = await volumes();
       const up = startCli(command, ['--name', name, ...args]);
-      await waitFor(async () => ((await leftovers(name)).some((l) => l.startsWith('container')) ? true : notYet(up.output().split('\n').slice(-2).join(' '))), {
+      await waitFor(async () => ((await nodeContainers(name)).length > 0 ? true : notYet(up.output().split('\n').slice(-2).join(' '))), {
         what: `${command} to start creating node containers`,
         timeoutMs: 180_000,
         intervalMs: 250,
@@ -46,7 +48,8 @@ test.describe('cluster lifecycle', () => {
       up.child.kill('SIGINT');
       const result = await up.done;
       expect(result.code, result.stderr.split('\n').slice(-3).join('\n')).toBe(130);
-      expect(await leftovers(name)).toEqual([]);
+      await expectNothingLeft(name);
+      expect(tempLeftBy(up.child.pid), 'the kind config the run rendered').toEqual([]);
       const added = [...(await volumes())].filter((v) => !before.has(v));
       expect(added, 'volumes created by the interrupted run').toEqual([]);
     });
