@@ -147,8 +147,11 @@ export class KindClusterProvider implements ClusterProvider {
   }
 }
 
+/** The start of the name of the folder where a process renders its kind config (gone when kind is done). */
+export const renderedConfigPrefix = (pid: number) => `kpc-${pid}-`;
+
 function mkdirTemp(): string {
-  const dir = path.join(os.tmpdir(), `kpc-${process.pid}-${Date.now()}`);
+  const dir = path.join(os.tmpdir(), `${renderedConfigPrefix(process.pid)}${Date.now()}`);
   mkdirSync(dir, { recursive: true });
   return dir;
 }

@@ -5,6 +5,7 @@ import { test, expect } from '../support/fixtures.js';
 import { startCli, runCli } from '../support/cli.js';
 import { expectNothingLeft } from '../support/own-cluster.js';
 import { nodeContainers } from '../../harness/cluster/docker.js';
+import { renderedConfigPrefix } from '../../harness/cluster/kind-cluster-provider.js';
 import { run } from '../../harness/util/exec.js';
 import { waitFor, notYet } from '../../harness/util/wait.js';
 import type { Kubectl } from '../../harness/kube/kubectl.js';
@@ -17,7 +18,8 @@ async function volumes(): Promise<Set<string>> {
 
 /** What a run with this process id left in the temporary directory (the kind config it rendered). */
 function tempLeftBy(pid: number | undefined): string[] {
-  return readdirSync(os.tmpdir()).filter((entry) => entry.startsWith(`kpc-${pid}-`));
+  expect(pid, 'the command was started').toBeDefined();
+  return readdirSync(os.tmpdir()).filter((entry) => entry.startsWith(renderedConfigPrefix(pid!)));
 }
 
 async function trafficContainers(): Promise<string[]> {
