@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { run } from '../harness/util/exec.js';
@@ -59,9 +59,10 @@ async function measured(body: () => Promise<{ requests: number; failed: number }
 
 /** wrk with the lab's POST; wrk counts socket errors and non-2xx answers apart from requests. */
 async function wrkRun(url: string): Promise<{ requests: number; failed: number }> {
-  const script = path.join(mkdtempSync(path.join(os.tmpdir(), 'kpc-wrk-')), 'post.lua');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'kpc-wrk-'));
+  const script = path.join(dir, 'post.lua');
   writeFileSync(script, 'wrk.method = "POST"\nwrk.body = \'{"sender":"world1"}\'\nwrk.headers["Content-Type"] = "application/json"\n');
-  const { stdout } = await run('wrk', ['-t2', `-c${CONCURRENCY}`, '-d5s', '-s', script, '-H', 'Connection: close', url]);
+  const { stdout } = await run('wrk', ['-t2', `-c${CONCURRENCY}`, '-d5s', '-s', script, '-H', 'Connection: close', url]).finally(() => rmSync(dir, { recursive: true, force: true }));
   const requests = /(\d+) requests in/.exec(stdout);
   if (!requests) throw new Error(`could not read wrk's request count from: ${stdout}`);
   const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(stdout)?.[1] ?? 0);

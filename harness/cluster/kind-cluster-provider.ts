@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { run } from '../util/exec.js';
@@ -83,7 +83,7 @@ export class KindClusterProvider implements ClusterProvider {
       const image = await chooseNodeImage(this.log, signal);
       nodeImage = image.ref;
       this.log.step(`node image: ${image.ref} (${image.source})`);
-      const configPath = path.join(mkdirTemp(), 'kind-config.yaml');
+      const configPath = path.join(mkdtempSync(path.join(os.tmpdir(), renderedConfigPrefix(process.pid))), 'kind-config.yaml');
       writeFileSync(configPath, rendered);
       mkdirSync(kubectlCacheDir(kubeconfig), { recursive: true });
       this.created = true;
@@ -149,9 +149,3 @@ export class KindClusterProvider implements ClusterProvider {
 
 /** The start of the name of the folder where a process renders its kind config (gone when kind is done). */
 export const renderedConfigPrefix = (pid: number) => `kpc-${pid}-`;
-
-function mkdirTemp(): string {
-  const dir = path.join(os.tmpdir(), `${renderedConfigPrefix(process.pid)}${Date.now()}`);
-  mkdirSync(dir, { recursive: true });
-  return dir;
-}

@@ -1,11 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test, expect, type Page } from '@playwright/test';
 import { matrixRows, renderMatrix, type Matrix, type MatrixColumn } from '../../harness/report/matrix.js';
 import type { Report } from '../../harness/report/report-types.js';
 import { failingReport, passingReport } from '../support/report-fixtures.js';
+import { scratchDir } from '../support/scratch.js';
 
 /** matrix.html in a real browser (Debian's chromium): a passing, a failing and an untestable column. */
 const RED = 'rgb(207, 34, 46)';
@@ -26,7 +26,7 @@ function column(entry: string, report: Report | null, notTestable: string | null
 
 function writeMatrix(reports: (Report | null)[], columns: MatrixColumn[]): { file: string; matrix: Matrix } {
   const matrix: Matrix = { profile: 'nodeport', columns, rows: matrixRows(reports), latencies: [], startedAt: '2026-11-30T19:00:00Z', finishedAt: '2026-11-30T19:10:00Z' };
-  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'kpc-matrix-page-')), 'matrix.html');
+  const file = path.join(scratchDir('page'), 'matrix.html');
   writeFileSync(file, renderMatrix(matrix));
   return { file, matrix };
 }

@@ -1,16 +1,16 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test, expect } from '@playwright/test';
 import { renderHeatmap } from '../../harness/report/heatmap.js';
 import type { Report } from '../../harness/report/report-types.js';
 import { expectReportPage } from '../support/report-page.js';
 import { failingReport, passingReport } from '../support/report-fixtures.js';
+import { scratchDir } from '../support/scratch.js';
 
 /** The report page in a real browser (Debian's chromium), from reports the unit tests build. */
 test.describe('heatmap.html in a browser', () => {
   const write = (report: Report): string => {
-    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'kpc-page-')), 'heatmap.html');
+    const file = path.join(scratchDir('page'), 'heatmap.html');
     writeFileSync(file, renderHeatmap(report));
     return file;
   };

@@ -16,7 +16,7 @@ import { expectNothingLeft, lastLine, OwnClusterCertify } from '../support/own-c
  */
 test.describe.configure({ mode: 'serial' });
 
-const runs = new OwnClusterCertify('byo-proxy');
+const runs = new OwnClusterCertify();
 
 test.beforeAll(async () => {
   test.setTimeout(60 * 60_000);

@@ -1,27 +1,28 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test, expect } from '@playwright/test';
 import { run } from '../../harness/util/exec.js';
 import { expectOneLineRefusal, runCli, type CliName } from '../support/cli.js';
+import { specScratch } from '../support/scratch.js';
 
 /** Every bad input: exit 2, one line that names the problem and the fix, nothing left behind. */
-const scratch = mkdtempSync(path.join(os.tmpdir(), 'kpc-bad-input-'));
+const scratch = specScratch('bad-input', () => {
+  writeFileSync(aFile, 'not a directory');
+  writeFileSync(
+    deadApiServer,
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name: 'dead', cluster: { server: 'https://127.0.0.1:1', 'insecure-skip-tls-verify': true } }],
+      users: [{ name: 'dead', user: { token: 'x' } }],
+      contexts: [{ name: 'dead', context: { cluster: 'dead', user: 'dead' } }],
+      'current-context': 'dead',
+    }),
+  );
+});
 const reportDir = path.join(scratch, 'reports');
 const aFile = path.join(scratch, 'a-file');
-writeFileSync(aFile, 'not a directory');
 const deadApiServer = path.join(scratch, 'dead.kubeconfig');
-writeFileSync(
-  deadApiServer,
-  JSON.stringify({
-    apiVersion: 'v1',
-    kind: 'Config',
-    clusters: [{ name: 'dead', cluster: { server: 'https://127.0.0.1:1', 'insecure-skip-tls-verify': true } }],
-    users: [{ name: 'dead', user: { token: 'x' } }],
-    contexts: [{ name: 'dead', context: { cluster: 'dead', user: 'dead' } }],
-    'current-context': 'dead',
-  }),
-);
 
 const cases: { name: string; command?: CliName; args: string[]; env?: NodeJS.ProcessEnv; says: RegExp }[] = [
   { name: 'unknown proxy mode', args: ['--proxy-mode', 'userspace'], says: /unknown proxy mode "userspace".*iptables, nftables, ipvs, none/ },

@@ -1,17 +1,23 @@
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test, expect } from '@playwright/test';
 import { nodeContainers } from '../../harness/cluster/docker.js';
 import { expectOneLineRefusal, runCli } from '../support/cli.js';
+import { specScratch } from '../support/scratch.js';
 
 /** --proxy-manifest input that is refused before anything is made: exit 2, one line, nothing left. */
-const scratch = mkdtempSync(path.join(os.tmpdir(), 'kpc-proxy-manifest-input-'));
+const inputs = new Map<string, string>();
+const scratch = specScratch('proxy-manifest-input', () => {
+  for (const [f, text] of inputs) {
+    mkdirSync(path.dirname(f), { recursive: true });
+    writeFileSync(f, text);
+  }
+});
 const reportDir = path.join(scratch, 'reports');
+/** The path of an input file, written before the first test. */
 const file = (name: string, text: string) => {
   const f = path.join(scratch, name);
-  mkdirSync(path.dirname(f), { recursive: true });
-  writeFileSync(f, text);
+  inputs.set(f, text);
   return f;
 };
 const NAME = 'kpc-byo-refused';

@@ -1,4 +1,3 @@
-import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test, expect } from '../support/fixtures.js';
@@ -9,12 +8,13 @@ import { sizeRun } from '../../harness/stats/sizing.js';
 import { pathToFileURL } from 'node:url';
 import { expectReportPage } from '../support/report-page.js';
 import { namespaceMeta } from '../../harness/lab/namespace-guard.js';
+import { scratchDir } from '../support/scratch.js';
 
 /** `npm run certify` against this profile's live cluster, as a user would run it with --kubeconfig. */
 test.describe('certify --kubeconfig on the live cluster', () => {
   test('passes with the other traffic client too; its report pages read right in a browser', async ({ state, run, page }) => {
     const client = run.client === 'container' ? 'host' : 'container';
-    const reportDir = mkdtempSync(path.join(os.tmpdir(), 'kpc-certify-'));
+    const reportDir = scratchDir('report');
     const result = await runCli('certify', ['--kubeconfig', state.info.kubeconfig, '--namespace', run.namespace, '--client', client, '--report-dir', reportDir]);
     expect(result.code, result.stderr.split('\n').slice(-5).join('\n')).toBe(0);
     const report = readReportJson(reportDir);

@@ -1,10 +1,8 @@
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { test, expect } from '../support/fixtures.js';
 import { runCli } from '../support/cli.js';
 import { readReportJson } from '../../harness/report/report-reader.js';
 import { namespaceMeta } from '../../harness/lab/namespace-guard.js';
+import { scratchDir } from '../support/scratch.js';
 
 /**
  * Clusters the harness did not boot, as a platform team points certify at them (issue 11): an app
@@ -12,7 +10,7 @@ import { namespaceMeta } from '../../harness/lab/namespace-guard.js';
  * Standard, no kubeadm kube-proxy ConfigMap, and the node address type chosen by the user.
  */
 test.describe('certify --kubeconfig on clusters set up by someone else', () => {
-  const reportDir = () => mkdtempSync(path.join(os.tmpdir(), 'kpc-existing-'));
+  const reportDir = () => scratchDir('report');
   /** Seconds since certify started, from the "[certify  12.3s]" prefix of a progress line. */
   const stampOf = (line: string | undefined) => Number(line?.match(/^\[certify\s+([\d.]+)s\]/)?.[1] ?? NaN);
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test, expect } from '../support/fixtures.js';
@@ -28,17 +28,18 @@ function snapshot(dir: string): Map<string, string> {
 test.describe('the installed CLI', () => {
   test('npm pack, npm install into an empty directory, npx kube-proxy-conformance certify --kubeconfig: exit 0', async ({ state, kubectl, log }) => {
     test.setTimeout(20 * 60_000);
+    // Outside the repository, so that Node cannot find a dependency the package forgot in the repository's node_modules.
     const scratch = mkdtempSync(path.join(os.tmpdir(), 'kpc-installed-'));
-    const packed = (await run('npm', ['pack', '--pack-destination', scratch, '--silent'], { cwd: REPO_ROOT })).stdout.trim().split('\n').pop()!;
-    const project = path.join(scratch, 'project');
-    await run('mkdir', ['-p', project]);
-    await run('npm', ['init', '-y'], { cwd: project });
-    log.step(`installing ${packed} into an empty project`);
-    await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', path.join(scratch, packed)], { cwd: project, timeoutMs: 15 * 60_000 });
-    const installed = path.join(project, 'node_modules', 'kube-proxy-conformance');
-    const before = snapshot(installed);
     const namespace = 'kpc-installed';
     try {
+      const packed = (await run('npm', ['pack', '--pack-destination', scratch, '--silent'], { cwd: REPO_ROOT })).stdout.trim().split('\n').pop()!;
+      const project = path.join(scratch, 'project');
+      await run('mkdir', ['-p', project]);
+      await run('npm', ['init', '-y'], { cwd: project });
+      log.step(`installing ${packed} into an empty project`);
+      await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', path.join(scratch, packed)], { cwd: project, timeoutMs: 15 * 60_000 });
+      const installed = path.join(project, 'node_modules', 'kube-proxy-conformance');
+      const before = snapshot(installed);
       const version = await run('npx', ['kube-proxy-conformance', '--version'], { cwd: project });
       expect(version.stdout.trim()).toBe(JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).version);
       const certify = await run('npx', ['kube-proxy-conformance', 'certify', '--kubeconfig', state.info.kubeconfig, '--namespace', namespace, '--client', 'host'], { cwd: project, check: false, timeoutMs: 15 * 60_000 });
@@ -51,6 +52,7 @@ test.describe('the installed CLI', () => {
       expect(statSync(installed).isDirectory()).toBe(true);
     } finally {
       await kubectl.run(['delete', 'namespace', namespace, '--ignore-not-found', '--wait=false'], { check: false });
+      rmSync(scratch, { recursive: true, force: true });
     }
   });
 });

@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { test, expect } from '../support/fixtures.js';
 import { runCli } from '../support/cli.js';
 import type { Kubectl } from '../../harness/kube/kubectl.js';
@@ -9,6 +6,7 @@ import { LAB_NODEPORT_PATCH } from '../../harness/lab/helloworld-lab.js';
 import { run } from '../../harness/util/exec.js';
 import { waitFor } from '../../harness/util/wait.js';
 import { PROXY_PROGRAMMING_TIMEOUT_MS } from '../../harness/kube/bounds.js';
+import { scratchDir } from '../support/scratch.js';
 
 /**
  * The lab's own commands, typed as the lab prints them, against what `certify --keep` left
@@ -18,7 +16,7 @@ import { PROXY_PROGRAMMING_TIMEOUT_MS } from '../../harness/kube/bounds.js';
 test.describe("the lab's literal commands", () => {
   test('after certify --keep: kubectl patch, both jq queries and the curl work as printed', async ({ kubectl, state }) => {
     const ns = 'kpc-kept';
-    const reportDir = mkdtempSync(path.join(os.tmpdir(), 'kpc-kept-'));
+    const reportDir = scratchDir('report');
     try {
       const certify = await runCli('certify', ['--kubeconfig', state.info.kubeconfig, '--namespace', ns, '--keep', '--client', 'host', '--report-dir', reportDir]);
       expect(certify.code, certify.stderr.split('\n').slice(-5).join('\n')).toBe(0);

@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { test, expect } from '../support/fixtures.js';
 import { runCli } from '../support/cli.js';
 import { NodeFaultInjector } from '../../harness/faults/node-fault-injector.js';
@@ -12,6 +9,7 @@ import { runBurst } from '../../harness/traffic/burst.js';
 import { GIVE_UP_AFTER } from '../../harness/traffic/traffic-plan.js';
 import { sizeRun } from '../../harness/stats/sizing.js';
 import { measurementOf, readRecords, readReportJson } from '../../harness/report/report-reader.js';
+import { scratchDir } from '../support/scratch.js';
 
 /** Issue 7: "a run with one dead node ends within about a minute of the first failures". */
 const FAIL_FAST_WITHIN_MS = 60_000;
@@ -63,7 +61,7 @@ test.describe('certify catches a broken proxy on one node', () => {
       expect(endpoints.length, 'the lab runs 3 replicas').toBeGreaterThanOrEqual(3);
       const injector = new NodeFaultInjector(victim);
       const fault = c.fault();
-      const reportDir = mkdtempSync(path.join(os.tmpdir(), 'kpc-fault-'));
+      const reportDir = scratchDir('report');
       log.step(`breaking the proxy on ${victim}: it ${describeFault(fault)}`);
       await injector.inject(fault, APP_PORT);
       try {

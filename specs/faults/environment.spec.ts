@@ -1,11 +1,9 @@
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { test, expect } from '../support/fixtures.js';
 import { startCli } from '../support/cli.js';
 import { readReportJson } from '../../harness/report/report-reader.js';
 import { APP_SELECTOR } from '../../harness/lab/helloworld-lab.js';
 import { notYet, waitFor } from '../../harness/util/wait.js';
+import { scratchDir } from '../support/scratch.js';
 
 /**
  * A fault of the cluster around the proxy is not a proxy fault: an app pod deleted while traffic
@@ -14,7 +12,7 @@ import { notYet, waitFor } from '../../harness/util/wait.js';
 test.describe('environment faults are told apart from proxy faults', () => {
   test('an app pod deleted while the traffic runs: exit 2 naming the pod', async ({ state, kubectl, log }) => {
     const namespace = 'kpc-environment';
-    const reportDir = mkdtempSync(path.join(os.tmpdir(), 'kpc-environment-'));
+    const reportDir = scratchDir('report');
     // Far more requests than the wait below needs, so the deletion lands inside the traffic phase.
     const certify = startCli('certify', ['--kubeconfig', state.info.kubeconfig, '--namespace', namespace, '--client', 'host', '--requests', '30000', '--report-dir', reportDir]);
     try {

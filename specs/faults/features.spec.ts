@@ -1,5 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { test, expect } from '../support/fixtures.js';
@@ -9,6 +7,7 @@ import { FEATURES } from '../../harness/features/registry.js';
 import type { ConformanceReport } from '../../harness/report/conformance-report.js';
 import { readReportJson } from '../../harness/report/report-reader.js';
 import { readFileSync } from 'node:fs';
+import { scratchDir } from '../support/scratch.js';
 
 /**
  * Every feature can fail: on a cluster where the whole profile passed, break one feature on ONE
@@ -21,7 +20,7 @@ test.describe.serial('every feature fails when broken on one node', () => {
   let victim: string;
 
   const certify = (kubeconfig: string, args: string[]) => {
-    const reportDir = mkdtempSync(path.join(os.tmpdir(), 'kpc-feature-fault-'));
+    const reportDir = scratchDir('report');
     return runCli('certify', ['--kubeconfig', kubeconfig, '--namespace', namespace, '--keep', '--client', 'host', '--report-dir', reportDir, ...args]).then((result) => ({ ...result, reportDir }));
   };
 

@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { test, expect } from '../support/fixtures.js';
 import { runCli } from '../support/cli.js';
 import { NodeFaultInjector } from '../../harness/faults/node-fault-injector.js';
@@ -9,6 +6,7 @@ import { claimNamespace } from '../../harness/lab/namespace-guard.js';
 import { JqRunner } from '../../harness/queries/jq-runner.js';
 import { measurementOf, readReportJson } from '../../harness/report/report-reader.js';
 import type { Endpoint } from '../../harness/queries/types.js';
+import { scratchDir } from '../support/scratch.js';
 
 /** Certify with as many endpoints as a real service has: 8 replicas, healthy and with one node using only 7. */
 test.describe('--replicas 8', () => {
@@ -32,7 +30,7 @@ test.describe('--replicas 8', () => {
     runCli('certify', ['--kubeconfig', kubeconfig, '--namespace', namespace, '--replicas', '8', '--client', 'host', '--report-dir', reportDir, '--keep']);
 
   test('a healthy cluster passes with 8 endpoints', async ({ state }) => {
-    const reportDir = mkdtempSync(path.join(os.tmpdir(), 'kpc-replicas-'));
+    const reportDir = scratchDir('report');
     const result = await certify(state.info.kubeconfig, reportDir);
     expect(result.code, result.stderr.split('\n').slice(-5).join('\n')).toBe(0);
     const report = readReportJson(reportDir);
@@ -52,7 +50,7 @@ test.describe('--replicas 8', () => {
     log.step(`breaking the proxy on ${victim}: it never sends to ${excluded.pod} (${excluded.ip}), one of 8`);
     await injector.inject({ kind: 'exclude-endpoint', excluded, endpoints }, APP_PORT);
     try {
-      const reportDir = mkdtempSync(path.join(os.tmpdir(), 'kpc-replicas-'));
+      const reportDir = scratchDir('report');
       const result = await certify(state.info.kubeconfig, reportDir);
       expect(result.code, result.stderr.split('\n').slice(-5).join('\n')).toBe(1);
       const failed = readReportJson(reportDir).checks.filter((c) => c.status === 'fail');

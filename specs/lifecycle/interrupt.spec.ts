@@ -1,6 +1,5 @@
 import { readdirSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { test, expect } from '../support/fixtures.js';
 import { startCli, runCli } from '../support/cli.js';
 import { expectNothingLeft } from '../support/own-cluster.js';
@@ -11,6 +10,7 @@ import { waitFor, notYet } from '../../harness/util/wait.js';
 import type { Kubectl } from '../../harness/kube/kubectl.js';
 import { ROLE_LABEL } from '../../harness/traffic/client-labels.js';
 import { namespaceMeta } from '../../harness/lab/namespace-guard.js';
+import { scratchDir } from '../support/scratch.js';
 
 async function volumes(): Promise<Set<string>> {
   return new Set((await run('docker', ['volume', 'ls', '-q'])).stdout.split('\n').filter(Boolean));
@@ -32,7 +32,7 @@ async function namespaceExists(kubectl: Kubectl, namespace: string): Promise<boo
 
 const interruptions: { command: 'cluster-up' | 'certify'; name: string; args: string[] }[] = [
   { command: 'cluster-up', name: 'kpc-interrupt', args: ['--proxy-mode', 'iptables'] },
-  { command: 'certify', name: 'kpc-interrupt-certify', args: ['--report-dir', path.join(os.tmpdir(), 'kpc-interrupt-certify')] },
+  { command: 'certify', name: 'kpc-interrupt-certify', args: [] },
 ];
 
 test.describe('cluster lifecycle', () => {
@@ -41,7 +41,7 @@ test.describe('cluster lifecycle', () => {
       // A run of this test that died half way may have left its cluster; start clean.
       expect((await runCli('cluster-down', ['--name', name])).code).toBe(0);
       const before = await volumes();
-      const up = startCli(command, ['--name', name, ...args]);
+      const up = startCli(command, ['--name', name, ...args, ...(command === 'certify' ? ['--report-dir', scratchDir('report')] : [])]);
       await waitFor(async () => ((await nodeContainers(name)).length > 0 ? true : notYet(up.output().split('\n').slice(-2).join(' '))), {
         what: `${command} to start creating node containers`,
         timeoutMs: 180_000,
@@ -67,7 +67,7 @@ test.describe('cluster lifecycle', () => {
       test.skip(!state.info.dockerNetwork, 'the container client needs the cluster on a Docker network');
       const namespace = `kpc-interrupt-${i}`;
       // Enough requests that the traffic phase outlasts the wait below by far.
-      const certify = startCli('certify', ['--kubeconfig', state.info.kubeconfig, '--namespace', namespace, '--client', 'container', '--requests', '50000', '--report-dir', path.join(os.tmpdir(), `kpc-interrupt-${i}`)]);
+      const certify = startCli('certify', ['--kubeconfig', state.info.kubeconfig, '--namespace', namespace, '--client', 'container', '--requests', '50000', '--report-dir', scratchDir('report')]);
       await waitFor(async () => ((await begun(namespace, kubectl, certify.output())) ? true : notYet(certify.output().split('\n').slice(-2).join(' '))), {
         what: `certify to reach the phase where it ${phase}`,
         timeoutMs: 120_000,

@@ -13,7 +13,7 @@ import { expectNothingLeft, lastLine, OwnClusterCertify } from '../support/own-c
  * deletes the cluster. The nftables profile runs the same features step by step, with their faults;
  * the faults are nft rules on a node, the same in either mode, so they run once (on nftables).
  */
-const runs = new OwnClusterCertify('modes');
+const runs = new OwnClusterCertify();
 
 test('certify --proxy-mode iptables --profile all: every feature passes on every node, and the cluster is gone after', async () => {
   test.setTimeout(40 * 60_000);

@@ -1,11 +1,11 @@
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test, expect } from '@playwright/test';
 import { networkExists, nodeContainers } from '../../harness/cluster/docker.js';
 import { dockerNetworkFor, defaultKubeconfigPath } from '../../harness/cluster/kind-cluster-provider.js';
 import { kubectlCacheDir } from '../../harness/kube/kubectl-env.js';
 import { startCli, type CliResult } from './cli.js';
+import { scratchDir } from './scratch.js';
 
 /**
  * certify runs that boot (and delete) a kind cluster of their own. A run still going when its
@@ -14,20 +14,17 @@ import { startCli, type CliResult } from './cli.js';
  */
 export class OwnClusterCertify {
   private running: ReturnType<typeof startCli> | undefined;
-  /** Reports (and each run's certify.log) stay here for a look after a failure. */
-  readonly scratch: string;
 
-  constructor(label: string) {
-    this.scratch = mkdtempSync(path.join(os.tmpdir(), `kpc-${label}-`));
+  constructor() {
     test.afterEach(() => this.stop());
   }
 
+  /** The reports, and the run's certify.log, stay in the test's output folder for a look after a failure. */
   async certify(name: string, args: string[]): Promise<{ result: CliResult; reportDir: string }> {
-    const reportDir = path.join(this.scratch, name);
+    const reportDir = scratchDir(name);
     this.running = startCli('certify', [...args, '--name', name, '--report-dir', reportDir]);
     const result = await this.running.done;
     this.running = undefined;
-    mkdirSync(reportDir, { recursive: true });
     writeFileSync(path.join(reportDir, 'certify.log'), `${result.stderr}\n--- stdout ---\n${result.stdout}`);
     await test.info().attach(`${name}.stderr`, { body: result.stderr, contentType: 'text/plain' });
     return { result, reportDir };

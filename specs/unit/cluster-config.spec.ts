@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test, expect } from '@playwright/test';
 import { parse } from 'yaml';
@@ -7,8 +6,9 @@ import { readKindConfig, renderKindConfig, ZONE_LABEL } from '../../harness/clus
 import { assertModeRunsHere, parseProxyMode } from '../../harness/cluster/proxy-mode.js';
 import { planZones } from '../../harness/cluster/zone-labels.js';
 import { UsageError } from '../../harness/util/errors.js';
+import { specScratch } from '../support/scratch.js';
 
-const dir = mkdtempSync(path.join(os.tmpdir(), 'kpc-unit-'));
+const dir = specScratch('unit-kind-config');
 const write = (name: string, text: string) => {
   const file = path.join(dir, name);
   writeFileSync(file, text);

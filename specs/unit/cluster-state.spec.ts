@@ -1,9 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { test, expect } from '@playwright/test';
 import { awaitClusterState, SETUP_PID_ENV, writeClusterState, type ClusterState, type RunConfig } from '../../harness/run/run-config.js';
+import { scratchDir } from '../support/scratch.js';
 
 const run = (runId: string, reportDir: string) => ({ runId, reportDir }) as RunConfig;
 const state = (surveyed: boolean) =>
@@ -31,7 +29,7 @@ const deadPid = () => spawnSync('true').pid!;
 
 test.describe("a spec in certify's run waits for the setup of its own run", () => {
   test('a surveyed state of this run is taken', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'kpc-state-'));
+    const dir = scratchDir('state');
     writeClusterState(run('this', dir), state(true));
     const got = await asCertifyWorker(process.pid, () => awaitClusterState(run('this', dir)));
     expect(got.runId).toBe('this');
@@ -39,7 +37,7 @@ test.describe("a spec in certify's run waits for the setup of its own run", () =
 
   test('a state left by an earlier run is never taken, nor one not surveyed yet; certify gone ends the wait at once', async () => {
     for (const [writer, surveyed] of [['earlier', true], ['this', false]] as const) {
-      const dir = mkdtempSync(path.join(os.tmpdir(), 'kpc-state-'));
+      const dir = scratchDir('state');
       writeClusterState(run(writer, dir), state(surveyed));
       const started = Date.now();
       await expect(asCertifyWorker(deadPid(), () => awaitClusterState(run('this', dir)))).rejects.toThrow(/certify's process \(\d+\) ended before the cluster was set up/);
@@ -48,7 +46,7 @@ test.describe("a spec in certify's run waits for the setup of its own run", () =
   });
 
   test('the state written while the spec waits is taken', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'kpc-state-'));
+    const dir = scratchDir('state');
     writeClusterState(run('this', dir), state(false));
     const waiting = asCertifyWorker(process.pid, () => awaitClusterState(run('this', dir)));
     writeClusterState(run('this', dir), state(true));
@@ -57,7 +55,7 @@ test.describe("a spec in certify's run waits for the setup of its own run", () =
 });
 
 test('outside certify (npm test: the setup project has ended) the state is read as it is', async () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'kpc-state-'));
+  const dir = scratchDir('state');
   expect(process.env[SETUP_PID_ENV]).toBeUndefined();
   await expect(awaitClusterState(run('this', dir))).rejects.toThrow(/no cluster state in/);
 });

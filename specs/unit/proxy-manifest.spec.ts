@@ -1,13 +1,13 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test, expect } from '@playwright/test';
 import { parseProxyManifests, readProxyManifests } from '../../harness/cluster/proxy-manifest.js';
 import { UsageError } from '../../harness/util/errors.js';
 import { REPO_ROOT } from '../../harness/util/repo-root.js';
 import { run } from '../../harness/util/exec.js';
+import { specScratch } from '../support/scratch.js';
 
-const dir = mkdtempSync(path.join(os.tmpdir(), 'kpc-unit-manifest-'));
+const dir = specScratch('unit-manifest');
 const write = (name: string, text: string) => {
   const file = path.join(dir, name);
   mkdirSync(path.dirname(file), { recursive: true });

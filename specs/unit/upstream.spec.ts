@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test, expect } from '@playwright/test';
 import { e2eArgs, e2eFiles, repoListYaml } from '../../harness/upstream/e2e-runner.js';
@@ -8,6 +7,7 @@ import { readGinkgoReport } from '../../harness/upstream/ginkgo-report.js';
 import { targetedNodes } from '../../harness/upstream/targeted-nodes.js';
 import { parseBuildReference } from '../../harness/upstream/upstream-build.js';
 import { countResults, testResults } from '../../harness/upstream/upstream-summary.js';
+import { scratchDir } from '../support/scratch.js';
 
 const nodes = [
   { name: 'kpc-control-plane', address: '172.18.0.2', addressType: 'InternalIP' as const },
@@ -62,7 +62,7 @@ test('targeted nodes are the node addresses in the commands a test ran in pods',
 });
 
 test("Ginkgo's JSON report: only the focus specs, with state, time and message", () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'kpc-ginkgo-'));
+  const dir = scratchDir('ginkgo');
   const file = path.join(dir, 'report.json');
   const [a, b, c] = UPSTREAM_FOCUS;
   const spec = (name: string, extra: object) => ({ ContainerHierarchyTexts: [name.split(' should ')[0]], LeafNodeType: 'It', LeafNodeText: `should ${name.split(' should ').slice(1).join(' should ')}`, ...extra });
