@@ -1,7 +1,15 @@
 import type { Kubectl } from '../kube/kubectl.js';
-import type { Implementation } from '../report/report-types.js';
 import { describeImplementation, type ImplementationDaemonSet } from './implementation.js';
 import { readProxyManifests } from './proxy-manifest.js';
+
+/** What was certified, as the report names it. */
+export interface Implementation {
+  name: string;
+  version: string | null;
+  url: string | null;
+  /** Where the name and version came from: the command line, or what the cluster runs. */
+  source: string;
+}
 
 const KUBE_PROXY_URL = 'https://kubernetes.io/docs/reference/command-line-tools-reference/kube-proxy/';
 

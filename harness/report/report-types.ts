@@ -1,6 +1,9 @@
 import type { DetectedProxyMode, Endpoint, NodeAddress, UnaddressedNode } from '../queries/types.js';
 import type { BalanceVerdict } from '../stats/balance-types.js';
 import type { NodeTally, TrafficMatrix } from '../traffic/traffic-matrix.js';
+import type { Implementation } from '../cluster/implementation-survey.js';
+
+export type { Implementation };
 
 export type ReportVerdict = 'pass' | 'fail' | 'error';
 export type CheckStatus = 'pass' | 'fail' | 'skip';
@@ -34,15 +37,6 @@ export interface ReportCluster {
   kubeconfig: string;
   /** null when the run ended before the server version was read. */
   kubernetesVersion: string | null;
-}
-
-/** What was certified. */
-export interface Implementation {
-  name: string;
-  version: string | null;
-  url: string | null;
-  /** Where the name and version came from: the command line, or what the cluster runs. */
-  source: string;
 }
 
 export interface ReportSizing {

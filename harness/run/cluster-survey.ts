@@ -1,11 +1,10 @@
 import type { ClusterInfo } from '../cluster/cluster-provider.js';
-import { surveyImplementation } from '../cluster/implementation-survey.js';
+import { surveyImplementation, type Implementation } from '../cluster/implementation-survey.js';
 import { ZONE_LABEL } from '../cluster/kind-config.js';
 import type { ClusterFacts } from '../features/feature.js';
 import type { Kubectl } from '../kube/kubectl.js';
 import { JqRunner } from '../queries/jq-runner.js';
 import type { NodeDiscovery } from '../queries/types.js';
-import type { Implementation } from '../report/report-types.js';
 import type { RunConfig } from './run-config.js';
 
 /** What the setup learns of the cluster once, for every feature and the report. */

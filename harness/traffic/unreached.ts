@@ -1,4 +1,3 @@
-import { TARGET_POWER } from '../stats/defaults.js';
 import type { RequestRecord } from './request-record.js';
 import type { TrafficClient } from './traffic-client.js';
 import type { TrafficTarget } from './traffic-plan.js';
@@ -13,23 +12,6 @@ export function connected(record: RequestRecord): boolean {
 }
 
 /**
- * Probes that catch a node which forwards a share `share` of its connections, with probability
- * `power`: a probe misses such a node with probability 1 - share, all n of them with (1 - share)^n.
- */
-export function probesToCatch(share: number, power: number): number {
-  return Math.ceil(Math.log(1 - power) / Math.log(1 - share));
-}
-
-/**
- * The smallest share of forwarded connections worth catching: a proxy that forwards even one in
- * four connections it should not (a stale or partial rule, a random fallback) is broken.
- */
-export const UNREACHED_SHARE = 0.25;
-
-/** Probes per target and round: 17, which catch a node forwarding a quarter of them with the run's target power (0.99). */
-export const UNREACHED_PROBES = probesToCatch(UNREACHED_SHARE, TARGET_POWER);
-
-/**
  * Each probe's timeout. A node that forwards completes the handshake within milliseconds here; a
  * lost SYN is sent again after 1 s (TCP's initial retransmission timeout), so 3 s still sees a
  * forwarded connection whose first SYN was lost, and upstream's e2e check of this behaviour uses
@@ -39,23 +21,23 @@ export const UNREACHED_PROBES = probesToCatch(UNREACHED_SHARE, TARGET_POWER);
 export const UNREACHED_TIMEOUT_MS = 3_000;
 
 /**
- * Rounds of UNREACHED_PROBES connections to every target at once, until `until` (epoch ms) has
+ * Rounds of `probes` connections to every target at once (stats/unreached-probes.ts sizes them), until `until` (epoch ms) has
  * passed, at least one round. Before a proxy programs a virtual address, nothing answers on it
  * either, so a round too early proves nothing; probing until the proxy's bound after the last
  * change makes the last rounds count, and every earlier one is evidence too (no state of a correct
  * proxy forwards these connections). Every record is returned.
  */
-export async function probeUnreached(client: TrafficClient, targets: readonly TrafficTarget[], until: number, sender = 'world1'): Promise<RequestRecord[]> {
+export async function probeUnreached(client: TrafficClient, targets: readonly TrafficTarget[], until: number, probes: number, sender = 'world1'): Promise<RequestRecord[]> {
   const records: RequestRecord[] = [];
   do {
     const round = await client.send({
       targets: [...targets],
-      requestsPerNode: UNREACHED_PROBES,
-      concurrency: UNREACHED_PROBES * targets.length,
+      requestsPerNode: probes,
+      concurrency: probes * targets.length,
       timeoutMs: UNREACHED_TIMEOUT_MS,
       sender,
       // Every probe is expected to fail: none is given up on.
-      giveUpAfter: UNREACHED_PROBES + 1,
+      giveUpAfter: probes + 1,
     });
     records.push(...round.map((r) => ({ ...r, seq: records.length + r.seq })));
   } while (Date.now() < until);

@@ -21,6 +21,7 @@ import type { TrafficClient } from '../../harness/traffic/traffic-client.js';
 import { isSuccessful } from '../../harness/traffic/traffic-matrix.js';
 import { DEFAULT_TIMEOUT_MS, GIVE_UP_AFTER, hostPort, type TrafficTarget } from '../../harness/traffic/traffic-plan.js';
 import { connected, probeUnreached } from '../../harness/traffic/unreached.js';
+import { UNREACHED_PROBES } from '../../harness/stats/unreached-probes.js';
 
 const { slug } = etpLocal;
 
@@ -117,7 +118,7 @@ describeFeature(etpLocal, "ExternalTrafficPolicyLocal: local endpoints only, the
     await current().step('no-local-endpoint', async () => {
       const changedAt = await service.lastChangedAt();
       const from = Date.now();
-      probes = await probeUnreached(client!, targets(empty, nodePort), changedAt + PROXY_PROGRAMMING_TIMEOUT_MS);
+      probes = await probeUnreached(client!, targets(empty, nodePort), changedAt + PROXY_PROGRAMMING_TIMEOUT_MS, UNREACHED_PROBES);
       const span = `(probed over ${((Date.now() - from) / 1000).toFixed(1)} s, until ${((Date.now() - changedAt) / 1000).toFixed(1)} s after the Service or its endpoints last changed)`;
       current().addChecks(
         empty.map((n) =>

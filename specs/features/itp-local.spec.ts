@@ -16,6 +16,7 @@ import { awaitProgrammed } from '../../harness/traffic/await-programmed.js';
 import { PodTrafficClient } from '../../harness/traffic/pod-client.js';
 import { DEFAULT_TIMEOUT_MS, GIVE_UP_AFTER, hostPort, type TrafficTarget } from '../../harness/traffic/traffic-plan.js';
 import { probeUnreached } from '../../harness/traffic/unreached.js';
+import { UNREACHED_PROBES } from '../../harness/stats/unreached-probes.js';
 
 const { slug } = itpLocal;
 
@@ -91,7 +92,7 @@ describeFeature(itpLocal, 'InternalTrafficPolicyLocal: from a pod on every node,
     await current().step('no-local-endpoint', async () => {
       const changedAt = await service.lastChangedAt();
       const started = Date.now();
-      const probes = await probeUnreached(pods, targets(empty), changedAt + PROXY_PROGRAMMING_TIMEOUT_MS);
+      const probes = await probeUnreached(pods, targets(empty), changedAt + PROXY_PROGRAMMING_TIMEOUT_MS, UNREACHED_PROBES);
       const span = `(probed over ${((Date.now() - started) / 1000).toFixed(1)} s, until ${((Date.now() - changedAt) / 1000).toFixed(1)} s after the Service or its endpoints last changed)`;
       current().addChecks(
         empty.map((c) =>
