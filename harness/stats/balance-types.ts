@@ -32,16 +32,14 @@ export interface ReachTest {
   verdict: BalanceStatus;
 }
 
-export interface NodeBalance {
-  node: string;
+/** One chi-square test of even shares over the k expected endpoints. */
+export interface BalanceTest {
   /** Responses from expected endpoints (the test's sample size). */
   n: number;
   k: number;
   expectedEndpoints: string[];
   /** Count per expected endpoint (0 where none arrived). */
   counts: Record<string, number>;
-  /** Responses from pods that are not expected endpoints; not part of the test (they fail forwarding). */
-  unexpected: Record<string, number>;
   chiSquare: number;
   df: number;
   pValue: number;
@@ -53,29 +51,22 @@ export interface NodeBalance {
   maxRelativeDeviation: number;
   significant: boolean;
   material: boolean;
-  reach: ReachTest[];
-  /** The smallest relative deviation this node's n detects with the target power at the run's test level (Infinity: none; null: not computed or k < 2). */
-  detectableRelativeDeviation: number | null;
   /** 'fail' exactly when significant and material; 'skip' when there were no answers. */
   verdict: BalanceStatus;
 }
 
-export interface PooledBalance {
+export interface NodeBalance extends BalanceTest {
+  node: string;
+  /** Responses from pods that are not expected endpoints; not part of the test (they fail forwarding). */
+  unexpected: Record<string, number>;
+  reach: ReachTest[];
+  /** The smallest relative deviation this node's n detects with the target power at the run's test level (Infinity: none; null: not computed or k < 2). */
+  detectableRelativeDeviation: number | null;
+}
+
+export interface PooledBalance extends BalanceTest {
   /** Nodes whose counts were summed. */
   nodes: string[];
-  n: number;
-  k: number;
-  expectedEndpoints: string[];
-  counts: Record<string, number>;
-  chiSquare: number;
-  df: number;
-  pValue: number;
-  adjustedPValue: number;
-  maxDeviation: number;
-  maxRelativeDeviation: number;
-  significant: boolean;
-  material: boolean;
-  verdict: BalanceStatus;
 }
 
 export interface BalanceVerdict {
