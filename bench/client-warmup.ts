@@ -22,7 +22,10 @@ const perRound = Number(process.argv[2] ?? 3000);
 const rounds = Number(process.argv[3] ?? 2);
 const server = spawn(process.execPath, ['-e', SERVER], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 try {
-  const port = await new Promise<number>((resolve) => server.once('message', (m) => resolve(Number(m))));
+  const port = await new Promise<number>((resolve, reject) => {
+    server.once('message', (m) => resolve(Number(m)));
+    server.once('exit', (code) => reject(new Error(`the loopback server ended (exit ${code}) before it listened`)));
+  });
   const prober = await HttpProber.create(5000);
   const target: TrafficTarget = { node: 'n1', address: '127.0.0.1', port };
   for (let round = 0; round < rounds; round++) {

@@ -41,7 +41,8 @@ test.describe('cluster lifecycle', () => {
       // A run of this test that died half way may have left its cluster; start clean.
       expect((await runCli('cluster-down', ['--name', name])).code).toBe(0);
       const before = await volumes();
-      const up = startCli(command, ['--name', name, ...args, ...(command === 'certify' ? ['--report-dir', scratchDir('report')] : [])]);
+      const reports = command === 'certify' ? ['--report-dir', scratchDir('report')] : [];
+      const up = startCli(command, ['--name', name, ...args, ...reports]);
       await waitFor(async () => ((await nodeContainers(name)).length > 0 ? true : notYet(up.output().split('\n').slice(-2).join(' '))), {
         what: `${command} to start creating node containers`,
         timeoutMs: 180_000,
