@@ -1,5 +1,6 @@
 import type { DetectedProxyMode, NodeAddress, UnaddressedNode } from '../queries/types.js';
-import type { FeatureLevel, FeatureReport, Implementation, Report, ReportCluster, ReportVerdict } from './report-types.js';
+import type { Implementation } from '../cluster/implementation-survey.js';
+import type { FeatureLevel, FeatureReport, Report, ReportCluster, ReportVerdict } from './report-types.js';
 
 /** What the run knows of itself, apart from its features' results. */
 export interface RunSummary {

@@ -3,8 +3,6 @@ import type { BalanceVerdict } from '../stats/balance-types.js';
 import type { NodeTally, TrafficMatrix } from '../traffic/traffic-matrix.js';
 import type { Implementation } from '../cluster/implementation-survey.js';
 
-export type { Implementation };
-
 export type ReportVerdict = 'pass' | 'fail' | 'error';
 export type CheckStatus = 'pass' | 'fail' | 'skip';
 export type FeatureLevel = 'core' | 'extended';

@@ -21,8 +21,8 @@ export function connected(record: RequestRecord): boolean {
 export const UNREACHED_TIMEOUT_MS = 3_000;
 
 /**
- * Rounds of `probes` connections to every target at once (stats/unreached-probes.ts sizes them), until `until` (epoch ms) has
- * passed, at least one round. Before a proxy programs a virtual address, nothing answers on it
+ * Rounds of `probes` connections to every target at once (stats/unreached-probes.ts sizes them),
+ * until `until` (epoch ms) has passed, at least one round. Before a proxy programs a virtual address, nothing answers on it
  * either, so a round too early proves nothing; probing until the proxy's bound after the last
  * change makes the last rounds count, and every earlier one is evidence too (no state of a correct
  * proxy forwards these connections). Every record is returned.

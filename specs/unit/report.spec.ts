@@ -1,5 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test, expect } from '@playwright/test';
 import type { NodeAddress } from '../../harness/queries/types.js';
@@ -10,6 +9,7 @@ import { renderJunit } from '../../harness/report/junit.js';
 import { renderNdjson } from '../../harness/report/ndjson.js';
 import type { RequestRecord } from '../../harness/traffic/request-record.js';
 import { ReportSchemaError } from '../../harness/report/report-schema-error.js';
+import { scratchDir } from '../support/scratch.js';
 import type { Report } from '../../harness/report/report-types.js';
 import { measurementOf } from '../../harness/report/report-reader.js';
 import { conformanceReportProblems, reportProblems } from '../../harness/report/report-validator.js';
@@ -77,13 +77,9 @@ test.describe('schema', () => {
   });
 
   test('writeReportJson refuses an invalid report and writes nothing', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'kpc-report-'));
-    try {
-      expect(() => writeReportJson(dir, { ...passingReport(), verdict: 'maybe' } as unknown as Report)).toThrow(ReportSchemaError);
-      expect(existsSync(path.join(dir, 'report.json'))).toBe(false);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const dir = scratchDir('report');
+    expect(() => writeReportJson(dir, { ...passingReport(), verdict: 'maybe' } as unknown as Report)).toThrow(ReportSchemaError);
+    expect(existsSync(path.join(dir, 'report.json'))).toBe(false);
   });
 });
 
@@ -213,21 +209,17 @@ test.describe('writers', () => {
   });
 
   test('writeReportFiles writes the five files; the conformance report validates and says failure', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'kpc-report-'));
-    try {
-      const report = failingReport();
-      const rs = records('kind-worker', [1, 1, 1]);
-      const written = writeReportFiles(dir, report, renderNdjson(rs));
-      expect(JSON.parse(readFileSync(written.reportJson, 'utf8'))).toEqual(JSON.parse(JSON.stringify(report)));
-      expect(readFileSync(written.recordsNdjson, 'utf8').split('\n')).toHaveLength(4);
-      expect(readFileSync(written.junitXml, 'utf8')).toMatch(/^<\?xml/);
-      expect(readFileSync(written.heatmapHtml, 'utf8')).toMatch(/^<!DOCTYPE html>/);
-      const conformance = parse(readFileSync(written.conformanceYaml, 'utf8')) as ConformanceReport;
-      expect(conformanceReportProblems(conformance)).toEqual([]);
-      expect(conformance.profiles[0]).toMatchObject({ name: 'nodeport', core: { result: 'failure' }, extended: null });
-      expect(conformance.profiles[0]!.core.failedTests).toContain('reach/kind-worker2/helloworld-abc');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const dir = scratchDir('report');
+    const report = failingReport();
+    const rs = records('kind-worker', [1, 1, 1]);
+    const written = writeReportFiles(dir, report, renderNdjson(rs));
+    expect(JSON.parse(readFileSync(written.reportJson, 'utf8'))).toEqual(JSON.parse(JSON.stringify(report)));
+    expect(readFileSync(written.recordsNdjson, 'utf8').split('\n')).toHaveLength(4);
+    expect(readFileSync(written.junitXml, 'utf8')).toMatch(/^<\?xml/);
+    expect(readFileSync(written.heatmapHtml, 'utf8')).toMatch(/^<!DOCTYPE html>/);
+    const conformance = parse(readFileSync(written.conformanceYaml, 'utf8')) as ConformanceReport;
+    expect(conformanceReportProblems(conformance)).toEqual([]);
+    expect(conformance.profiles[0]).toMatchObject({ name: 'nodeport', core: { result: 'failure' }, extended: null });
+    expect(conformance.profiles[0]!.core.failedTests).toContain('reach/kind-worker2/helloworld-abc');
   });
 });
