@@ -3,11 +3,11 @@
 # prints them (plus the containerd sandbox image), from the cached binaries:
 #   kube-apiserver, kube-controller-manager, kube-scheduler, etcd, coredns, pause:
 #     FROM scratch with one static binary (a tiny root file system, docker import)
-#   kube-proxy: on the runtime base, which has iptables, nft and conntrack (kube-proxy execs them),
-#     with an iptables wrapper that follows the node's backend (iptables-wrapper)
+#   kube-proxy: on the runtime base (components/kube-proxy-image.sh)
 source "$(dirname "$0")/../lib/common.sh"
 source "$IMAGES_DIR/lib/parts.sh"
 source "$IMAGES_DIR/lib/rootfs.sh"
+source "$IMAGES_DIR/components/kube-proxy-image.sh"
 
 KEY="$(key_components)"
 
@@ -34,24 +34,6 @@ static_image() {
   rm -rf "$root"
 }
 
-kube_proxy_image() {
-  local image="$1" context
-  docker image inspect "$RUNTIME_IMAGE" >/dev/null 2>&1 || die "$RUNTIME_IMAGE is missing: build it first (bash images/runtime/build.sh)"
-  context="$(mktemp -d)"
-  install -m 0755 "$KUBERNETES_BIN_DIR/kube-proxy" "$context/kube-proxy"
-  install -m 0755 "$IMAGES_DIR/lib/iptables-backend" "$context/kpc-iptables-backend"
-  install -m 0755 "$IMAGES_DIR/components/iptables-wrapper" "$context/iptables-wrapper"
-  cat >"$context/Dockerfile" <<DOCKERFILE
-FROM $RUNTIME_IMAGE
-COPY kube-proxy /usr/local/bin/kube-proxy
-COPY kpc-iptables-backend iptables-wrapper /usr/local/sbin/
-RUN for t in iptables ip6tables; do for s in "" -save -restore; do ln -s iptables-wrapper "/usr/local/sbin/\$t\$s"; done; done
-ENTRYPOINT ["/usr/local/bin/kube-proxy"]
-DOCKERFILE
-  docker_build "$image" "$KEY" "$context"
-  rm -rf "$context"
-}
-
 # The versions kubeadm asks for must be the ones built.
 check_tag() { # check_tag IMAGE WANTED_TAG VARIABLE
   [[ "${1##*:}" == "$2" ]] || die "kubeadm $K8S_VERSION wants $1 but $3 builds $2: set $3 in images/lib/common.sh"
@@ -64,7 +46,7 @@ for image in "${IMAGES[@]}"; do
   name="${image%:*}"; name="${name##*/}"
   log "components: building $image"
   case "$name" in
-    kube-proxy) kube_proxy_image "$image" ;;
+    kube-proxy) kube_proxy_image "$image" "$KEY" "$KUBERNETES_BIN_DIR/kube-proxy" ;;
     kube-apiserver|kube-controller-manager|kube-scheduler)
       static_image "$image" "$KUBERNETES_BIN_DIR/$name" "/usr/local/bin/$name" ;;
     etcd) check_tag "$image" "${ETCD_VERSION#v}-0" ETCD_VERSION

@@ -2,13 +2,14 @@
 # Builds kube-proxy $EXAMPLE_KUBE_PROXY_VERSION (an older minor than the node image's control plane,
 # within the version-skew policy) from the k8s.io/kubernetes Go module, the way
 # kubernetes/build.sh builds $K8S_VERSION (wrapper module, staging replaces, stamped version), and
-# puts it into an image on the runtime base exactly as components/build.sh does for the node's own
-# kube-proxy (with the iptables backend wrappers). The image is what examples/kube-proxy-v1.33/
-# deploys. Cached: the binary by its build key, the image by the label io.kube-proxy-conformance.inputs.
+# puts it into an image by the node's own kube-proxy's recipe (components/kube-proxy-image.sh). The
+# image is what examples/kube-proxy-v1.33/ deploys. Cached: the binary by its build key, the image
+# by the label io.kube-proxy-conformance.inputs.
 source "$(dirname "$0")/../lib/common.sh"
 source "$IMAGES_DIR/lib/parts.sh"
 source "$IMAGES_DIR/lib/gobuild.sh"
 source "$IMAGES_DIR/example-proxies/parts.sh"
+source "$IMAGES_DIR/components/kube-proxy-image.sh"
 
 KEY="$(key_example_kube_proxy_image)"
 if image_current "$EXAMPLE_KUBE_PROXY_IMAGE" "$KEY"; then
@@ -57,18 +58,6 @@ if ! image_current "$RUNTIME_IMAGE" "$(key_runtime)"; then
   exec 9>&-
 fi
 
-CONTEXT="$(mktemp -d)"
-trap 'rm -rf "$CONTEXT"' EXIT
-install -m 0755 "$BIN" "$CONTEXT/kube-proxy"
-install -m 0755 "$IMAGES_DIR/lib/iptables-backend" "$CONTEXT/kpc-iptables-backend"
-install -m 0755 "$IMAGES_DIR/components/iptables-wrapper" "$CONTEXT/iptables-wrapper"
-cat >"$CONTEXT/Dockerfile" <<DOCKERFILE
-FROM $RUNTIME_IMAGE
-COPY kube-proxy /usr/local/bin/kube-proxy
-COPY kpc-iptables-backend iptables-wrapper /usr/local/sbin/
-RUN for t in iptables ip6tables; do for s in "" -save -restore; do ln -s iptables-wrapper "/usr/local/sbin/\$t\$s"; done; done
-ENTRYPOINT ["/usr/local/bin/kube-proxy"]
-DOCKERFILE
 log "example kube-proxy: building $EXAMPLE_KUBE_PROXY_IMAGE"
-docker_build "$EXAMPLE_KUBE_PROXY_IMAGE" "$KEY" "$CONTEXT"
+kube_proxy_image "$EXAMPLE_KUBE_PROXY_IMAGE" "$KEY" "$BIN"
 log "example kube-proxy: built $EXAMPLE_KUBE_PROXY_IMAGE"

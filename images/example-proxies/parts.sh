@@ -15,7 +15,7 @@ key_example_kube_proxy_bin() {
 }
 key_example_kube_proxy_image() {
   { echo "$EXAMPLE_KUBE_PROXY_IMAGE"; key_example_kube_proxy_bin; key_runtime
-    files_digest "$IMAGES_DIR/example-proxies" "$IMAGES_DIR/components/iptables-wrapper" "$IMAGES_DIR/lib/iptables-backend"; } | digest
+    files_digest "$IMAGES_DIR/example-proxies" "$IMAGES_DIR/components/iptables-wrapper" "$IMAGES_DIR/components/kube-proxy-image.sh" "$IMAGES_DIR/lib/iptables-backend"; } | digest
 }
 example_kube_proxy_bin() {
   echo "$KPC_CACHE_DIR/bin/kube-proxy-$EXAMPLE_KUBE_PROXY_VERSION-$(key_example_kube_proxy_bin)/kube-proxy"
