@@ -1,21 +1,29 @@
 import { Command } from 'commander';
-import { KindClusterProvider, defaultKubeconfigPath } from '../cluster/kind-cluster-provider.js';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { KindClusterProvider, assertClusterName, defaultKubeconfigPath } from '../cluster/kind-cluster-provider.js';
+import { readKubeconfig } from '../kube/kubeconfig-file.js';
 import { assertDockerReachable, nodeContainers } from '../cluster/docker.js';
 import { resolveKind } from '../tools/tool-resolver.js';
-import { parseArgs, runCli } from './cli-runner.js';
+import { commandName } from './command-name.js';
+import { parseArgs, pathArg, runCli } from './cli-runner.js';
 
-const program = new Command('cluster:down')
-  .description('Delete a kind cluster made by cluster:up, its Docker network and its kubeconfig file')
+const program = new Command(commandName('cluster down'))
+  .description("Delete a kind cluster made by cluster up, its Docker network and its kubeconfig file (a kubeconfig that holds other clusters too keeps them: only this cluster's entries go)")
   .option('--name <name>', 'cluster name', 'kpc')
-  .option('--kubeconfig <file>', 'the kubeconfig cluster:up wrote (default: .kube/<name>.kubeconfig)');
+  .option('--kubeconfig <file>', 'the kubeconfig cluster up wrote (default: .kube/<name>.kubeconfig)', pathArg('--kubeconfig'));
 parseArgs(program);
 const opts = program.opts<{ name: string; kubeconfig?: string }>();
 
 await runCli('cluster:down', async ({ log }) => {
+  assertClusterName(opts.name);
+  const kubeconfig = path.resolve(opts.kubeconfig ?? defaultKubeconfigPath(opts.name));
+  // Refused before anything is deleted: a file that is not a kubeconfig is not one cluster up wrote.
+  if (existsSync(kubeconfig)) readKubeconfig(kubeconfig);
   await assertDockerReachable(log);
   const kind = await resolveKind(log);
   const provider = new KindClusterProvider(
-    { name: opts.name, proxyMode: 'none', configFile: '', kubeconfig: opts.kubeconfig ?? defaultKubeconfigPath(opts.name), kind: kind.path },
+    { name: opts.name, proxyMode: 'none', configFile: '', kubeconfig, kind: kind.path },
     log,
   );
   const nodes = await nodeContainers(opts.name);

@@ -1,9 +1,7 @@
-import { accessSync, constants, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { yaml } from '../util/yaml.js';
 import { ApiProxies } from '../kube/api-proxies.js';
 import { Kubectl } from '../kube/kubectl.js';
-import { UsageError } from '../util/errors.js';
+import { readKubeconfig, type KubeconfigContents } from '../kube/kubeconfig-file.js';
 import { JqRunner } from '../queries/jq-runner.js';
 import { resolveKind } from '../tools/tool-resolver.js';
 import { run } from '../util/exec.js';
@@ -22,13 +20,11 @@ export class ExistingClusterProvider implements ClusterProvider {
   /** The attached kubectl, once `up` has run. */
   private kubectl: Kubectl | undefined;
 
+  private readonly contents: KubeconfigContents;
+
   constructor(kubeconfig: string, private readonly kubectlBinary: string, private readonly log: Logger, private readonly api?: ApiProxies) {
     this.kubeconfig = path.resolve(kubeconfig);
-    try {
-      accessSync(this.kubeconfig, constants.R_OK);
-    } catch {
-      throw new UsageError(`kubeconfig ${this.kubeconfig} does not exist or is not readable`, 'pass --kubeconfig with the path of a readable kubeconfig file');
-    }
+    this.contents = readKubeconfig(this.kubeconfig);
   }
 
   async up(signal: AbortSignal): Promise<ClusterInfo> {
@@ -36,7 +32,7 @@ export class ExistingClusterProvider implements ClusterProvider {
     const kubectl = await ApiProxies.attachIfAny(this.api, direct);
     this.kubectl = kubectl;
     const kubernetesVersion = await kubectl.assertReachable();
-    const context = currentContext(this.kubeconfig) ?? (await kubectl.text(['config', 'current-context'])).trim();
+    const context = this.contents.currentContext ?? (await kubectl.text(['config', 'current-context'])).trim();
     this.log.step(`attached to context "${context}" (Kubernetes ${kubernetesVersion})`);
     const dockerNetwork = await this.recogniseKind(kubectl);
     const { mode: proxyMode, note: proxyModeNote } = await detectProxyMode(kubectl, this.kindCluster?.name, signal);
@@ -105,15 +101,3 @@ async function kindClusterOf(kubectl: Kubectl): Promise<KindCluster | undefined>
   const nodes = await kubectl.jsonIfAny<{ items: { metadata: { name: string } }[] }>(['get', 'nodes']);
   return kindClusterOfNodes((nodes?.items ?? []).map((n) => n.metadata.name)).catch(() => undefined);
 }
-
-/** The kubeconfig's current context, read from the file as kubectl would; undefined when the file is not plain YAML with one. */
-function currentContext(kubeconfig: string): string | undefined {
-  try {
-    const context = (yaml().parse(readFileSync(kubeconfig, 'utf8')) as { 'current-context'?: unknown } | null)?.['current-context'];
-    return typeof context === 'string' && context !== '' ? context : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-

@@ -5,13 +5,14 @@ import { run } from '../util/exec.js';
 import { UsageError } from '../util/errors.js';
 import { Kubectl } from '../kube/kubectl.js';
 import { kubectlCacheDir } from '../kube/kubectl-env.js';
+import { readKubeconfig } from '../kube/kubeconfig-file.js';
 import { resolveKubectl } from '../tools/tool-resolver.js';
 import { waitForClusterReady } from '../kube/cluster-readiness.js';
 import { assertDockerReachable, nodeContainers, removeNetwork, removeNodeContainersUntilQuiet, runningNodeContainers } from './docker.js';
 import { loadImageUnlessHeld } from './node-images.js';
 import { chooseNodeImage } from './node-image.js';
 import { countNodes, readKindConfig, renderKindConfig } from './kind-config.js';
-import { assertHostHolds } from './host-capacity.js';
+import { assertHostCouldHold, assertHostHolds } from './host-capacity.js';
 import { assertModeRunsHere, type ProxyMode } from './proxy-mode.js';
 import { labelZones } from './zone-labels.js';
 import type { ClusterInfo, ClusterProvider } from './cluster-provider.js';
@@ -41,15 +42,20 @@ export function defaultKubeconfigPath(cluster: string): string {
   return path.resolve('.kube', `${cluster}.kubeconfig`);
 }
 
+export function assertClusterName(name: string): void {
+  if (!CLUSTER_NAME.test(name)) {
+    throw new UsageError(`invalid cluster name "${name}"`, 'use 1-32 lower-case letters, digits and dashes, starting and ending with a letter or digit');
+  }
+}
+
 /**
  * The checks that need neither tools nor Docker: run first, so bad input fails at once (before,
  * say, the kind CLI is built) and leaves nothing behind. Returns the rendered kind config.
  */
 export function validateKindOptions(options: Pick<KindClusterOptions, 'name' | 'proxyMode' | 'configFile' | 'workers'>): string {
-  if (!CLUSTER_NAME.test(options.name)) {
-    throw new UsageError(`invalid cluster name "${options.name}"`, 'use 1-32 lower-case letters, digits and dashes, starting and ending with a letter or digit');
-  }
+  assertClusterName(options.name);
   assertModeRunsHere(options.proxyMode);
+  if (options.workers !== undefined) assertHostCouldHold(options.workers);
   return renderKindConfig(readKindConfig(options.configFile), { proxyMode: options.proxyMode, workers: options.workers });
 }
 
@@ -129,9 +135,13 @@ export class KindClusterProvider implements ClusterProvider {
 
   async down(): Promise<void> {
     const { name, kubeconfig } = this.options;
+    // A kubeconfig that holds other clusters too (cluster up --kubeconfig ~/.kube/config) only
+    // loses this cluster's entries, which kind delete removes; the file is removed when it was this cluster's alone.
+    const ownFile = holdsOnly(kubeconfig, `kind-${name}`);
     await run(this.options.kind, ['delete', 'cluster', '--name', name, '--kubeconfig', kubeconfig]);
     await removeNodeContainersUntilQuiet(name);
     await removeNetwork(dockerNetworkFor(name));
+    if (!ownFile) return;
     rmSync(kubeconfig, { force: true });
     rmSync(kubectlCacheDir(kubeconfig), { recursive: true, force: true });
   }
@@ -149,3 +159,16 @@ export class KindClusterProvider implements ClusterProvider {
 
 /** The start of the name of the folder where a process renders its kind config (gone when kind is done). */
 export const renderedConfigPrefix = (pid: number) => `kpc-${pid}-`;
+
+/**
+ * False when the kubeconfig names a context other than `context`. A file that is not a kubeconfig
+ * counts as the cluster's own (a half-written one): cluster down refuses such a file before it
+ * deletes anything, and certify's is always the harness's own.
+ */
+function holdsOnly(kubeconfig: string, context: string): boolean {
+  try {
+    return readKubeconfig(kubeconfig).contexts.every((c) => c.name === context);
+  } catch {
+    return true;
+  }
+}
