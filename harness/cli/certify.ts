@@ -9,7 +9,7 @@ import { resolveKubectl } from '../tools/tool-resolver.js';
 import { claimNamespace } from '../lab/namespace-guard.js';
 import { validateKindOptions } from '../cluster/kind-cluster-provider.js';
 import { countNodes } from '../cluster/kind-config.js';
-import { requestsPerNodeFor } from '../run/requests-per-node.js';
+import { checkRequestsForRun } from '../run/requests-per-node.js';
 import { runSummary, reproduceCommand } from '../run/run-summary.js';
 import { featuresDir, readFeatureResults } from '../run/feature-run.js';
 import { assembleReport } from '../report/assemble-report.js';
@@ -128,7 +128,7 @@ async function prepare(asked: RunConfig, manifests: ProxyManifests | undefined, 
 async function preflight(config: RunConfig, api: ApiProxies, log: Logger): Promise<boolean> {
   if (config.cluster.kind === 'kind') {
     // The shape is known from the options alone: a too small --requests fails before anything runs.
-    requestsPerNodeFor(config.requestsPerNode, { nodes: countNodes(validateKindOptions(config.cluster)), endpoints: config.replicas });
+    checkRequestsForRun(config.requestsPerNode, config.features, { nodes: countNodes(validateKindOptions(config.cluster)), endpoints: config.replicas });
     await assertDockerReachable(log);
   }
   const tools = await resolveTools(config.cluster, log);
@@ -140,7 +140,7 @@ async function preflight(config: RunConfig, api: ApiProxies, log: Logger): Promi
   const kubectl = await api.attach(new Kubectl(tools.kubectl ?? (await resolveKubectl(log)).path, config.cluster.kubeconfig));
   await kubectl.assertReachable();
   const nodes = await kubectl.json<{ items: unknown[] }>(['get', 'nodes']);
-  requestsPerNodeFor(config.requestsPerNode, { nodes: nodes.items.length, endpoints: config.replicas });
+  checkRequestsForRun(config.requestsPerNode, config.features, { nodes: nodes.items.length, endpoints: config.replicas });
   if (config.addressType) {
     const { unaddressed } = (await JqRunner.load()).nodeAddresses(nodes, config.addressType);
     if (unaddressed.length > 0) {

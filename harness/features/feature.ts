@@ -27,6 +27,11 @@ export interface Feature {
   readonly description: string;
   /** True when it sends measured traffic (and so takes a share of the run's family alpha). */
   readonly statistical: boolean;
+  /**
+   * True when its traffic goes from every node to every one of the run's endpoints: a shape the
+   * options alone give, so certify refuses a too small --requests for it before anything is made.
+   */
+  readonly sizedByRunShape?: boolean;
   /** Why this cluster cannot test it, or null when it can. */
   untestable(facts: ClusterFacts): string | null;
   /** How to break it on one node, to show its checks can fail. */

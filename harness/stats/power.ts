@@ -37,6 +37,9 @@ export interface PowerTarget {
 
 const MAX_REQUESTS = 100_000_000;
 
+/** A skew so small that no run of at most MAX_REQUESTS per node detects it. */
+export class InfeasibleSizing extends RangeError {}
+
 /** Smallest n per node at which `shares` is detected at `level` with probability >= `power`. */
 export function requiredRequests({ shares, level, power }: PowerTarget): number {
   if (shares.length < 2) throw new Error('need at least 2 endpoints');
@@ -47,7 +50,7 @@ export function requiredRequests({ shares, level, power }: PowerTarget): number 
   let hi = 1;
   while (powerAt(hi) < power) {
     hi *= 2;
-    if (hi > MAX_REQUESTS) throw new Error(`more than ${MAX_REQUESTS} requests per node would be needed`);
+    if (hi > MAX_REQUESTS) throw new InfeasibleSizing(`more than ${MAX_REQUESTS} requests per node would be needed`);
   }
   let lo = Math.floor(hi / 2);
   // Invariant: powerAt(hi) >= power and (lo === 0 or powerAt(lo) < power).

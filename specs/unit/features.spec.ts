@@ -14,6 +14,8 @@ import { conformanceReport } from '../../harness/report/conformance-report.js';
 import type { FeatureReport, Report } from '../../harness/report/report-types.js';
 import { conformanceReportProblems } from '../../harness/report/report-validator.js';
 import { reproduceCommand } from '../../harness/run/run-summary.js';
+import { checkRequestsForRun } from '../../harness/run/requests-per-node.js';
+import { UsageError } from '../../harness/util/errors.js';
 import type { RequestRecord } from '../../harness/traffic/request-record.js';
 
 function record(node: string, pod: string | null, sentAt: number, extra: Partial<RequestRecord> = {}): RequestRecord {
@@ -33,6 +35,23 @@ test.describe('the registry', () => {
     expect(featureFamilyAlpha(['NodePort'])).toBe(0.001);
     const statistical = PROFILES.all.filter((id) => FEATURES.find((f) => f.id === id)!.statistical).length;
     expect(featureFamilyAlpha(PROFILES.all)).toBeCloseTo(0.001 / statistical, 15);
+  });
+});
+
+test.describe("certify's --requests check before anything is made", () => {
+  const shape = { nodes: 3, endpoints: 3 };
+  test("at each profile's share of the family alpha, for the features that span the run's shape", () => {
+    expect(() => checkRequestsForRun(963, PROFILES.nodeport, shape)).toThrow(/below the minimum of 964 per node for 3 nodes and 3 endpoints: pass/);
+    expect(() => checkRequestsForRun(964, PROFILES.nodeport, shape)).not.toThrow();
+    expect(() => checkRequestsForRun(1010, PROFILES.core, shape)).toThrow(/minimum of 1011 .*measuring features share/);
+    expect(() => checkRequestsForRun(1094, PROFILES.all, shape)).toThrow(/minimum of 1095 .*the run's 7 measuring features/);
+    expect(() => checkRequestsForRun(1095, PROFILES.all, shape)).not.toThrow();
+    // A Local policy's sources expect fewer endpoints each: known only on the cluster, sized there.
+    expect(() => checkRequestsForRun(100, ['ExternalTrafficPolicyLocal'], shape)).not.toThrow();
+  });
+  test('a shape no run could measure is the input to change (exit 2), with or without --requests', () => {
+    expect(() => checkRequestsForRun(null, PROFILES.nodeport, { nodes: 3, endpoints: 100_000 })).toThrow(UsageError);
+    expect(() => checkRequestsForRun(null, PROFILES.nodeport, { nodes: 3, endpoints: 100_000 })).toThrow(/cannot be measured: more than 100000000 requests per node would be needed: pass fewer --replicas/);
   });
 });
 

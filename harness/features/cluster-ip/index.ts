@@ -15,6 +15,7 @@ export const clusterIp: Feature = {
   description:
     'A client pod on every node (control plane included) sends POST /api/messages to the ClusterIP of a plain Service, each request on a new connection: from every node the proxy must forward every request to a ready endpoint, reach every endpoint, and spread evenly. Upstream checks a ClusterIP from one pod; a proxy programs each node separately, so each node is judged.',
   statistical: true,
+  sizedByRunShape: true,
   untestable: () => null,
   fault: nftFault(
     "never sends its pods' connections to the ClusterIP to one of the endpoints",

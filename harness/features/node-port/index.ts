@@ -11,6 +11,7 @@ export const nodePort: Feature = {
   description:
     "The lab's Service, patched to NodePort, is sent POST /api/messages through every node's NodePort from outside the cluster (the host or a container next to the nodes), each request on a new connection: every node must forward every request to a ready endpoint, reach every endpoint, and spread evenly (externalTrafficPolicy Cluster).",
   statistical: true,
+  sizedByRunShape: true,
   untestable: () => null,
   fault: nftFault(
     'never sends NodePort connections to one of the endpoints',
