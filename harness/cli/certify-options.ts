@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdtempSync, rmdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import { defaultKubeconfigPath } from '../cluster/kind-cluster-provider.js';
@@ -9,7 +9,8 @@ import type { RunConfig } from '../run/run-config.js';
 import { CLIENT_KINDS, type ClientKind } from '../traffic/traffic-client.js';
 import { DEFAULT_CONCURRENCY } from '../traffic/traffic-plan.js';
 import { UsageError } from '../util/errors.js';
-import { oneOf, positiveInt } from './cli-runner.js';
+import { oneOf, pathArg, positiveInt } from './cli-runner.js';
+import { commandName } from './command-name.js';
 import { DEFAULT_REPLICAS } from '../lab/helloworld-lab.js';
 import { FEATURES, PROFILE_NAMES, PROFILES, type ProfileName } from '../features/registry.js';
 import { InvalidArgumentError } from 'commander';
@@ -28,7 +29,8 @@ export interface CertifyOptions {
   client: ClientKind;
   namespace: string;
   reportDir: string;
-  profile: ProfileName;
+  /** Unset when not given: nodeport, unless --features names the features instead. */
+  profile?: ProfileName;
   addressType?: 'InternalIP' | 'ExternalIP';
   image?: string;
   features?: string[];
@@ -39,29 +41,29 @@ export interface CertifyOptions {
 }
 
 export function certifyCommand(): Command {
-  return new Command('certify')
+  return new Command(commandName('certify'))
     .description('Certify the service proxy on every node of a kind cluster it boots (or of the cluster --kubeconfig points at): the NodePort lab, or the features of a conformance profile')
     .option('--proxy-mode <mode>', `kube-proxy mode to boot (${PROXY_MODES.join(', ')}); with --kubeconfig, the mode the cluster must run`, oneOf('proxy mode', PROXY_MODES))
     .option('--workers <n>', 'worker nodes of the kind cluster (default: as in kind-config.yaml)', positiveInt('--workers'))
     .option('--requests <n>', 'requests per node, each on a new connection (default: the recommended count for the cluster\'s shape; fewer than the minimum is refused)', positiveInt('--requests'))
     .option('--replicas <n>', 'endpoints of the app (replicas of its Deployment)', positiveInt('--replicas'), DEFAULT_REPLICAS)
     .option('--concurrency <n>', 'requests in flight at once', positiveInt('--concurrency'), DEFAULT_CONCURRENCY)
-    .option('--kubeconfig <file>', 'certify the cluster this kubeconfig points at instead of booting one')
+    .option('--kubeconfig <file>', 'certify the cluster this kubeconfig points at instead of booting one', pathArg('--kubeconfig'))
     .option('--name <name>', 'name of the kind cluster to boot', 'kpc-certify')
-    .option('--config <file>', 'kind cluster config', DEFAULT_KIND_CONFIG)
+    .option('--config <file>', 'kind cluster config', pathArg('--config'), DEFAULT_KIND_CONFIG)
     .option('--keep', 'keep the cluster and the lab namespace afterwards')
     .option('--reuse', 'attach to a kind cluster of that name if it exists')
     .option('--client <kind>', `where traffic comes from: ${CLIENT_KINDS.join(', ')}`, oneOf('client', CLIENT_KINDS), 'auto')
     .option('--namespace <ns>', 'namespace for the lab objects (new, or one this harness made)', 'kpc-lab')
-    .option('--report-dir <dir>', 'where report.json, junit.xml, records and the HTML report go', 'reports')
-    .option('--profile <name>', `conformance profile: ${PROFILE_NAMES.join(', ')} (nodeport: the lab alone; core: every core feature; all: core and extended)`, oneOf('profile', PROFILE_NAMES), 'nodeport')
+    .option('--report-dir <dir>', 'where report.json, junit.xml, records and the HTML report go', pathArg('--report-dir'), 'reports')
+    .option('--profile <name>', `conformance profile: ${PROFILE_NAMES.join(', ')} (nodeport: the lab alone; core: every core feature; all: core and extended) (default: "nodeport")`, oneOf('profile', PROFILE_NAMES))
     .option('--features <ids>', `comma-separated features to claim instead of a profile: ${FEATURES.map((f) => f.id).join(', ')}`, featureList)
     .option('--address-type <type>', 'node address to send to: InternalIP or ExternalIP (default: ExternalIP where a node has one, else InternalIP)', oneOf('address type', ['InternalIP', 'ExternalIP'] as const))
     .option('--image <ref>', 'app image the nodes pull, for clusters whose nodes use a registry (default: build it here and load it into kind nodes)')
     .option('--implementation <name>', 'what is certified, for the reports (default: read from the cluster: its DaemonSet name and image)')
     .option('--implementation-version <version>', 'its version (default: read from the cluster)')
     .option('--implementation-url <url>', 'where it is published')
-    .option('--proxy-manifest <file|dir>', 'boot with no kube-proxy, install the proxy from these manifests (a file, or a directory of them) and certify it');
+    .option('--proxy-manifest <file|dir>', 'boot with no kube-proxy, install the proxy from these manifests (a file, or a directory of them) and certify it', pathArg('--proxy-manifest'));
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -79,6 +81,12 @@ export function toRunConfig(options: CertifyOptions): RunConfig {
   }
   if (options.proxyManifest && options.kubeconfig) {
     throw new UsageError('--proxy-manifest installs the proxy on a cluster the harness boots', 'drop --kubeconfig, or install the proxy yourself and drop --proxy-manifest');
+  }
+  if (options.features && options.profile) {
+    throw new UsageError('--features names the features to claim instead of a profile', 'pass --features or --profile, not both');
+  }
+  if (options.addressType === 'ExternalIP' && !options.kubeconfig) {
+    throw new UsageError('--address-type ExternalIP: the nodes of a kind cluster have no ExternalIP', 'drop --address-type, or pass InternalIP');
   }
   if (options.proxyManifest && options.proxyMode && options.proxyMode !== 'none') {
     throw new UsageError(`--proxy-manifest boots the cluster with no kube-proxy, not in mode ${options.proxyMode}`, 'drop --proxy-mode: the mode is the one your manifest configures');
@@ -98,8 +106,8 @@ export function toRunConfig(options: CertifyOptions): RunConfig {
       };
   return {
     name: 'certify',
-    profile: options.features ? 'custom' : options.profile,
-    features: options.features ?? [...PROFILES[options.profile]],
+    profile: options.features ? 'custom' : (options.profile ?? 'nodeport'),
+    features: options.features ?? [...PROFILES[options.profile ?? 'nodeport']],
     featuresClaimed: options.features !== undefined,
     implementation: { name: options.implementation, version: options.implementationVersion, url: options.implementationUrl },
     runId: randomUUID(),
@@ -116,16 +124,18 @@ export function toRunConfig(options: CertifyOptions): RunConfig {
   };
 }
 
-/** The report directory must be a directory we can write, or creatable; nothing is made yet. */
-export function ensureWritableDir(dir: string): string {
+/** The directory must be one we can write, or creatable; nothing is left made. */
+export function ensureWritableDir(dir: string, option = '--report-dir'): string {
   const absolute = path.resolve(dir);
   let existing = absolute;
   while (!existsSync(existing)) existing = path.dirname(existing);
   try {
     if (!statSync(existing).isDirectory()) throw Object.assign(new Error(), { code: `${existing} is not a directory` });
     accessSync(existing, constants.W_OK);
+    // Write permission is not enough (root may write anywhere, but not into /proc): make and remove a folder.
+    rmdirSync(mkdtempSync(path.join(existing, '.kpc-write-test-')));
   } catch (error) {
-    throw new UsageError(`cannot use report directory ${absolute} (${(error as NodeJS.ErrnoException).code ?? 'not writable'})`, 'pass --report-dir with a writable directory');
+    throw new UsageError(`cannot use ${option === '--report-dir' ? 'report directory' : 'directory'} ${absolute} (${(error as NodeJS.ErrnoException).code ?? 'not writable'})`, `pass ${option} with a path in a writable directory`);
   }
   return absolute;
 }

@@ -68,13 +68,26 @@ export async function runCli(scope: string, body: (ctx: CliContext) => Promise<n
   process.exit(code);
 }
 
-export function positiveInt(name: string, min = 1) {
+/** A whole number from min to max; `max` says why it is the limit, for the message. */
+export function positiveInt(name: string, min = 1, max?: { value: number; why: string }) {
   return (value: string): number => {
     const n = Number(value);
-    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) {
+    if (!/^\d+$/.test(value.trim()) || n < min) {
       throw new InvalidArgumentError(`${name} must be a whole number >= ${min}, got "${value}"`);
     }
+    const limit = max ?? { value: Number.MAX_SAFE_INTEGER, why: 'the largest whole number a count can hold' };
+    if (!Number.isSafeInteger(n) || n > limit.value) {
+      throw new InvalidArgumentError(`${name} ${value} is too large; use at most ${limit.value} (${limit.why})`);
+    }
     return n;
+  };
+}
+
+/** A path: an empty one (an unset shell variable, say) is refused rather than taken as not given. */
+export function pathArg(name: string) {
+  return (value: string): string => {
+    if (value.trim() === '') throw new InvalidArgumentError(`${name} needs a path, got an empty string`);
+    return value;
   };
 }
 

@@ -1,4 +1,7 @@
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { Command } from 'commander';
+import { UsageError } from '../util/errors.js';
 import { KindClusterProvider, defaultKubeconfigPath, validateKindOptions } from '../cluster/kind-cluster-provider.js';
 import { assertDockerReachable } from '../cluster/docker.js';
 import { PROXY_MODES } from '../cluster/proxy-mode.js';
@@ -8,15 +11,17 @@ import { DEFAULT_KIND_CONFIG } from '../cluster/kind-config.js';
 import { Kubectl } from '../kube/kubectl.js';
 import { resolveKubectl } from '../tools/tool-resolver.js';
 import { proxylessNextSteps, readApiServerService } from '../cluster/proxyless-next-steps.js';
-import { oneOf, parseArgs, positiveInt, runCli } from './cli-runner.js';
+import { oneOf, parseArgs, pathArg, positiveInt, runCli } from './cli-runner.js';
+import { commandName } from './command-name.js';
+import { ensureWritableDir } from './certify-options.js';
 
-const program = new Command('cluster:up')
+const program = new Command(commandName('cluster up'))
   .description('Boot the kind cluster described by kind-config.yaml and wait until it is ready')
   .option('--name <name>', 'cluster name', 'kpc')
   .option('--proxy-mode <mode>', `kube-proxy mode: ${PROXY_MODES.join(', ')}`, oneOf('proxy mode', PROXY_MODES), 'nftables')
   .option('--workers <n>', 'worker nodes (default: as in the kind config)', positiveInt('--workers'))
-  .option('--config <file>', 'kind cluster config', DEFAULT_KIND_CONFIG)
-  .option('--kubeconfig <file>', 'where to write the kubeconfig (default: .kube/<name>.kubeconfig)')
+  .option('--config <file>', 'kind cluster config', pathArg('--config'), DEFAULT_KIND_CONFIG)
+  .option('--kubeconfig <file>', 'where to write the kubeconfig (default: .kube/<name>.kubeconfig)', pathArg('--kubeconfig'))
   .option('--reuse', 'attach to a cluster of that name if it exists, instead of refusing')
   .option('--export-kubeconfig', 'also merge the cluster into ~/.kube/config (never done unless asked)');
 parseArgs(program);
@@ -24,6 +29,11 @@ const opts = program.opts<{ name: string; proxyMode: (typeof PROXY_MODES)[number
 
 await runCli('cluster:up', async ({ log, cleanup, signal }) => {
   validateKindOptions({ name: opts.name, proxyMode: opts.proxyMode, configFile: opts.config, workers: opts.workers });
+  const kubeconfig = path.resolve(opts.kubeconfig ?? defaultKubeconfigPath(opts.name));
+  if (existsSync(kubeconfig) && !statSync(kubeconfig).isFile()) {
+    throw new UsageError(`--kubeconfig ${kubeconfig} is not a file`, 'pass --kubeconfig with the path of a file to write (kind merges into one that exists)');
+  }
+  ensureWritableDir(path.dirname(kubeconfig), '--kubeconfig');
   await assertDockerReachable(log);
   const kind = await resolveKind(log);
   const provider = new KindClusterProvider(
@@ -32,7 +42,7 @@ await runCli('cluster:up', async ({ log, cleanup, signal }) => {
       proxyMode: opts.proxyMode,
       workers: opts.workers,
       configFile: opts.config,
-      kubeconfig: opts.kubeconfig ?? defaultKubeconfigPath(opts.name),
+      kubeconfig,
       kind: kind.path,
       reuse: opts.reuse,
     },

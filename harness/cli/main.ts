@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '../util/repo-root.js';
+import { BIN } from './command-name.js';
 
 /** The subcommands, each an entry point of its own in this folder (also what the npm scripts run). */
 const COMMANDS: { name: string; file: string; summary: string }[] = [
@@ -10,8 +11,6 @@ const COMMANDS: { name: string; file: string; summary: string }[] = [
   { name: 'cluster up', file: './cluster-up.js', summary: 'boot a kind cluster for certifying (writes .kube/<name>.kubeconfig here)' },
   { name: 'cluster down', file: './cluster-down.js', summary: 'delete a kind cluster made by cluster up' },
 ];
-
-const BIN = 'kube-proxy-conformance';
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -39,6 +38,15 @@ if (args.length === 0 || args[0] === '--help' || args[0] === '-h' || args[0] ===
   process.exit(0);
 }
 const command = COMMANDS.find((c) => c.name.split(' ').every((word, i) => args[i] === word));
+// "cluster" alone, or "cluster --help": the commands of that group.
+const group = command ? [] : COMMANDS.filter((c) => c.name.startsWith(`${args[0]} `));
+if (group.length > 0) {
+  const help = args.slice(1).some((a) => a === '--help' || a === '-h');
+  const names = group.map((c) => `"${BIN} ${c.name}"`).join(' or ');
+  if (help) process.stdout.write(`${group.map((c) => `${`${BIN} ${c.name}`.padEnd(BIN.length + 1 + Math.max(...group.map((g) => g.name.length)))}  ${c.summary}`).join('\n')}\n`);
+  else process.stderr.write(`error: "${args.join(' ')}" is not a command: use ${names} (each takes --help)\n`);
+  process.exit(help ? 0 : 2);
+}
 if (!command) {
   process.stderr.write(`error: unknown command "${args.slice(0, 2).join(' ')}": run \`${BIN} --help\` for the commands\n`);
   process.exit(2);

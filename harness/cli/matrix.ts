@@ -10,14 +10,18 @@ import { writeAtomically } from '../util/write-atomically.js';
 import { UsageError } from '../util/errors.js';
 import { run } from '../util/exec.js';
 import { REPO_ROOT } from '../util/repo-root.js';
-import { oneOf, parseArgs, positiveInt, runCli } from './cli-runner.js';
+import { oneOf, parseArgs, pathArg, positiveInt, runCli } from './cli-runner.js';
+import { commandName } from './command-name.js';
+import { ensureWritableDir } from './certify-options.js';
+import { readProxyManifests } from '../cluster/proxy-manifest.js';
+import { assertHostCouldHold } from '../cluster/host-capacity.js';
 
-const program = new Command('certify:matrix')
+const program = new Command(commandName('matrix'))
   .description('Certify several implementations one after another, each on a kind cluster of its own, and write one comparison (matrix.json, matrix.html)')
   .argument('<implementations...>', 'kube-proxy:<mode> (kind\'s kube-proxy in that mode), or a file or directory of proxy manifests (certify --proxy-manifest)')
   .option('--profile <name>', `conformance profile for every implementation: ${PROFILE_NAMES.join(', ')}`, oneOf('profile', PROFILE_NAMES), 'nodeport')
   .option('--workers <n>', 'worker nodes of each cluster (default: as in kind-config.yaml)', positiveInt('--workers'))
-  .option('--report-dir <dir>', 'where matrix.json, matrix.html and each implementation\'s reports go', 'reports/matrix');
+  .option('--report-dir <dir>', 'where matrix.json, matrix.html and each implementation\'s reports go', pathArg('--report-dir'), 'reports/matrix');
 parseArgs(program);
 const entries = program.args;
 const options = program.opts<{ profile: ProfileName; workers?: number; reportDir: string }>();
@@ -32,7 +36,11 @@ function plan(entry: string): { args: string[] } | { notTestable: string } {
     if (mode === 'ipvs' && !hostHasIpvs()) return { notTestable: IPVS_NOT_TESTABLE };
     return { args: ['--proxy-mode', mode] };
   }
-  if (existsSync(entry)) return { args: ['--proxy-manifest', path.resolve(entry)] };
+  if (existsSync(entry)) {
+    // Read now, as certify would, so that a bad entry is refused before the first cluster boots.
+    readProxyManifests(path.resolve(entry));
+    return { args: ['--proxy-manifest', path.resolve(entry)] };
+  }
   throw new UsageError(`implementation "${entry}" is neither kube-proxy:<mode> nor an existing file or directory`, 'pass kube-proxy:nftables, kube-proxy:iptables or a path to proxy manifests');
 }
 
@@ -42,7 +50,8 @@ await runCli('certify:matrix', async ({ log, signal }) => {
     // A matrix of "not testable here" columns would exit 0 having certified nothing.
     throw new UsageError(`no implementation in the matrix can be tested on this host (${plans.map(({ entry, plan: p }) => `${entry}: ${'notTestable' in p ? p.notTestable : ''}`).join('; ')})`, 'add one this host can run, such as kube-proxy:nftables or kube-proxy:iptables');
   }
-  const reportDir = path.resolve(options.reportDir);
+  const reportDir = ensureWritableDir(options.reportDir);
+  if (options.workers !== undefined) assertHostCouldHold(options.workers);
   mkdirSync(reportDir, { recursive: true });
   const startedAt = new Date().toISOString();
   const columns: MatrixColumn[] = [];

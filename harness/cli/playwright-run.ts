@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { existsSync, rmdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { RUN_CONFIG_ENV, SETUP_PID_ENV, type RunConfig } from '../run/run-config.js';
@@ -18,8 +19,12 @@ export class PlaywrightRun {
   private held: Array<[NodeJS.WriteStream, Buffer]> | 'released' | 'discarded' = [];
   private readonly stopping = new AbortController();
 
+  /** Playwright's output folder, and the report folder when this run is the one that makes it. */
+  private readonly made: { outputDir: string; reportDir: string | null };
+
   /** `env`: added to the run's environment (certify's API proxy). */
   constructor(config: RunConfig, signal: AbortSignal, env: Record<string, string> = {}) {
+    this.made = { outputDir: path.join(config.reportDir, 'test-results'), reportDir: existsSync(config.reportDir) ? null : config.reportDir };
     const cli = createRequire(import.meta.url).resolve('@playwright/test/cli');
     // Installed as a package, the harness sits under node_modules, whose TypeScript Playwright does
     // not transform: tsx (a dependency) loads it there.
@@ -64,13 +69,26 @@ export class PlaywrightRun {
 
   /** Stops the run (its output unseen if not released yet), and resolves once all of it has exited. */
   async stop(): Promise<void> {
-    if (this.held !== 'released') this.held = 'discarded';
+    const discarding = this.held !== 'released';
+    if (discarding) this.held = 'discarded';
     this.stopping.abort();
     await this.exited;
+    if (!discarding) return;
+    // Stopped before its first step, it has made only its output folder (and perhaps the report folder).
+    rmSync(this.made.outputDir, { recursive: true, force: true });
+    if (this.made.reportDir) rmdirIfEmpty(this.made.reportDir);
   }
 
   private write(stream: NodeJS.WriteStream, chunk: Buffer): void {
     if (Array.isArray(this.held)) this.held.push([stream, chunk]);
     else if (this.held === 'released') stream.write(chunk);
+  }
+}
+
+function rmdirIfEmpty(dir: string): void {
+  try {
+    rmdirSync(dir);
+  } catch {
+    // Not empty (the run wrote into it), or already gone.
   }
 }

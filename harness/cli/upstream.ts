@@ -13,14 +13,15 @@ import { readGinkgoReport } from '../upstream/ginkgo-report.js';
 import { buildUpstream } from '../upstream/upstream-build.js';
 import { countResults, formatResults, testResults, writeUpstreamSummary } from '../upstream/upstream-summary.js';
 import { ensureWritableDir } from './certify-options.js';
-import { parseArgs, runCli } from './cli-runner.js';
+import { parseArgs, pathArg, runCli } from './cli-runner.js';
+import { commandName } from './command-name.js';
 import { run as runProcess } from '../util/exec.js';
 import { REPO_ROOT } from '../util/repo-root.js';
 
-const program = new Command('upstream')
+const program = new Command(commandName('upstream'))
   .description("Run a fixed list of upstream's [sig-network] Services e2e tests (k8s.io/kubernetes, built offline) against a cluster")
-  .requiredOption('--kubeconfig <file>', 'the cluster to test (a kind cluster on this host gets the test images loaded)')
-  .option('--report-dir <dir>', 'where upstream.json, junit_upstream_01.xml and upstream/ (e2e.log, the Ginkgo report) go', 'reports');
+  .requiredOption('--kubeconfig <file>', 'the cluster to test (a kind cluster on this host gets the test images loaded)', pathArg('--kubeconfig'))
+  .option('--report-dir <dir>', 'where upstream.json, junit_upstream_01.xml and upstream/ (e2e.log, the Ginkgo report) go', pathArg('--report-dir'), 'reports');
 parseArgs(program);
 const opts = program.opts<{ kubeconfig: string; reportDir: string }>();
 

@@ -10,10 +10,10 @@ export const MEMORY_PER_NODE_MIB = 550;
 /** Left for everything else: the harness, its traffic client, Docker, the build caches. */
 export const MEMORY_RESERVE_MIB = 3_072;
 
-/** MemAvailable from /proc/meminfo, in MiB. */
-export function availableMemoryMib(meminfo = readFileSync('/proc/meminfo', 'utf8')): number {
-  const kib = Number(/^MemAvailable:\s+(\d+) kB/m.exec(meminfo)?.[1]);
-  if (!Number.isFinite(kib)) throw new Error('/proc/meminfo has no MemAvailable');
+/** MemAvailable (or another field) from /proc/meminfo, in MiB. */
+export function availableMemoryMib(meminfo = readFileSync('/proc/meminfo', 'utf8'), field = 'MemAvailable'): number {
+  const kib = Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(meminfo)?.[1]);
+  if (!Number.isFinite(kib)) throw new Error(`/proc/meminfo has no ${field}`);
   return Math.floor(kib / 1024);
 }
 
@@ -29,6 +29,20 @@ export function assertHostHolds(nodes: number, availableMib = availableMemoryMib
     throw new UsageError(
       `${nodes} nodes need about ${nodes * MEMORY_PER_NODE_MIB} MiB, but this host has ${availableMib} MiB available (${MEMORY_RESERVE_MIB} MiB kept back): it holds at most ${most} nodes now`,
       `pass --workers ${Math.max(1, most - 1)} or fewer, or free memory (other clusters: npm run cluster:down)`,
+    );
+  }
+}
+
+/**
+ * Refuses --workers that this host could not hold even with all its memory free: checked with the
+ * options, before any tool is looked for (assertHostHolds checks what is free now, before a boot).
+ */
+export function assertHostCouldHold(workers: number, totalMib = availableMemoryMib(undefined, 'MemTotal')): void {
+  const most = maxNodes(totalMib);
+  if (workers + 1 > most) {
+    throw new UsageError(
+      `--workers ${workers} makes at least ${workers + 1} nodes, but this host has ${totalMib} MiB of memory in all (about ${MEMORY_PER_NODE_MIB} MiB per node, ${MEMORY_RESERVE_MIB} MiB kept back): it can hold at most ${most} nodes`,
+      `pass --workers ${Math.max(1, most - 1)} or fewer`,
     );
   }
 }

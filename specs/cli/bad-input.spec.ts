@@ -1,13 +1,21 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test, expect } from '@playwright/test';
+import { readKubeconfig } from '../../harness/kube/kubeconfig-file.js';
 import { run } from '../../harness/util/exec.js';
+import { REPO_ROOT } from '../../harness/util/repo-root.js';
 import { expectOneLineRefusal, runCli, type CliName } from '../support/cli.js';
 import { specScratch } from '../support/scratch.js';
 
 /** Every bad input: exit 2, one line that names the problem and the fix, nothing left behind. */
 const scratch = specScratch('bad-input', () => {
   writeFileSync(aFile, 'not a directory');
+  writeFileSync(notYaml, 'clusters: [unclosed');
+  writeFileSync(notKubeconfig, 'apiVersion: v1\nkind: ConfigMap\n');
+  writeFileSync(
+    sharedKubeconfig,
+    JSON.stringify({ apiVersion: 'v1', kind: 'Config', clusters: [{ name: 'other', cluster: { server: 'https://127.0.0.1:1' } }], users: [{ name: 'other', user: {} }], contexts: [{ name: 'other', context: { cluster: 'other', user: 'other' } }], 'current-context': 'other' }),
+  );
   writeFileSync(
     deadApiServer,
     JSON.stringify({
@@ -23,6 +31,10 @@ const scratch = specScratch('bad-input', () => {
 const reportDir = path.join(scratch, 'reports');
 const aFile = path.join(scratch, 'a-file');
 const deadApiServer = path.join(scratch, 'dead.kubeconfig');
+const notYaml = path.join(scratch, 'not-yaml.kubeconfig');
+const notKubeconfig = path.join(scratch, 'configmap.yaml');
+/** A kubeconfig of another cluster, as ~/.kube/config would be: cluster down must not remove it. */
+const sharedKubeconfig = path.join(scratch, 'shared.kubeconfig');
 
 const cases: { name: string; command?: CliName; args: string[]; env?: NodeJS.ProcessEnv; says: RegExp }[] = [
   { name: 'unknown proxy mode', args: ['--proxy-mode', 'userspace'], says: /unknown proxy mode "userspace".*iptables, nftables, ipvs, none/ },
@@ -43,6 +55,21 @@ const cases: { name: string; command?: CliName; args: string[]; env?: NodeJS.Pro
   { name: 'ipvs on a kernel without IP_VS', args: ['--proxy-mode', 'ipvs'], says: /ipvs needs IP_VS, which the host kernel lacks/ },
   { name: 'Docker not reachable', args: [], env: { DOCKER_HOST: 'unix:///nonexistent/docker.sock' }, says: /Docker is not reachable at unix:\/\/\/nonexistent\/docker\.sock/ },
   { name: 'invalid cluster name', args: ['--name', 'Bad_Name'], says: /invalid cluster name "Bad_Name"/ },
+  { name: 'empty --kubeconfig (an unset variable)', args: ['--kubeconfig', ''], says: /--kubeconfig needs a path, got an empty string/ },
+  { name: 'empty --proxy-manifest', args: ['--proxy-manifest', ''], says: /--proxy-manifest needs a path, got an empty string/ },
+  { name: 'kubeconfig that is a directory', args: ['--kubeconfig', scratch], says: /kubeconfig .* is not a file/ },
+  { name: 'kubeconfig that is not YAML', args: ['--kubeconfig', notYaml], says: /kubeconfig .*not-yaml\.kubeconfig is not YAML/ },
+  { name: 'kubeconfig that is YAML but no kubeconfig', args: ['--kubeconfig', notKubeconfig], says: /configmap\.yaml is not a kubeconfig \(it names no cluster\)/ },
+  { name: 'report dir where nothing can be made (/proc)', args: ['--report-dir', '/proc/kpc-report'], says: /cannot use report directory \/proc\/kpc-report/ },
+  { name: '--workers more than the host could ever hold', args: ['--workers', '10000'], says: /--workers 10000 makes at least 10001 nodes, but this host has \d+ MiB of memory in all.*pass --workers \d+ or fewer/ },
+  { name: '--requests beyond any count', args: ['--requests', '99999999999999999999'], says: /--requests 99999999999999999999 is too large/ },
+  { name: '--replicas no run could measure', args: ['--replicas', '100000'], says: /100000 endpoints on 3 nodes cannot be measured.*pass fewer --replicas/ },
+  { name: '--requests below the minimum of the profile (its features share the family alpha)', args: ['--profile', 'all', '--requests', '1000'], says: /--requests 1000 is below the minimum of 1095 per node for 3 nodes and 3 endpoints \(the run's 7 measuring features share its false-alarm rate.*pass --requests 1095 or more/ },
+  { name: '--features with --profile', args: ['--features', 'NodePort', '--profile', 'core'], says: /--features names the features to claim instead of a profile: pass --features or --profile, not both/ },
+  { name: '--address-type ExternalIP on a kind cluster', args: ['--address-type', 'ExternalIP'], says: /the nodes of a kind cluster have no ExternalIP/ },
+  { name: 'cluster:down: invalid cluster name', command: 'cluster-down', args: ['--name', '../x'], says: /invalid cluster name "\.\.\/x"/ },
+  { name: 'cluster:down: a --kubeconfig that is no kubeconfig (never deleted)', command: 'cluster-down', args: ['--name', 'kpc-nope', '--kubeconfig', aFile], says: /a-file is not a kubeconfig/ },
+  { name: 'cluster:up: --kubeconfig that is a directory', command: 'cluster-up', args: ['--kubeconfig', scratch], says: /--kubeconfig .* is not a file/ },
   { name: 'cluster:up: unknown proxy mode', command: 'cluster-up', args: ['--proxy-mode', 'userspace'], says: /unknown proxy mode/ },
   { name: 'cluster:up: ipvs', command: 'cluster-up', args: ['--proxy-mode', 'ipvs'], says: /ipvs needs IP_VS/ },
   { name: 'upstream: no --kubeconfig', command: 'upstream', args: [], says: /required option '--kubeconfig <file>' not specified/ },
@@ -50,6 +77,9 @@ const cases: { name: string; command?: CliName; args: string[]; env?: NodeJS.Pro
   { name: 'upstream: kubeconfig whose API server is down', command: 'upstream', args: ['--kubeconfig', deadApiServer], says: /the API server in .*dead\.kubeconfig does not answer/ },
   { name: 'certify:matrix: unknown implementation', command: 'matrix', args: ['kube-proxy:userspace'], says: /unknown implementation "kube-proxy:userspace"/ },
   { name: 'certify:matrix: neither an implementation nor a path', command: 'matrix', args: ['kube-proxy:nftables', path.join(scratch, 'no-such-manifests')], says: /"[^"]*no-such-manifests" is neither kube-proxy:<mode> nor an existing file or directory/ },
+  { name: 'certify:matrix: a file that is not proxy manifests, before any cluster', command: 'matrix', args: ['kube-proxy:nftables', notKubeconfig], says: /configmap\.yaml/ },
+  { name: 'certify:matrix: report dir is a file', command: 'matrix', args: ['kube-proxy:nftables', '--report-dir', path.join(aFile, 'matrix')], says: /cannot use report directory/ },
+  { name: 'upstream: kubeconfig that is a directory', command: 'upstream', args: ['--kubeconfig', scratch], says: /kubeconfig .* is not a file/ },
   { name: 'certify:matrix: nothing this host can test', command: 'matrix', args: ['kube-proxy:ipvs'], says: /no implementation in the matrix can be tested on this host \(kube-proxy:ipvs: .*IP_VS/ },
 ];
 
@@ -74,3 +104,20 @@ for (const c of cases) {
     expect(await dockerObjects(), 'no kind nodes, traffic clients or kpc-* networks left behind').toBe(before);
   });
 }
+
+test('cluster down --kubeconfig naming a file that holds other clusters: exit 0, the file and its other contexts kept', async () => {
+  const result = await runCli('cluster-down', ['--name', 'kpc-nope', '--kubeconfig', sharedKubeconfig]);
+  expect(result.code, result.stderr).toBe(0);
+  expect(readKubeconfig(sharedKubeconfig).contexts.map((c) => c.name)).toEqual(['other']);
+});
+
+test('"cluster" alone names its commands (exit 2); "cluster --help" lists them (exit 0)', async () => {
+  const bin = path.join(REPO_ROOT, 'bin/kube-proxy-conformance.mjs');
+  const alone = await run(process.execPath, [bin, 'cluster'], { check: false });
+  expect(alone.exitCode).toBe(2);
+  expect(alone.stderr.trim()).toBe('error: "cluster" is not a command: use "kube-proxy-conformance cluster up" or "kube-proxy-conformance cluster down" (each takes --help)');
+  const help = await run(process.execPath, [bin, 'cluster', '--help'], { check: false });
+  expect(help.exitCode).toBe(0);
+  expect(help.stdout).toMatch(/^kube-proxy-conformance cluster up +boot a kind cluster/m);
+  expect(help.stdout).toMatch(/^kube-proxy-conformance cluster down +delete a kind cluster/m);
+});
