@@ -43,7 +43,7 @@ export interface CertifyOptions {
 export function certifyCommand(): Command {
   return new Command(commandName('certify'))
     .description('Certify the service proxy on every node of a kind cluster it boots (or of the cluster --kubeconfig points at): the NodePort lab, or the features of a conformance profile')
-    .option('--proxy-mode <mode>', `kube-proxy mode to boot (${PROXY_MODES.join(', ')}); with --kubeconfig, the mode the cluster must run`, oneOf('proxy mode', PROXY_MODES))
+    .option('--proxy-mode <mode>', `kube-proxy mode to boot (${PROXY_MODES.join(', ')}; default: nftables); with --kubeconfig, the mode the cluster must run`, oneOf('proxy mode', PROXY_MODES))
     .option('--workers <n>', 'worker nodes of the kind cluster (default: as in kind-config.yaml)', positiveInt('--workers'))
     .option('--requests <n>', 'requests per node, each on a new connection (default: the recommended count for the cluster\'s shape; fewer than the minimum is refused)', positiveInt('--requests'))
     .option('--replicas <n>', 'endpoints of the app (replicas of its Deployment)', positiveInt('--replicas'), DEFAULT_REPLICAS)

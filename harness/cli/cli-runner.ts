@@ -17,7 +17,8 @@ export function parseArgs(program: Command, argv = process.argv): void {
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') process.exit(0);
-      const message = error.message.replace(/^error: /, '');
+      // commander says how many arguments were too many, not which: the user needs to see them.
+      const message = error.code === 'commander.excessArguments' ? `unexpected argument${program.args.length === 1 ? '' : 's'} ${program.args.map((a) => `"${a}"`).join(' ')} (this command takes options only)` : error.message.replace(/^error: /, '');
       process.stderr.write(`error: ${message}: see \`--help\` for the options\n`);
       process.exit(2);
     }

@@ -48,7 +48,8 @@ if (group.length > 0) {
   process.exit(help ? 0 : 2);
 }
 if (!command) {
-  process.stderr.write(`error: unknown command "${args.slice(0, 2).join(' ')}": run \`${BIN} --help\` for the commands\n`);
+  const what = args[0]!.startsWith('-') ? `unknown option "${args[0]}" before the command` : `unknown command "${args.slice(0, 2).join(' ')}"`;
+  process.stderr.write(`error: ${what}: run \`${BIN} --help\` for the commands\n`);
   process.exit(2);
 }
 // Each command parses process.argv itself, as when its npm script runs it.

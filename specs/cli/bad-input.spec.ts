@@ -45,6 +45,7 @@ const cases: { name: string; command?: CliName; args: string[]; env?: NodeJS.Pro
   { name: '--workers 0', args: ['--workers', '0'], says: /--workers must be a whole number >= 1/ },
   { name: 'unknown client', args: ['--client', 'browser'], says: /unknown client "browser".*host, container, auto/ },
   { name: 'unknown option', args: ['--frobnicate'], says: /unknown option '--frobnicate'/ },
+  { name: 'an argument where only options go', args: ['nftables'], says: /unexpected argument "nftables" \(this command takes options only\)/ },
   { name: 'missing kubeconfig file', args: ['--kubeconfig', path.join(scratch, 'nope.kubeconfig')], says: /kubeconfig .*nope\.kubeconfig does not exist or is not readable/ },
   { name: 'kubeconfig whose API server is down', args: ['--kubeconfig', deadApiServer], says: /the API server in .*dead\.kubeconfig does not answer/ },
   { name: '--workers with --kubeconfig', args: ['--kubeconfig', deadApiServer, '--workers', '3'], says: /--workers applies only to a cluster the harness boots/ },
