@@ -2,53 +2,21 @@ import path from 'node:path';
 import { defineConfig, type Project } from '@playwright/test';
 import type { RunOptions } from './specs/support/fixtures.js';
 import { runConfigFromEnv, type RunConfig } from './harness/run/run-config.js';
-import { DEFAULT_REPLICAS } from './harness/lab/helloworld-lab.js';
-import { featureById, PROFILES } from './harness/features/registry.js';
-import { DEFAULT_CONCURRENCY } from './harness/traffic/traffic-plan.js';
+import { featureById } from './harness/features/registry.js';
 import { runEpoch } from './harness/util/log.js';
-import { DEFAULT_KIND_CONFIG } from './harness/cluster/kind-config.js';
+import { EACH_MODE } from './specs/support/tags.js';
+import { testRuns } from './specs/support/test-runs.js';
 
 /**
  * `npm test`: "unit", "browser" and "cli" (no cluster); "byo-proxy" and "modes" (each test boots
- * a cluster of its own); then the nftables chain setup -> features, cluster, faults, lifecycle ->
+ * a cluster of its own); "iptables:acceptance" (issue 7's acceptance tests on an iptables cluster
+ * its worker owns); then the nftables chain setup -> features, cluster, faults, lifecycle ->
  * teardown, on one shared cluster. `npm run certify` runs the features of one run, "certify",
  * described by KPC_RUN_CONFIG, on the cluster it has set up.
  */
 const certify = runConfigFromEnv();
 // Set once in the runner, inherited by every worker: progress lines share one clock.
 runEpoch();
-
-/** The cluster most specs share; specs/cluster/certify-cli.spec.ts certifies again with the other client. */
-function testProfile(proxyMode: 'nftables' | 'iptables', client: 'host' | 'container'): RunConfig {
-  const name = `kpc-test-${proxyMode}`;
-  return {
-    name: proxyMode,
-    profile: 'all',
-    features: [...PROFILES.all],
-    featuresClaimed: false,
-    implementation: {},
-    // Fixed: the runner and every worker load this file, and they must agree on it.
-    runId: `test-${proxyMode}`,
-    // KPC_KEEP=1 keeps the cluster after the run and attaches to it in the next one.
-    cluster: { kind: 'kind', name, proxyMode, configFile: DEFAULT_KIND_CONFIG, kubeconfig: path.resolve('.kube', `${name}.kubeconfig`), reuse: process.env.KPC_KEEP === '1' },
-    keep: process.env.KPC_KEEP === '1',
-    client,
-    namespace: 'kpc-lab',
-    replicas: DEFAULT_REPLICAS,
-    requestsPerNode: null,
-    concurrency: DEFAULT_CONCURRENCY,
-    reportDir: path.resolve('reports', `test-${proxyMode}`),
-  };
-}
-
-function sharedProxyMode(): 'nftables' | 'iptables' {
-  const mode = process.env.KPC_TEST_PROXY_MODE ?? 'nftables';
-  if (mode !== 'nftables' && mode !== 'iptables') {
-    process.stderr.write(`error: KPC_TEST_PROXY_MODE=${mode} is not a proxy mode the shared cluster can run: set it to nftables or iptables, or unset it\n`);
-    process.exit(2);
-  }
-  return mode;
-}
 
 /** One spec file per feature; the run's features only, in the registry's order. */
 function featuresProject(run: RunConfig, dependencies: string[]): Project<RunOptions> {
@@ -67,6 +35,27 @@ function clusterProjects(run: RunConfig, otherDirs: string[]): Project<RunOption
   ];
 }
 
+/**
+ * The tests tagged EACH_MODE (issue 7's acceptance: the refused --requests, the exclusion at the
+ * minimum size, the dead node failed fast, the pod deleted during the traffic, --replicas 8) in
+ * the mode the shared cluster does not run, on a cluster that the project's worker boots and
+ * deletes. The other fault specs inject nft rules on a node, the same in either mode: they run
+ * once, on the shared cluster.
+ */
+function acceptanceProject(run: RunConfig): Project<RunOptions> {
+  return { name: `${run.name}:acceptance`, testDir: 'specs', testMatch: ['cluster/*.spec.ts', 'faults/*.spec.ts'], grep: new RegExp(EACH_MODE), use: { run, ownCluster: true } };
+}
+
+function sharedAndOtherMode(): Project<RunOptions>[] {
+  const { shared, acceptance } = testRuns();
+  return [
+    // Before the shared cluster boots (phase one, in this order): its worker deletes its cluster
+    // when the project ends, so two clusters never share the 2 cores.
+    acceptanceProject(acceptance),
+    ...clusterProjects(shared, ['specs/cluster', 'specs/faults', 'specs/lifecycle']),
+  ];
+}
+
 // certify sets the cluster up and tears it down in its own process (one worker less to start).
 const projects: Project<RunOptions>[] = certify
   ? [featuresProject(certify, [])]
@@ -80,9 +69,7 @@ const projects: Project<RunOptions>[] = certify
       // up (projects without dependencies come first), so two clusters never share the 2 cores.
       { name: 'byo-proxy', testDir: 'specs/byo-proxy' },
       { name: 'modes', testDir: 'specs/modes' },
-      // KPC_TEST_PROXY_MODE=iptables runs the same chain on an iptables cluster (CI runs nftables:
-      // `npx playwright test --project 'iptables:*'` with it set runs the faults in the other mode).
-      ...clusterProjects(testProfile(sharedProxyMode(), 'host'), ['specs/cluster', 'specs/faults', 'specs/lifecycle']),
+      ...sharedAndOtherMode(),
     ];
 
 /**

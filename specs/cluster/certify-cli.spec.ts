@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { expectReportPage } from '../support/report-page.js';
 import { namespaceMeta } from '../../harness/lab/namespace-guard.js';
 import { scratchDir } from '../support/scratch.js';
+import { EACH_MODE } from '../support/tags.js';
 
 /** `npm run certify` against this profile's live cluster, as a user would run it with --kubeconfig. */
 test.describe('certify --kubeconfig on the live cluster', () => {
@@ -35,7 +36,7 @@ test.describe('certify --kubeconfig on the live cluster', () => {
     await expect(page.getByText("7. POST /api/messages through every node's NodePort").first()).toBeVisible();
   });
 
-  test('refuses --requests below the minimum for the cluster\'s shape, naming the minimum, before anything is made', async ({ state, kubectl }) => {
+  test('refuses --requests below the minimum for the cluster\'s shape, naming the minimum, before anything is made', { tag: EACH_MODE }, async ({ state, kubectl }) => {
     const nodes = (await kubectl.json<{ items: unknown[] }>(['get', 'nodes'])).items.length;
     const { minimum, recommended } = sizeRun({ nodes, endpoints: 3 });
     const namespace = 'kpc-too-small';

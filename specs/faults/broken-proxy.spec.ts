@@ -10,6 +10,7 @@ import { GIVE_UP_AFTER } from '../../harness/traffic/traffic-plan.js';
 import { sizeRun } from '../../harness/stats/sizing.js';
 import { measurementOf, readRecords, readReportJson } from '../../harness/report/report-reader.js';
 import { scratchDir } from '../support/scratch.js';
+import { EACH_MODE } from '../support/tags.js';
 
 /** Issue 7: "a run with one dead node ends within about a minute of the first failures". */
 const FAIL_FAST_WITHIN_MS = 60_000;
@@ -39,15 +40,16 @@ test.describe('certify catches a broken proxy on one node', () => {
 
   // The exclusion is judged at the smallest run certify accepts for this shape: power comes from sizing.
   const minimum = (): number => sizeRun({ nodes: nodeCount, endpoints: endpoints.length }).minimum;
-  const cases: { name: string; fault: () => ProxyFault; failing: () => string[]; args?: () => string[]; failsFast?: boolean }[] = [
+  const cases: { name: string; fault: () => ProxyFault; failing: () => string[]; args?: () => string[]; failsFast?: boolean; tag?: string }[] = [
     { name: 'the node stops forwarding its NodePort', fault: () => ({ kind: 'no-forwarding' }), failing: () => [`forwarding/${victim}`] },
     // Acceptance of issue 7: a dead node is given up on, so the run ends soon after its first failure.
-    { name: 'the node drops every NodePort connection: failed fast', fault: () => ({ kind: 'drop' }), failing: () => [`forwarding/${victim}`], failsFast: true },
+    { name: 'the node drops every NodePort connection: failed fast', fault: () => ({ kind: 'drop' }), failing: () => [`forwarding/${victim}`], failsFast: true, tag: EACH_MODE },
     {
       name: 'the node never sends to one endpoint, at the minimum run size',
       fault: () => ({ kind: 'exclude-endpoint', excluded: endpoints[0]!, endpoints }),
       failing: () => [`reach/${victim}/${endpoints[0]!.pod}`],
       args: () => ['--requests', String(minimum())],
+      tag: EACH_MODE,
     },
     {
       name: "the node's spread is skewed 2:1:1",
@@ -57,7 +59,7 @@ test.describe('certify catches a broken proxy on one node', () => {
   ];
 
   for (const c of cases) {
-    test(c.name, async ({ state, run, log, lab }) => {
+    test(c.name, { tag: c.tag ? [c.tag] : [] }, async ({ state, run, log, lab }) => {
       expect(endpoints.length, 'the lab runs 3 replicas').toBeGreaterThanOrEqual(3);
       const injector = new NodeFaultInjector(victim);
       const fault = c.fault();

@@ -4,12 +4,13 @@ import { readReportJson } from '../../harness/report/report-reader.js';
 import { APP_SELECTOR } from '../../harness/lab/helloworld-lab.js';
 import { notYet, waitFor } from '../../harness/util/wait.js';
 import { scratchDir } from '../support/scratch.js';
+import { EACH_MODE } from '../support/tags.js';
 
 /**
  * A fault of the cluster around the proxy is not a proxy fault: an app pod deleted while traffic
  * runs ends certify with exit 2 naming that pod, never with a proxy failure (exit 1).
  */
-test.describe('environment faults are told apart from proxy faults', () => {
+test.describe('environment faults are told apart from proxy faults', { tag: EACH_MODE }, () => {
   test('an app pod deleted while the traffic runs: exit 2 naming the pod', async ({ state, kubectl, log }) => {
     const namespace = 'kpc-environment';
     const reportDir = scratchDir('report');

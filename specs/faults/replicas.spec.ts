@@ -7,9 +7,10 @@ import { JqRunner } from '../../harness/queries/jq-runner.js';
 import { measurementOf, readReportJson } from '../../harness/report/report-reader.js';
 import type { Endpoint } from '../../harness/queries/types.js';
 import { scratchDir } from '../support/scratch.js';
+import { EACH_MODE } from '../support/tags.js';
 
 /** Certify with as many endpoints as a real service has: 8 replicas, healthy and with one node using only 7. */
-test.describe('--replicas 8', () => {
+test.describe('--replicas 8', { tag: EACH_MODE }, () => {
   const namespace = 'kpc-replicas';
   let endpoints: Endpoint[];
 

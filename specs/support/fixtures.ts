@@ -4,12 +4,21 @@ import { ApiProxies } from '../../harness/kube/api-proxies.js';
 import { Kubectl } from '../../harness/kube/kubectl.js';
 import { HelloworldLab } from '../../harness/lab/helloworld-lab.js';
 import { awaitClusterState, SETUP_WAIT_TIMEOUT_MS, type ClusterState, type RunConfig } from '../../harness/run/run-config.js';
+import { setUpCluster } from '../../harness/run/cluster-setup.js';
+import { tearDownRun } from '../../harness/run/tear-down.js';
+import { StoppableSetup } from './stoppable-setup.js';
 import { resolveKubectl } from '../../harness/tools/tool-resolver.js';
 import { createLogger, type Logger } from '../../harness/util/log.js';
 
 export interface RunOptions {
   /** Set per project in playwright.config.ts. */
   run: RunConfig;
+  /**
+   * The project's worker sets the run's cluster up before its first test and tears it down when
+   * it stops (after the project's last test, or after a failed test, before the worker that
+   * replaces it sets up a new one): a project that needs no setup and teardown projects.
+   */
+  ownCluster: boolean;
 }
 
 export interface ClusterFixtures {
@@ -22,6 +31,10 @@ export interface ClusterFixtures {
 export interface WorkerFixtures {
   /** The worker's `kubectl proxy`, one per kubeconfig (certify's, in its run): the reads of every test go through it. */
   apiProxies: ApiProxies;
+  /** With `ownCluster`: deletes the worker's cluster when the worker stops, also during its setup. */
+  workerClusterOwner: StoppableSetup;
+  /** With `ownCluster`: the cluster this worker set up. */
+  workerCluster: void;
 }
 
 /**
@@ -33,8 +46,25 @@ export interface WorkerFixtures {
  */
 const own = { box: 'self' } as const;
 
-export const test = base.extend<RunOptions & ClusterFixtures, WorkerFixtures>({
-  run: [undefined as unknown as RunConfig, { option: true }],
+export const test = base.extend<ClusterFixtures, RunOptions & WorkerFixtures>({
+  run: [undefined as unknown as RunConfig, { option: true, scope: 'worker' }],
+  ownCluster: [false, { option: true, scope: 'worker' }],
+  workerClusterOwner: [
+    async ({ run, ownCluster }, use) => {
+      const owner = new StoppableSetup();
+      await use(owner);
+      // Only the cluster this worker owns: a shared cluster outlives its workers.
+      if (ownCluster) await owner.stop(() => tearDownRun(run, createLogger(run.name)));
+    },
+    { scope: 'worker', timeout: 5 * 60_000, ...own },
+  ],
+  workerCluster: [
+    async ({ run, ownCluster, workerClusterOwner }, use) => {
+      if (ownCluster) await workerClusterOwner.track(setUpCluster(run, createLogger(run.name), workerClusterOwner.signal));
+      await use();
+    },
+    { scope: 'worker', auto: true, timeout: 30 * 60_000, ...own },
+  ],
   apiProxies: [
     async ({}, use) => {
       // In certify's run: certify's own proxy, which it keeps running until the run has ended.
