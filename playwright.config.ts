@@ -83,6 +83,7 @@ const CHROMIUM = {
 
 export default defineConfig<RunOptions>({
   timeout: 10 * 60_000,
+  globalTeardown: './specs/global-teardown.ts',
   use: { browserName: 'chromium', launchOptions: CHROMIUM },
   workers: 1,
   outputDir: certify ? path.join(certify.reportDir, 'test-results') : 'test-results',

@@ -84,7 +84,7 @@ export interface ClusterState {
   kubectl?: string;
 }
 
-const stateFile = (config: RunConfig) => path.join(config.reportDir, 'cluster.json');
+export const stateFile = (config: RunConfig) => path.join(config.reportDir, 'cluster.json');
 
 export function writeClusterState(config: RunConfig, state: ClusterState): void {
   // Whole or not at all: a clean-up after Ctrl-C may read it while it is written.
