@@ -2,17 +2,22 @@
 # Builds the helloworld image kube-proxy-conformance/helloworld:0.1.0 from app/dist (bundled
 # first by app/build.sh). Skips the build when the image already carries the same input hash.
 #
-# Base image: $BASE_IMAGE if set; else kube-proxy-conformance/runtime:bookworm when it exists
-# locally (offline: Debian's nodejs 18); else node:20-bookworm-slim (pulled if needed).
+# Base image: $BASE_IMAGE if set; else kube-proxy-conformance/runtime:bookworm when it is built
+# and current (offline: Debian's nodejs 18); else node:20-bookworm-slim when it is local or can be
+# pulled; else the runtime image, built now (or waited for while the node image's build makes it:
+# on a new machine with no registry both builds start at once).
 #
 # stdout: the image ref, as the last line. Logs go to stderr.
 # Exit 2 with one line "error: ..." when a prerequisite is missing.
 set -euo pipefail
 
 APP_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-IMAGE="kube-proxy-conformance/helloworld:0.1.0"
-RUNTIME_IMAGE="kube-proxy-conformance/runtime:bookworm"
-PUBLIC_BASE="node:20-bookworm-slim"
+# The runtime image's name, its recipe's key and the lock its build takes (KPC_RUNTIME_IMAGE,
+# KPC_CACHE_DIR) come from the image builder, so both builds mean the same image.
+source "$APP_DIR/../images/lib/common.sh"
+source "$APP_DIR/../images/lib/parts.sh"
+IMAGE="${KPC_APP_IMAGE:-kube-proxy-conformance/helloworld:0.1.0}"
+PUBLIC_BASE="${KPC_PUBLIC_BASE_IMAGE:-node:20-bookworm-slim}"
 LABEL_PREFIX="io.kube-proxy-conformance"
 HASH_LABEL="$LABEL_PREFIX.input-hash"
 
@@ -27,35 +32,46 @@ command -v docker >/dev/null || die "docker CLI not found: install Docker (or ru
 # The bundle goes to app/dist in a clone; an installed package is never written to, so there it
 # goes to the harness's cache.
 if [[ "$APP_DIR" == */node_modules/* || ! -w "$APP_DIR" ]]; then
-  export KPC_APP_DIST="${KPC_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/kube-proxy-conformance}/app-dist"
+  export KPC_APP_DIST="$KPC_CACHE_DIR/app-dist"
 fi
 DIST="${KPC_APP_DIST:-$APP_DIR/dist}"
 log "bundle app/src/main.ts -> $DIST/server.js (made again when a source changed)"
 bash "$APP_DIR/build.sh" >&2
 [[ -s "$DIST/server.js" ]] || die "bundle $DIST/server.js is missing after app/build.sh"
 
-base_id=""
+# pull_public : true when $PUBLIC_BASE is local or was pulled now; why not goes to $pull_reason.
+pull_reason=""
+pull_public() {
+  [[ -n "$(image_id "$PUBLIC_BASE")" ]] && return 0
+  log "pulling $PUBLIC_BASE"
+  local output
+  output="$(docker pull --quiet "$PUBLIC_BASE" 2>&1)" && return 0
+  pull_reason="$(printf '%s' "$output" | tail -n 1 | tr -s '\r\n\t' ' ')"
+  return 1
+}
+
 if [[ -n "${BASE_IMAGE:-}" ]]; then
   base="$BASE_IMAGE"
   log "base image $base (from BASE_IMAGE)"
-elif base_id="$(image_id "$RUNTIME_IMAGE")" && [[ -n "$base_id" ]]; then
+  [[ -n "$(image_id "$base")" ]] || { assert_engine; docker pull --quiet "$base" >/dev/null 2>&1 \
+    || die "base image $base (BASE_IMAGE) is not local and could not be pulled: build or load it, or unset BASE_IMAGE"; }
+elif image_current "$RUNTIME_IMAGE" "$(key_runtime)"; then
   base="$RUNTIME_IMAGE"
   log "base image $base (local runtime image)"
 else
   assert_engine
-  base="$PUBLIC_BASE"
-  log "base image $base ($RUNTIME_IMAGE is not built)"
-fi
-[[ -n "$base_id" ]] || base_id="$(image_id "$base")"
-if [[ -z "$base_id" ]]; then
-  assert_engine
-  log "pulling $base"
-  if ! pull_output="$(docker pull --quiet "$base" 2>&1)"; then
-    reason="$(printf '%s' "$pull_output" | tail -n 1 | tr -s '\r\n\t' ' ')"
-    die "base image $base is not local and could not be pulled ($reason): build $RUNTIME_IMAGE (images/) or set BASE_IMAGE to a local image with Node 18+"
+  if pull_public; then
+    base="$PUBLIC_BASE"
+    log "base image $base ($RUNTIME_IMAGE is not built)"
+  else
+    log "$PUBLIC_BASE cannot be pulled ($pull_reason): building $RUNTIME_IMAGE from Debian's packages instead (or waiting for the build that is making it)"
+    [[ $EUID -eq 0 ]] || die "no base image: $PUBLIC_BASE could not be pulled ($pull_reason) and building $RUNTIME_IMAGE needs root: run as root, or set BASE_IMAGE to a local image with Node 18+"
+    bash "$IMAGES_DIR/runtime/build.sh" >&2 || die "building $RUNTIME_IMAGE failed (see above): fix that, or set BASE_IMAGE to a local image with Node 18+"
+    base="$RUNTIME_IMAGE"
   fi
-  base_id="$(image_id "$base")"
 fi
+base_id="$(image_id "$base")"
+[[ -n "$base_id" ]] || die "base image $base is missing after it was chosen: build it (images/) or set BASE_IMAGE to a local image with Node 18+"
 
 input_hash="$(
   {

@@ -33,12 +33,7 @@ if ! image_current "$RUNTIME_IMAGE" "$(key_runtime)" || ! image_current "$BASE_I
   require_debootstrap
 fi
 
-mkdir -p "$KPC_CACHE_DIR"
-exec 9>"$KPC_CACHE_DIR/build-node-image.lock"
-if ! flock -n 9; then
-  log "another build-node-image.sh is running; waiting for it"
-  flock 9
-fi
+hold_lock build-node-image
 
 if image_current "$NODE_IMAGE" "$(key_node)"; then
   log "node image $NODE_IMAGE is up to date"

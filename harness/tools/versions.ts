@@ -5,7 +5,6 @@ import path from 'node:path';
 export const KIND_VERSION = 'v0.30.0';
 export const KUBERNETES_VERSION = 'v1.34.4';
 export const OFFLINE_NODE_IMAGE = process.env.KPC_NODE_IMAGE ?? `kube-proxy-conformance/node:${KUBERNETES_VERSION}`;
-export const APP_IMAGE = 'kube-proxy-conformance/helloworld:0.1.0';
 
 /** Outside the clone, so fresh clones on the same machine reuse builds. */
 export function cacheDir(): string {

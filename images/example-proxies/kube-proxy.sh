@@ -50,13 +50,8 @@ build_binary() {
 if [[ -x "$BIN" ]]; then log "kube-proxy $VERSION: binary cached in $BIN"; else (build_binary); fi
 "$BIN" --version 2>/dev/null | grep -qx "Kubernetes $VERSION" || die "$BIN does not report version $VERSION: delete $(dirname "$BIN") and run again"
 
-# The runtime base is shared with the node image's build: made under that build's lock.
-if ! image_current "$RUNTIME_IMAGE" "$(key_runtime)"; then
-  exec 9>"$KPC_CACHE_DIR/build-node-image.lock"
-  flock -n 9 || { log "another image build holds the lock; waiting for it"; flock 9; }
-  bash "$IMAGES_DIR/runtime/build.sh" >&2
-  exec 9>&-
-fi
+# The runtime base is shared with the node and app images' builds (its script takes a lock).
+bash "$IMAGES_DIR/runtime/build.sh" >&2
 
 log "example kube-proxy: building $EXAMPLE_KUBE_PROXY_IMAGE"
 kube_proxy_image "$EXAMPLE_KUBE_PROXY_IMAGE" "$KEY" "$BIN"

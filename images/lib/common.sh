@@ -20,12 +20,21 @@ KPC_CACHE_DIR="${KPC_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/kube-proxy-confo
 IMAGES_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 NODE_IMAGE="${KPC_NODE_IMAGE:-kube-proxy-conformance/node:$K8S_VERSION}"
-RUNTIME_IMAGE="kube-proxy-conformance/runtime:$DEBIAN_SUITE"
+RUNTIME_IMAGE="${KPC_RUNTIME_IMAGE:-kube-proxy-conformance/runtime:$DEBIAN_SUITE}"
 # Docker label on every image this builder makes: the digest of the inputs it was built from.
 INPUT_LABEL="io.kube-proxy-conformance.inputs"
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 2; }
+
+# hold_lock NAME : holds $KPC_CACHE_DIR/NAME.lock until this shell exits; a second holder waits
+# for the first (its message says so), so two processes never build the same thing at once.
+hold_lock() {
+  mkdir -p "$KPC_CACHE_DIR"
+  local fd
+  exec {fd}>"$KPC_CACHE_DIR/$1.lock"
+  flock -n "$fd" || { log "another build holds $1.lock; waiting for it"; flock "$fd"; }
+}
 
 # run_with_heartbeat LABEL CMD... : runs a long command, printing elapsed time every 30 s.
 run_with_heartbeat() {

@@ -8,6 +8,9 @@ source "$IMAGES_DIR/lib/rootfs.sh"
 
 KEY="$(key_runtime)"
 if image_current "$RUNTIME_IMAGE" "$KEY"; then log "runtime: $RUNTIME_IMAGE is up to date"; exit 0; fi
+# The node image's build and the app image's build both need this image, and may ask at once.
+hold_lock runtime-image
+if image_current "$RUNTIME_IMAGE" "$KEY"; then log "runtime: $RUNTIME_IMAGE is up to date"; exit 0; fi
 require_debootstrap
 
 PACKAGES=(iptables nftables conntrack iproute2 iputils-ping jq curl ca-certificates nodejs)

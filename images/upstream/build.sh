@@ -40,12 +40,7 @@ esac
 docker version --format '{{.Server.Version}}' >/dev/null 2>&1 \
   || die "Docker is not reachable: start the engine (npm run prepare:docker) or check DOCKER_HOST"
 
-mkdir -p "$KPC_CACHE_DIR"
-exec 9>"$KPC_CACHE_DIR/build-upstream.lock"
-if ! flock -n 9; then
-  log "another images/upstream/build.sh is running; waiting for it"
-  flock 9
-fi
+hold_lock build-upstream
 
 if current; then
   log "upstream e2e: e2e.test and agnhost are up to date"
