@@ -12,6 +12,8 @@
 set -euo pipefail
 
 APP_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# Read before the image builder's files are sourced: they name their own node base BASE_IMAGE.
+ASKED_BASE="${BASE_IMAGE:-}"
 # The runtime image's name, its recipe's key and the lock its build takes (KPC_RUNTIME_IMAGE,
 # KPC_CACHE_DIR) come from the image builder, so both builds mean the same image.
 source "$APP_DIR/../images/lib/common.sh"
@@ -50,8 +52,8 @@ pull_public() {
   return 1
 }
 
-if [[ -n "${BASE_IMAGE:-}" ]]; then
-  base="$BASE_IMAGE"
+if [[ -n "$ASKED_BASE" ]]; then
+  base="$ASKED_BASE"
   log "base image $base (from BASE_IMAGE)"
   [[ -n "$(image_id "$base")" ]] || { assert_engine; docker pull --quiet "$base" >/dev/null 2>&1 \
     || die "base image $base (BASE_IMAGE) is not local and could not be pulled: build or load it, or unset BASE_IMAGE"; }
