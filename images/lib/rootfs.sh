@@ -4,14 +4,20 @@
 
 DEBIAN_MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 
-# require_debootstrap : installs debootstrap when missing (root only).
+# require_debootstrap : installs debootstrap when missing (root only). The node image's and the
+# app image's builds may both ask at once on a new machine, and dpkg takes one install at a time
+# (the second apt-get failed on its lock): one install under a lock of ours, the other waits and
+# finds it done; apt-get also waits for a dpkg lock held by anything else.
 require_debootstrap() {
   [[ $EUID -eq 0 ]] || die "building Debian root filesystems needs root (debootstrap, chroot): run as root"
   command -v debootstrap >/dev/null && return 0
-  log "installing debootstrap (apt-get)"
-  quietly apt-get update -qq || true
-  DEBIAN_FRONTEND=noninteractive quietly apt-get install -y -qq debootstrap \
-    || die "debootstrap is missing and apt-get could not install it: apt-get install debootstrap"
+  (
+    hold_lock apt-install
+    command -v debootstrap >/dev/null && exit 0
+    log "installing debootstrap (apt-get)"
+    quietly apt-get -o DPkg::Lock::Timeout=300 update -qq || true
+    DEBIAN_FRONTEND=noninteractive quietly apt-get -o DPkg::Lock::Timeout=300 install -y -qq debootstrap
+  ) || die "debootstrap is missing and apt-get could not install it: apt-get install debootstrap"
 }
 
 # remove_rootfs DIR : unmounts whatever is still mounted below DIR (a failed debootstrap can leave
