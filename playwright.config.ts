@@ -1,8 +1,7 @@
 import path from 'node:path';
 import { defineConfig, type Project } from '@playwright/test';
 import type { RunOptions } from './specs/support/fixtures.js';
-import { runConfigFromEnv, type RunConfig } from './harness/run/run-config.js';
-import { featureById } from './harness/features/registry.js';
+import type { RunConfig } from './harness/run/run-config.js';
 import { runEpoch } from './harness/util/log.js';
 import { EACH_MODE } from './specs/support/tags.js';
 import { testRuns } from './specs/support/test-runs.js';
@@ -11,26 +10,19 @@ import { testRuns } from './specs/support/test-runs.js';
  * `npm test`: "unit", "browser" and "cli" (no cluster); "byo-proxy" and "modes" (each test boots
  * a cluster of its own); "iptables:acceptance" (issue 7's acceptance tests on an iptables cluster
  * its worker owns); then the nftables chain setup -> features, cluster, faults, lifecycle ->
- * teardown, on one shared cluster. `npm run certify` runs the features of one run, "certify",
- * described by KPC_RUN_CONFIG, on the cluster it has set up.
+ * teardown, on one shared cluster. certify runs its features in its own process
+ * (harness/run/feature-suite.ts), not through Playwright.
  */
-const certify = runConfigFromEnv();
 // Set once in the runner, inherited by every worker: progress lines share one clock.
 runEpoch();
-
-/** One spec file per feature; the run's features only, in the registry's order. */
-function featuresProject(run: RunConfig, dependencies: string[]): Project<RunOptions> {
-  return { name: `${run.name}:features`, testDir: 'specs/features', testMatch: run.features.map((f) => `${featureById(f).slug}.spec.ts`), use: { run }, dependencies };
-}
 
 function clusterProjects(run: RunConfig, otherDirs: string[]): Project<RunOptions>[] {
   const id = run.name;
   const needsCluster = { use: { run }, dependencies: [`${id}:setup`] };
   return [
     { name: `${id}:setup`, testDir: 'specs', testMatch: 'cluster.setup.ts', use: { run }, teardown: `${id}:teardown` },
-    featuresProject(run, [`${id}:setup`]),
     // Every folder needs only the cluster, so one failing folder does not skip the others.
-    ...otherDirs.map((dir) => ({ name: `${id}:${path.basename(dir)}`, testDir: dir, ...needsCluster })),
+    ...['specs/features', ...otherDirs].map((dir) => ({ name: `${id}:${path.basename(dir)}`, testDir: dir, ...needsCluster })),
     { name: `${id}:teardown`, testDir: 'specs', testMatch: 'cluster.teardown.ts', use: { run } },
   ];
 }
@@ -56,21 +48,20 @@ function sharedAndOtherMode(): Project<RunOptions>[] {
   ];
 }
 
-// certify sets the cluster up and tears it down in its own process (one worker less to start).
-const projects: Project<RunOptions>[] = certify
-  ? [featuresProject(certify, [])]
-  : [
-      { name: 'unit', testDir: 'specs/unit' },
-      // Pages in a real browser: Debian's chromium (.ci/run installs it).
-      { name: 'browser', testDir: 'specs/browser' },
-      { name: 'cli', testDir: 'specs/cli' },
-      // Each test boots (and deletes) a kind cluster of its own: certify --proxy-manifest, and kind's
-      // kube-proxy in iptables mode with every feature. They run before the nftables cluster is
-      // up (projects without dependencies come first), so two clusters never share the 2 cores.
-      { name: 'byo-proxy', testDir: 'specs/byo-proxy' },
-      { name: 'modes', testDir: 'specs/modes' },
-      ...sharedAndOtherMode(),
-    ];
+const projects: Project<RunOptions>[] = [
+  { name: 'unit', testDir: 'specs/unit' },
+  // Pages in a real browser: Debian's chromium (.ci/run installs it).
+  { name: 'browser', testDir: 'specs/browser' },
+  { name: 'cli', testDir: 'specs/cli' },
+  // The image builds in a new machine's order (Docker, and the runtime image .ci/run builds first).
+  { name: 'images', testDir: 'specs/images' },
+  // Each test boots (and deletes) a kind cluster of its own: certify --proxy-manifest, and kind's
+  // kube-proxy in iptables mode with every feature. They run before the nftables cluster is
+  // up (projects without dependencies come first), so two clusters never share the 2 cores.
+  { name: 'byo-proxy', testDir: 'specs/byo-proxy' },
+  { name: 'modes', testDir: 'specs/modes' },
+  ...sharedAndOtherMode(),
+];
 
 /**
  * Debian's chromium, never a browser Playwright downloads (no such download here). As root it
@@ -86,9 +77,7 @@ export default defineConfig<RunOptions>({
   globalTeardown: './specs/global-teardown.ts',
   use: { browserName: 'chromium', launchOptions: CHROMIUM },
   workers: 1,
-  outputDir: certify ? path.join(certify.reportDir, 'test-results') : 'test-results',
-  reporter: certify
-    ? [['list'], ['html', { outputFolder: path.join(certify.reportDir, 'html'), open: 'never' }]]
-    : [['list'], ['junit', { outputFile: 'test-results/junit.xml' }]],
+  outputDir: 'test-results',
+  reporter: [['list'], ['junit', { outputFile: 'test-results/junit.xml' }]],
   projects,
 });

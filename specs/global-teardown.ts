@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { runConfigFromEnv, stateFile, type RunConfig } from '../harness/run/run-config.js';
+import { stateFile, type RunConfig } from '../harness/run/run-config.js';
 import { tearDownRun } from '../harness/run/tear-down.js';
 import { createLogger, runEpoch } from '../harness/util/log.js';
 import { testRuns } from './support/test-runs.js';
@@ -11,8 +11,6 @@ import { testRuns } from './support/test-runs.js';
  * tearDownRun is safe to call again after the teardown project has run.
  */
 export default async function globalTeardown(): Promise<void> {
-  // certify's run: certify's own clean-up owns its cluster.
-  if (runConfigFromEnv()) return;
   for (const run of Object.values(testRuns())) {
     if (writtenByThisInvocation(run)) await tearDownRun(run, createLogger(run.name));
   }

@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { assertDockerReachable, nodeContainers } from '../cluster/docker.js';
 import { detectProxyModeOf } from '../cluster/existing-cluster-provider.js';
@@ -9,13 +8,14 @@ import { resolveKubectl } from '../tools/tool-resolver.js';
 import { claimNamespace } from '../lab/namespace-guard.js';
 import { validateKindOptions } from '../cluster/kind-cluster-provider.js';
 import { countNodes } from '../cluster/kind-config.js';
-import { checkRequestsForRun } from '../run/requests-per-node.js';
+import { checkRequestsForRun } from '../features/check-requests.js';
+import { featureById } from '../features/registry.js';
 import { runSummary, reproduceCommand } from '../run/run-summary.js';
-import { featuresDir, readFeatureResults } from '../run/feature-run.js';
+import { runFeatures } from '../run/feature-suite.js';
+import { renderNdjson } from '../report/ndjson.js';
 import { assembleReport } from '../report/assemble-report.js';
 import { providerFor, resolveTools } from '../run/providers.js';
-import type { RunConfig } from '../run/run-config.js';
-import { PlaywrightRun } from './playwright-run.js';
+import type { ClusterState, RunConfig } from '../run/run-config.js';
 import { JqRunner } from '../queries/jq-runner.js';
 import { errorMessage, UsageError } from '../util/errors.js';
 import { certifyCommand, toRunConfig, type CertifyOptions } from './certify-options.js';
@@ -36,44 +36,22 @@ await runCli('certify', async (ctx) => {
   const { log, signal, cleanup } = ctx;
   const asked = toRunConfig(options);
   const manifests = asked.cluster.kind === 'kind' ? preflightProxyManifest(asked.cluster) : undefined;
-  // One `kubectl proxy` for the run's cluster carries certify's reads and its Playwright worker's.
-  const apiDir = mkdtempSync(path.join(os.tmpdir(), 'kpc-api-'));
-  const shared = { kubeconfig: asked.cluster.kubeconfig, socketPath: path.join(apiDir, 'api.sock') };
-  const api = ApiProxies.serving(shared);
-  cleanup.push(
-    "certify's kubectl proxy",
-    async () => {
-      await api.closeAll();
-      rmSync(apiDir, { recursive: true, force: true });
-    },
-    { quiet: true },
-  );
-  // Playwright starts as soon as the run's config is final (with --proxy-manifest, the boot changes
-  // it), so that its start overlaps the preflight and the setup; if either fails it is stopped,
-  // having made nothing.
-  const early = manifests ? undefined : new PlaywrightRun(asked, signal, ApiProxies.env(shared));
-  const prepared = await prepare(asked, manifests, api, ctx).catch(async (error: unknown) => {
-    await early?.stop();
-    throw error;
-  });
-  if ('code' in prepared) {
-    await early?.stop();
-    return prepared;
-  }
-  const { config, startedAt } = prepared;
+  // One `kubectl proxy` for the run's cluster carries the reads of the setup and of every feature.
+  const api = ApiProxies.own();
+  cleanup.push("certify's kubectl proxy", () => api.closeAll(), { quiet: true });
+  const prepared = await prepare(asked, manifests, api, ctx);
+  if ('code' in prepared) return prepared;
+  const { config, startedAt, state } = prepared;
   const requests = config.requestsPerNode === null ? 'the recommended number of requests' : `${config.requestsPerNode} requests`;
   log.step(`certifying ${config.features.join(', ')} (profile ${config.profile}; ${config.replicas} endpoints, ${requests} per node, client ${config.client}); reports in ${config.reportDir}`);
-  const playwright = early ?? new PlaywrightRun(config, signal, ApiProxies.env(shared));
-  playwright.release();
   // The reports' schemas compile while the features run, not once they are done.
   setImmediate(compileReportSchemas);
-  const exitCode = await playwright.exited;
+  const kubectl = await api.attach(new Kubectl(state.kubectl ?? (await resolveKubectl(log)).path, state.info.kubeconfig));
+  const outcomes = await runFeatures(config.features.map(featureById), { run: config, state, kubectl, log }, signal);
   if (signal.aborted) return 130;
 
-  const results = readFeatureResults(config.reportDir);
-  const ended = exitCode !== 0 && results.size === 0 ? `the run ended (Playwright exit ${exitCode}) before any feature reported; see the output above and ${path.join(config.reportDir, 'html')}` : null;
-  const report = assembleReport(runSummary(config, startedAt, reproduceCommand(process.argv.slice(2)), ended), new Map([...results].map(([id, r]) => [id, r.report])));
-  const written = writeReportFiles(config.reportDir, report, [...results.values()].map((r) => r.records).join(''));
+  const report = assembleReport(runSummary(config, state, startedAt, reproduceCommand(process.argv.slice(2))), new Map(outcomes.map((o) => [o.report.id, o.report])));
+  const written = writeReportFiles(config.reportDir, report, renderNdjson(outcomes.flatMap((o) => o.records)));
   for (const feature of report.features) {
     log.info(`${feature.id}: ${feature.status.toUpperCase()}${feature.reason ? ` (${feature.reason})` : ''}`);
   }
@@ -89,7 +67,7 @@ await runCli('certify', async (ctx) => {
  * boot with the proxy asked for, and the cluster's setup. Returns the run's final config, or the
  * exit 2 of a cluster that could not be set up.
  */
-async function prepare(asked: RunConfig, manifests: ProxyManifests | undefined, api: ApiProxies, { log, cleanup, signal }: CliContext): Promise<{ config: RunConfig; startedAt: string } | CliFailure> {
+async function prepare(asked: RunConfig, manifests: ProxyManifests | undefined, api: ApiProxies, { log, cleanup, signal }: CliContext): Promise<{ config: RunConfig; startedAt: string; state: ClusterState } | CliFailure> {
   let config = asked;
   const createsCluster = await preflight(config, api, log);
   const cluster = config.cluster;
@@ -101,7 +79,6 @@ async function prepare(asked: RunConfig, manifests: ProxyManifests | undefined, 
   const startedAt = new Date().toISOString();
   rmSync(path.join(config.reportDir, REPORT_FILES.report), { force: true });
   rmSync(path.join(config.reportDir, 'cluster.json'), { force: true });
-  rmSync(featuresDir(config.reportDir), { recursive: true, force: true });
   // The one teardown of a run, on every exit path. Registered last, so it runs before the cluster goes.
   cleanup.push('traffic client containers, lab namespace or cluster of this run, if still there', async () => {
     await tearDownRun(config, log);
@@ -112,13 +89,12 @@ async function prepare(asked: RunConfig, manifests: ProxyManifests | undefined, 
     config = (await bootWithProxy(config, manifests, log, signal)).run;
   }
   try {
-    await setUpCluster(config, log, signal, api);
+    return { config, startedAt, state: await setUpCluster(config, log, signal, api) };
   } catch (error) {
     // No verdict without a cluster: exit 2, never the proxy's failure (1).
     if (signal.aborted || error instanceof UsageError) throw error;
     return { code: 2, error: `the cluster could not be set up: ${errorMessage(error)}` };
   }
-  return { config, startedAt };
 }
 
 /**

@@ -1,5 +1,11 @@
 import type { FeatureFault } from '../faults/feature-fault.js';
+import type { Kubectl } from '../kube/kubectl.js';
+import type { HelloworldLab } from '../lab/helloworld-lab.js';
+import type { NodeDiscovery } from '../queries/types.js';
 import type { FeatureLevel } from '../report/report-types.js';
+import type { ClientKind } from '../traffic/traffic-client.js';
+import type { Logger } from '../util/log.js';
+import type { FeatureResult } from './feature-result.js';
 
 /** What a feature needs to know of the cluster to say whether it can be tested here. */
 export interface ClusterFacts {
@@ -12,9 +18,58 @@ export interface ClusterFacts {
   onThisHost: boolean;
 }
 
+/** The options of the run that a feature's steps read. */
+export interface FeatureOptions {
+  namespace: string;
+  /** The app's endpoints (--replicas). */
+  replicas: number;
+  /** --requests; null: each feature sizes its traffic (docs/statistics.md). */
+  requestsPerNode: number | null;
+  concurrency: number;
+  client: ClientKind;
+  /** Labels the traffic containers a step starts, so that the run's clean-up finds them. */
+  runId: string;
+  /** Which node address traffic goes to; unset: ExternalIP where a node has one, else InternalIP. */
+  addressType?: 'InternalIP' | 'ExternalIP';
+}
+
+/** The cluster as the setup surveyed it, once for every feature. */
+export interface FeatureCluster {
+  appImage: string;
+  /** The kind cluster's Docker network (container clients join it); unset on other clusters. */
+  dockerNetwork?: string;
+  facts: ClusterFacts;
+  discovery: NodeDiscovery;
+}
+
+/** What a feature's steps are given: the run, the cluster, clients to it, and where results go. */
+export interface FeatureContext {
+  readonly options: FeatureOptions;
+  readonly cluster: FeatureCluster;
+  readonly kubectl: Kubectl;
+  readonly lab: HelloworldLab;
+  readonly log: Logger;
+  /** The feature's share of the run's family alpha (the registry's featureFamilyAlpha). */
+  readonly familyAlpha: number;
+  readonly result: FeatureResult;
+  /** `close` runs when the feature ends, whether its steps passed or not (clients, streams, watches). */
+  onEnd(close: () => Promise<unknown>): void;
+}
+
+/** One step of a feature, as a user would do it by hand; a failed assertion fails the feature, naming the step. */
+export interface FeatureStep {
+  /** The test's title and the progress line: "1. deploy the app and a ClusterIP Service". */
+  readonly title: string;
+  /** Short, for errors: step "deploy" failed: ... */
+  readonly name: string;
+  run(ctx: FeatureContext): Promise<void>;
+}
+
 /**
- * One Service behaviour a proxy must implement. Its steps live in the feature's folder and its
- * spec (specs/features/<slug>.spec.ts); this is what the registry, the CLI and the reports know.
+ * One Service behaviour a proxy must implement, whole: its id and level, what it needs of the
+ * cluster, its steps and checks, and the fault that shows they can fail. Its folder holds all of
+ * it; the registry lists it; the suite (harness/run/feature-suite.ts) runs it in certify and in
+ * `npm test` alike.
  */
 export interface Feature {
   /** Stable id, as users name it in --features and reports read it: e.g. "ClusterIP". */
@@ -36,4 +91,6 @@ export interface Feature {
   untestable(facts: ClusterFacts): string | null;
   /** How to break it on one node, to show its checks can fail. */
   readonly fault: FeatureFault;
+  /** A new list for each run: the steps share what they learn through the closure that makes them. */
+  steps(): FeatureStep[];
 }

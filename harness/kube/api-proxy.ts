@@ -29,14 +29,14 @@ export class ApiProxy {
     private readonly kubeconfig: string,
   ) {}
 
-  /** Starts kubectl proxy, on `socketPath` when given (its directory made and removed by the caller), else in a new private directory. */
-  static async start(binary: string, kubeconfig: string, socketPath?: string): Promise<ApiProxy> {
-    const dir = socketPath ? undefined : mkdtempSync(path.join(os.tmpdir(), 'kpc-api-'));
-    const socket = socketPath ?? path.join(dir!, 'api.sock');
+  /** Starts kubectl proxy on a socket in a new private directory. */
+  static async start(binary: string, kubeconfig: string): Promise<ApiProxy> {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'kpc-api-'));
+    const socket = path.join(dir, 'api.sock');
     const child = spawn(binary, ['--kubeconfig', kubeconfig, 'proxy', `--unix-socket=${socket}`], { stdio: ['ignore', 'pipe', 'pipe'], env: kubectlEnv(kubeconfig) });
     const kill = () => {
       child.kill('SIGTERM');
-      if (dir) rmSync(dir, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true });
     };
     process.once('exit', kill);
     child.once('exit', () => process.removeListener('exit', kill));
@@ -50,7 +50,7 @@ export class ApiProxy {
     return new ApiProxy(child, kill, axios, client(axios, socket), kubeconfig);
   }
 
-  /** Reads through a proxy that another process (certify) started for `kubeconfig` and keeps running. */
+  /** Reads through an API served on `socketPath` that something else started and keeps running (a stand-in API in the unit tests). */
   static async attach(socketPath: string, kubeconfig: string): Promise<ApiProxy> {
     const axios = await loadAxios();
     return new ApiProxy(undefined, () => {}, axios, client(axios, socketPath), kubeconfig);

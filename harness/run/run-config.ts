@@ -1,11 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ClusterInfo } from '../cluster/cluster-provider.js';
 import type { ProxyMode } from '../cluster/proxy-mode.js';
 import type { ClientKind } from '../traffic/traffic-client.js';
 import type { ClusterSurvey } from './cluster-survey.js';
-import { processAlive } from '../util/exec.js';
-import { notYet, waitFor } from '../util/wait.js';
 import { writeAtomically } from '../util/write-atomically.js';
 
 export type ClusterSource =
@@ -24,7 +22,7 @@ export type ClusterSource =
     }
   | { kind: 'existing'; kubeconfig: string; expectedProxyMode?: ProxyMode };
 
-/** Everything one certification run needs; certify builds it, the Playwright projects read it. */
+/** Everything one certification run needs: certify builds it from its options, `npm test` per project (specs/support/test-runs.ts). */
 export interface RunConfig {
   /** Names the Playwright projects of the run and prefixes its progress lines: "certify", or the test profile. */
   name: string;
@@ -52,21 +50,6 @@ export interface RunConfig {
   concurrency: number;
   /** Absolute. */
   reportDir: string;
-}
-
-export const RUN_CONFIG_ENV = 'KPC_RUN_CONFIG';
-/** Set by certify for its Playwright run: the process that is setting the cluster up meanwhile. */
-export const SETUP_PID_ENV = 'KPC_SETUP_PID';
-/**
- * How long a spec waits for certify's setup: longer than any setup certify runs (a cold node
- * image build took 22.5 min here, a boot about 2 min). certify stops the run as soon as its setup
- * fails, and the wait ends at once if certify's process is gone, so it only bounds a hung setup.
- */
-export const SETUP_WAIT_TIMEOUT_MS = 60 * 60_000;
-
-export function runConfigFromEnv(): RunConfig | undefined {
-  const raw = process.env[RUN_CONFIG_ENV];
-  return raw ? (JSON.parse(raw) as RunConfig) : undefined;
 }
 
 /** The cluster the setup (setUpCluster) made or attached to, for the specs and the teardown. */
@@ -98,27 +81,6 @@ export function readClusterState(config: RunConfig): ClusterState {
     throw new Error(`no cluster state in ${stateFile(config)}: the cluster setup did not run or failed`);
   }
 }
-
-/**
- * The state once the setup has finished (its survey written). In certify's run the setup goes on
- * in certify's own process while Playwright starts, so this waits for it; elsewhere (npm test's
- * setup project has ended before any spec starts) it reads the state as it is.
- */
-export async function awaitClusterState(config: RunConfig): Promise<ClusterState> {
-  const setupPid = Number(process.env[SETUP_PID_ENV]);
-  if (!setupPid) return readClusterState(config);
-  return waitFor(
-    async () => {
-      const state = existsSync(stateFile(config)) ? readClusterState(config) : undefined;
-      if (state?.runId === config.runId && state.survey) return state;
-      if (!processAlive(setupPid)) throw new SetupEnded(`certify's process (${setupPid}) ended before the cluster was set up`);
-      return notYet(state?.runId === config.runId ? 'the cluster is not surveyed yet' : `no state of this run in ${stateFile(config)} yet`);
-    },
-    { what: 'certify to set the cluster up', timeoutMs: SETUP_WAIT_TIMEOUT_MS, intervalMs: 50, rethrow: (e) => e instanceof SetupEnded },
-  );
-}
-
-class SetupEnded extends Error {}
 
 export function updateClusterState(config: RunConfig, patch: Partial<ClusterState>): void {
   writeClusterState(config, { ...readClusterState(config), ...patch });

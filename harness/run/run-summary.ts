@@ -2,7 +2,7 @@ import { hostNotes } from '../cluster/proxy-mode.js';
 import { featureById } from '../features/registry.js';
 import type { DetectedProxyMode } from '../queries/types.js';
 import type { RunSummary } from '../report/assemble-report.js';
-import { readClusterState, type ClusterState, type RunConfig } from './run-config.js';
+import type { ClusterState, RunConfig } from './run-config.js';
 
 const MODES: readonly string[] = ['iptables', 'nftables', 'ipvs', 'none', 'unknown'];
 
@@ -12,16 +12,10 @@ export function reproduceCommand(args: readonly string[]): string {
   return ['npm', 'run', 'certify', ...(args.length ? ['--', ...args.map(quote)] : [])].join(' ');
 }
 
-/** What the run knows of itself for the report: the run config, and cluster.json if the setup got that far. */
-export function runSummary(config: RunConfig, startedAt: string, command: string, error: string | null): RunSummary {
-  let state: ClusterState | undefined;
-  try {
-    state = readClusterState(config);
-  } catch {
-    // The setup never wrote cluster.json; the run config is all there is.
-  }
+/** What the run knows of itself for the report: the run config and the cluster its setup made and surveyed. */
+export function runSummary(config: RunConfig, state: ClusterState, startedAt: string, command: string): RunSummary {
   const cluster = config.cluster;
-  const mode = state?.info.proxyMode ?? (cluster.kind === 'kind' ? cluster.proxyMode : (cluster.expectedProxyMode ?? 'unknown'));
+  const mode = state.info.proxyMode ?? (cluster.kind === 'kind' ? cluster.proxyMode : (cluster.expectedProxyMode ?? 'unknown'));
   const given = config.implementation;
   return {
     profile: config.profile,
@@ -29,19 +23,19 @@ export function runSummary(config: RunConfig, startedAt: string, command: string
       const { title, level } = featureById(id);
       return { id, title, level };
     }),
-    implementation: state?.survey?.implementation ?? { name: given.name ?? 'unknown', version: given.version ?? null, url: given.url ?? null, source: given.name ? 'the command line' : 'the run ended before the cluster was read' },
+    implementation: state.survey?.implementation ?? { name: given.name ?? 'unknown', version: given.version ?? null, url: given.url ?? null, source: given.name ? 'the command line' : 'the run ended before the cluster was read' },
     proxyMode: (MODES.includes(mode) ? mode : 'unknown') as DetectedProxyMode,
     cluster: {
-      name: state?.info.name ?? (cluster.kind === 'kind' ? cluster.name : null),
+      name: state.info.name ?? (cluster.kind === 'kind' ? cluster.name : null),
       provider: cluster.kind,
-      kubeconfig: state?.info.kubeconfig ?? cluster.kubeconfig,
-      kubernetesVersion: state?.info.kubernetesVersion ?? null,
+      kubeconfig: state.info.kubeconfig ?? cluster.kubeconfig,
+      kubernetesVersion: state.info.kubernetesVersion ?? null,
     },
-    nodes: state?.survey?.discovery.addressed ?? [],
-    unaddressedNodes: state?.survey?.discovery.unaddressed,
-    notes: [...hostNotes(cluster.kind === 'kind' || state?.info.dockerNetwork !== undefined), ...(state?.info.proxyModeNote ? [state.info.proxyModeNote] : [])],
+    nodes: state.survey?.discovery.addressed ?? [],
+    unaddressedNodes: state.survey?.discovery.unaddressed,
+    notes: [...hostNotes(cluster.kind === 'kind' || state.info.dockerNetwork !== undefined), ...(state.info.proxyModeNote ? [state.info.proxyModeNote] : [])],
     startedAt,
     command,
-    error,
+    error: null,
   };
 }

@@ -3,7 +3,7 @@ import { test as base } from '@playwright/test';
 import { ApiProxies } from '../../harness/kube/api-proxies.js';
 import { Kubectl } from '../../harness/kube/kubectl.js';
 import { HelloworldLab } from '../../harness/lab/helloworld-lab.js';
-import { awaitClusterState, SETUP_WAIT_TIMEOUT_MS, type ClusterState, type RunConfig } from '../../harness/run/run-config.js';
+import { readClusterState, type ClusterState, type RunConfig } from '../../harness/run/run-config.js';
 import { setUpCluster } from '../../harness/run/cluster-setup.js';
 import { tearDownRun } from '../../harness/run/tear-down.js';
 import { StoppableSetup } from './stoppable-setup.js';
@@ -29,7 +29,7 @@ export interface ClusterFixtures {
 }
 
 export interface WorkerFixtures {
-  /** The worker's `kubectl proxy`, one per kubeconfig (certify's, in its run): the reads of every test go through it. */
+  /** The worker's `kubectl proxy`, one per kubeconfig: the reads of every test go through it. */
   apiProxies: ApiProxies;
   /** With `ownCluster`: deletes the worker's cluster when the worker stops, also during its setup. */
   workerClusterOwner: StoppableSetup;
@@ -67,16 +67,15 @@ export const test = base.extend<ClusterFixtures, RunOptions & WorkerFixtures>({
   ],
   apiProxies: [
     async ({}, use) => {
-      // In certify's run: certify's own proxy, which it keeps running until the run has ended.
-      const proxies = ApiProxies.fromEnv();
+      const proxies = ApiProxies.own();
       await use(proxies);
       await proxies.closeAll();
     },
     { scope: 'worker', ...own },
   ],
   log: [async ({ run }, use) => use(createLogger(run.name)), own],
-  // Its own timeout: certify may still be booting the cluster when the first test starts.
-  state: [async ({ run }, use) => use(await awaitClusterState(run)), { timeout: SETUP_WAIT_TIMEOUT_MS, ...own }],
+  // Written by the project's setup (its own, or the shared cluster's setup project, which has ended).
+  state: [async ({ run }, use) => use(readClusterState(run)), own],
   kubectl: [
     async ({ state, log, apiProxies }, use) => {
       const kubectl = new Kubectl(state.kubectl ?? (await resolveKubectl(log)).path, state.info.kubeconfig);

@@ -1,6 +1,6 @@
 import { test, expect } from '@playwright/test';
 import { followLatencies, percentile } from '../../harness/features/endpoint-churn/latency.js';
-import { isRefusal } from '../../harness/features/no-endpoints/index.js';
+import { isRefusal } from '../../harness/features/no-endpoints/refusal.js';
 import { featureById, featureFamilyAlpha, FEATURES, PROFILES } from '../../harness/features/registry.js';
 import { faultScript } from '../../harness/faults/proxy-fault.js';
 import { expectedHealth, healthAsExpected, healthCheck, localEndpointsOf } from '../../harness/features/etp-local/health-check.js';
@@ -14,7 +14,8 @@ import { conformanceReport } from '../../harness/report/conformance-report.js';
 import type { FeatureReport, Report } from '../../harness/report/report-types.js';
 import { conformanceReportProblems } from '../../harness/report/report-validator.js';
 import { reproduceCommand } from '../../harness/run/run-summary.js';
-import { checkRequestsForRun } from '../../harness/run/requests-per-node.js';
+import { checkRequestsForRun } from '../../harness/features/check-requests.js';
+import { sizeRun } from '../../harness/stats/sizing.js';
 import { UsageError } from '../../harness/util/errors.js';
 import type { RequestRecord } from '../../harness/traffic/request-record.js';
 
@@ -31,6 +32,16 @@ test.describe('the registry', () => {
     expect(PROFILES.all).toEqual(FEATURES.map((f) => f.id));
   });
 
+  test('each feature is one module: its steps, titled and named uniquely, made afresh for every run', () => {
+    for (const feature of FEATURES) {
+      const steps = feature.steps();
+      expect(steps.length, feature.id).toBeGreaterThan(0);
+      expect(new Set(steps.map((s) => s.title)).size, `${feature.id}: step titles`).toBe(steps.length);
+      expect(new Set(steps.map((s) => s.name)).size, `${feature.id}: step names`).toBe(steps.length);
+      expect(feature.steps()[0], `${feature.id}: a second run gets steps of its own`).not.toBe(steps[0]);
+    }
+  });
+
   test('the run keeps one family alpha: each statistical feature gets its share', () => {
     expect(featureFamilyAlpha(['NodePort'])).toBe(0.001);
     const statistical = PROFILES.all.filter((id) => FEATURES.find((f) => f.id === id)!.statistical).length;
@@ -43,9 +54,14 @@ test.describe("certify's --requests check before anything is made", () => {
   test("at each profile's share of the family alpha, for the features that span the run's shape", () => {
     expect(() => checkRequestsForRun(963, PROFILES.nodeport, shape)).toThrow(/below the minimum of 964 per node for 3 nodes and 3 endpoints: pass/);
     expect(() => checkRequestsForRun(964, PROFILES.nodeport, shape)).not.toThrow();
-    expect(() => checkRequestsForRun(1010, PROFILES.core, shape)).toThrow(/minimum of 1011 .*measuring features share/);
-    expect(() => checkRequestsForRun(1094, PROFILES.all, shape)).toThrow(/minimum of 1095 .*the run's 7 measuring features/);
-    expect(() => checkRequestsForRun(1095, PROFILES.all, shape)).not.toThrow();
+    // The profiles of several features: their minimum and count follow from the registry.
+    for (const profile of [PROFILES.core, PROFILES.all]) {
+      const { minimum } = sizeRun(shape, { familyAlpha: featureFamilyAlpha(profile) });
+      const measuring = profile.filter((id) => featureById(id).statistical).length;
+      expect(minimum, 'more measuring features, each at a smaller alpha, need more requests').toBeGreaterThan(964);
+      expect(() => checkRequestsForRun(minimum - 1, profile, shape)).toThrow(new RegExp(`minimum of ${minimum} .*the run's ${measuring} measuring features share`));
+      expect(() => checkRequestsForRun(minimum, profile, shape)).not.toThrow();
+    }
     // A Local policy's sources expect fewer endpoints each: known only on the cluster, sized there.
     expect(() => checkRequestsForRun(100, ['ExternalTrafficPolicyLocal'], shape)).not.toThrow();
   });

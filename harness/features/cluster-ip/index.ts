@@ -1,15 +1,11 @@
-import path from 'node:path';
 import { nftFault, serviceFacts } from '../../faults/feature-fault.js';
 import type { Feature } from '../feature.js';
-import { REPO_ROOT } from '../../util/repo-root.js';
-
-export const CLUSTER_IP_SERVICE = 'kpc-cluster-ip';
-export const CLUSTER_IP_MANIFEST = path.join(REPO_ROOT, 'harness/features/cluster-ip/service.yaml');
+import { CLUSTER_IP_SERVICE, clusterIpSteps, SLUG } from './steps.js';
 
 /** From a client pod on every node to the Service's ClusterIP: forwarding, reach and balance per client node. */
 export const clusterIp: Feature = {
   id: 'ClusterIP',
-  slug: 'cluster-ip',
+  slug: SLUG,
   level: 'core',
   title: 'ClusterIP from a pod on every node',
   description:
@@ -17,6 +13,7 @@ export const clusterIp: Feature = {
   statistical: true,
   sizedByRunShape: true,
   untestable: () => null,
+  steps: clusterIpSteps,
   fault: nftFault(
     "never sends its pods' connections to the ClusterIP to one of the endpoints",
     async (ctx) => {

@@ -1,24 +1,20 @@
-import path from 'node:path';
 import { nftFault, serviceFacts } from '../../faults/feature-fault.js';
 import { APP_PORT } from '../../lab/helloworld-lab.js';
 import { localPolicyUntestable } from '../../lab/local-endpoints.js';
 import type { Feature } from '../feature.js';
-import { REPO_ROOT } from '../../util/repo-root.js';
-
-export const ITP_LOCAL_SERVICE = 'kpc-itp-local';
-export const ITP_LOCAL_MANIFEST = path.join(REPO_ROOT, 'harness/features/itp-local/service.yaml');
-const slug = 'itp-local';
+import { ITP_LOCAL_SERVICE, itpLocalSteps, SLUG } from './steps.js';
 
 /** internalTrafficPolicy Local: a pod's connections to the ClusterIP stay on its own node. */
 export const internalTrafficPolicyLocal: Feature = {
   id: 'InternalTrafficPolicyLocal',
-  slug,
+  slug: SLUG,
   level: 'extended',
   title: 'internalTrafficPolicy Local from a pod on every node',
   description:
     "The app behind a ClusterIP Service with internalTrafficPolicy Local, called from a client pod on every node, each request on a new connection. From a node that holds endpoints only those answer, evenly when it holds two or more; from a node that holds none, no connection reaches a pod (kube-proxy drops them rather than send them to another node), probed until 30 s after the Service's last change. Needs a node that holds an endpoint and one that cannot (a tainted control plane, or more schedulable nodes than replicas).",
   statistical: true,
   untestable: (facts) => localPolicyUntestable(facts.nodes, facts.replicas),
+  steps: itpLocalSteps,
   fault: nftFault(
     "sends its pods' connections to the ClusterIP to endpoints on other nodes",
     async (ctx) => {
@@ -30,7 +26,7 @@ export const internalTrafficPolicyLocal: Feature = {
     async (ctx) => {
       const holds = (await serviceFacts(ctx, ITP_LOCAL_SERVICE)).endpoints.some((e) => e.node === ctx.victim);
       // Remote answers fail the forwarding check where local ones are expected, the unreached one where none are.
-      return [holds ? `${slug}/forwarding/${ctx.victim}` : `${slug}/no-local-endpoint/${ctx.victim}`];
+      return [holds ? `${SLUG}/forwarding/${ctx.victim}` : `${SLUG}/no-local-endpoint/${ctx.victim}`];
     },
   ),
 };

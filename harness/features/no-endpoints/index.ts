@@ -1,59 +1,25 @@
-import path from 'node:path';
-import type { RequestRecord } from '../../traffic/request-record.js';
 import { nftFault } from '../../faults/feature-fault.js';
 import { ServiceUnderTest } from '../../lab/service-under-test.js';
 import type { Feature } from '../feature.js';
-import { REPO_ROOT } from '../../util/repo-root.js';
-
-export const NO_ENDPOINTS_NAME = 'kpc-no-endpoints';
-export const NO_ENDPOINTS_MANIFEST = path.join(REPO_ROOT, 'harness/features/no-endpoints/no-endpoints.yaml');
-
-/**
- * A refusal is the kernel answering the SYN: a TCP reset or an ICMP unreachable (ECONNREFUSED,
- * EHOSTUNREACH, ENETUNREACH), where a dropping proxy leaves the connection to time out.
- *
- * An ICMP refusal is rate-limited by the node's kernel, per destination: a burst of 6, then one per
- * net.ipv4.icmp_ratelimit (1000 ms by default). Measured on a kind node here: 30 connections in a
- * row to a NodePort with no endpoints, the first 6 refused in 0 ms, every later one only on the
- * SYN's first retransmission, 1.02 s after. So a correct proxy's refusal arrives on the first SYN
- * or on its retransmission at 1 s; the next retransmission is at 3 s. "At once" is therefore
- * under 2 s, between the two: slower means two SYNs in a row went unanswered, which is a drop.
- */
-export const REFUSED_WITHIN_MS = 2_000;
-
-/**
- * Probes of one path are spaced by more than the ICMP rate (1 s), so that a correct proxy's
- * refusals are mostly immediate and the figures show the proxy's time, not the kernel's limit.
- */
-export const REFUSAL_PROBE_SPACING_MS = 1_100;
-
-export function isRefusal(record: RequestRecord): boolean {
-  return record.status === null && /^(ECONNREFUSED|EHOSTUNREACH|ENETUNREACH)\b/.test(record.error ?? '') && record.latencyMs < REFUSED_WITHIN_MS;
-}
-
-export function describeOutcome(record: RequestRecord | null): string {
-  if (!record) return 'no probe answered';
-  if (record.status !== null) return `HTTP ${record.status} from ${record.pod ?? 'an unnamed pod'}: still forwarded`;
-  if (/timeout|ETIMEDOUT|ECONNABORTED/.test(record.error ?? '')) return `no answer within ${Math.round(record.latencyMs)} ms: dropped, not refused`;
-  return `${record.error} after ${Math.round(record.latencyMs)} ms`;
-}
+import { NO_ENDPOINTS_NAME, noEndpointsSteps, SLUG } from './steps.js';
 
 /** A Service with no ready endpoints: every node refuses its ClusterIP and its NodePort at once. */
 export const noEndpoints: Feature = {
   id: 'NoEndpoints',
-  slug: 'no-endpoints',
+  slug: SLUG,
   level: 'core',
   title: 'A Service with no endpoints is refused at once, on every node',
   description:
     "A one-replica app behind a NodePort Service is scaled to zero; within 30 s (upstream's endpoint lag bound) every node must refuse connections to the NodePort (from outside) and to the ClusterIP (from a client pod on that node) with a TCP reset or an ICMP unreachable within 2 s (the first SYN or, where the kernel's ICMP rate limit held the answer back, its retransmission at 1 s), never leave them to time out: a client must learn at once that nothing serves, as upstream's \"should be rejected when no endpoints exist\" asks, but on every node.",
   statistical: false,
   untestable: () => null,
+  steps: noEndpointsSteps,
   fault: nftFault(
     'drops, instead of refusing, connections to its NodePorts and to the ClusterIP of the Service without endpoints',
     async (ctx) => {
       const { clusterIP } = await new ServiceUnderTest(ctx.kubectl, ctx.namespace, NO_ENDPOINTS_NAME).summary();
       return { kind: 'drop', matches: [{ kind: 'node-ports' }, { kind: 'address', address: clusterIP, port: 8080 }] };
     },
-    async (ctx) => [`no-endpoints/node-port/${ctx.victim}`, `no-endpoints/cluster-ip/${ctx.victim}`],
+    async (ctx) => [`${SLUG}/node-port/${ctx.victim}`, `${SLUG}/cluster-ip/${ctx.victim}`],
   ),
 };

@@ -1,6 +1,7 @@
 import { nftFault, serviceFacts } from '../../faults/feature-fault.js';
 import { APP_NAME } from '../../lab/helloworld-lab.js';
 import type { Feature } from '../feature.js';
+import { nodePortSteps } from './steps.js';
 
 /** The NodePort lab, unchanged: through every node's NodePort, every endpoint is reached, evenly. */
 export const nodePort: Feature = {
@@ -13,6 +14,7 @@ export const nodePort: Feature = {
   statistical: true,
   sizedByRunShape: true,
   untestable: () => null,
+  steps: nodePortSteps,
   fault: nftFault(
     'never sends NodePort connections to one of the endpoints',
     async (ctx) => {

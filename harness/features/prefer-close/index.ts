@@ -1,11 +1,7 @@
-import path from 'node:path';
 import { ZONE_LABEL } from '../../cluster/kind-config.js';
 import { nftFault, serviceFacts } from '../../faults/feature-fault.js';
 import type { ClusterFacts, Feature } from '../feature.js';
-import { REPO_ROOT } from '../../util/repo-root.js';
-
-export const PREFER_CLOSE_SERVICE = 'kpc-prefer-close';
-export const PREFER_CLOSE_MANIFEST = path.join(REPO_ROOT, 'harness/features/prefer-close/service.yaml');
+import { PREFER_CLOSE_SERVICE, preferCloseSteps, SLUG } from './steps.js';
 
 /** Why this cluster's zones cannot show the feature, or null. */
 export function zoneLayoutProblem(facts: ClusterFacts): string | null {
@@ -19,13 +15,14 @@ export function zoneLayoutProblem(facts: ClusterFacts): string | null {
 /** A client is answered from its own zone when that zone holds an endpoint. */
 export const preferClose: Feature = {
   id: 'TrafficDistributionPreferClose',
-  slug: 'prefer-close',
+  slug: SLUG,
   level: 'extended',
   title: 'trafficDistribution PreferClose keeps traffic in the client\'s zone',
   description:
     "The lab's app behind a ClusterIP Service with trafficDistribution: PreferClose (Kubernetes 1.34), on nodes labelled into zones (topology.kubernetes.io/zone). Once the EndpointSlice shows every endpoint hinted for its own zone (checked before judging: without the hints a proxy has nothing to prefer), a client pod on every node sends POST /api/messages to the ClusterIP: a client whose zone holds endpoints must be answered only by those (zone), every request must be answered (forwarding), and within the zone every endpoint reached, evenly (reach, balance); a client whose zone holds none may be answered by any. Skipped when the nodes have no zone labels or the app's endpoints are not in at least 2 zones. The harness's own kind clusters label their nodes into two zones once kube-proxy runs (harness/cluster/zone-labels.ts; docs/findings.md says why not before).",
   statistical: true,
   untestable: zoneLayoutProblem,
+  steps: preferCloseSteps,
   fault: nftFault(
     "sends its pods' connections to the ClusterIP to endpoints in another zone",
     async (ctx) => {
@@ -36,6 +33,6 @@ export const preferClose: Feature = {
       if (far.length === 0) throw new Error(`no endpoint outside the zone of ${ctx.victim} to send its pods to`);
       return { kind: 'skew', weights: far.map((endpoint) => ({ endpoint, weight: 1 })), matches: [{ kind: 'address', address: clusterIP, port: 8080 }] };
     },
-    async (ctx) => [`prefer-close/zone/${ctx.victim}`],
+    async (ctx) => [`${SLUG}/zone/${ctx.victim}`],
   ),
 };

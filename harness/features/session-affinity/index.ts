@@ -1,23 +1,8 @@
-import path from 'node:path';
 import { nftFault, serviceFacts, type FaultContext } from '../../faults/feature-fault.js';
 import { ServiceUnderTest } from '../../lab/service-under-test.js';
 import { JqRunner } from '../../queries/jq-runner.js';
 import type { Feature } from '../feature.js';
-import { REPO_ROOT } from '../../util/repo-root.js';
-
-export const SESSION_AFFINITY_SERVICE = 'kpc-session-affinity';
-export const SESSION_AFFINITY_MANIFEST = path.join(REPO_ROOT, 'harness/features/session-affinity/service.yaml');
-
-/**
- * Why sessionAffinityConfig.clientIP.timeoutSeconds is not checked: every new connection renews a
- * client's affinity entry (iptables `recent --set`, the nftables affinity set's `update`), so
- * expiry can only be seen by a client that stays silent for the timeout plus however long the
- * proxy takes to expire it, then asks once. That silence is a sleep standing in for a wait on a
- * state the harness cannot observe without renewing it (upstream sleeps timeoutSeconds + 5 s,
- * with a 125 s timeout, up to 10 times), and after it a client only MAY move (1 - 1/k).
- */
-export const TIMEOUT_NOT_CHECKED =
-  'sessionAffinityConfig timeoutSeconds is not checked: each connection renews the affinity, so its expiry shows only after a silence of the timeout plus an unobservable expiry delay (a sleep, not a wait on a condition)';
+import { SESSION_AFFINITY_SERVICE, sessionAffinitySteps, SLUG } from './steps.js';
 
 /** The victim's address and the Service's NodePort: what the fault's random pick takes. */
 async function victimNodePort(ctx: FaultContext): Promise<{ address: string; nodePort: number }> {
@@ -31,7 +16,7 @@ async function victimNodePort(ctx: FaultContext): Promise<{ address: string; nod
 /** Through every node, each client (by source address) sticks to one endpoint; together the clients reach several. */
 export const sessionAffinity: Feature = {
   id: 'SessionAffinityClientIP',
-  slug: 'session-affinity',
+  slug: SLUG,
   level: 'extended',
   title: 'Session affinity by client IP, through every node',
   description:
@@ -42,6 +27,7 @@ export const sessionAffinity: Feature = {
     if (!facts.onThisHost) return 'needs clients with distinct source addresses next to the nodes (containers on the cluster\'s Docker network), and the nodes are not on this host';
     return null;
   },
+  steps: sessionAffinitySteps,
   fault: nftFault(
     "picks an endpoint at random for every new connection to the Service's NodePort, ahead of the proxy's affinity",
     async (ctx) => {
@@ -49,6 +35,6 @@ export const sessionAffinity: Feature = {
       const { address, nodePort } = await victimNodePort(ctx);
       return { kind: 'skew', weights: endpoints.map((endpoint) => ({ endpoint, weight: 1 })), matches: [{ kind: 'address', address, port: nodePort }] };
     },
-    async (ctx) => [`session-affinity/sticky/${ctx.victim}`],
+    async (ctx) => [`${SLUG}/sticky/${ctx.victim}`],
   ),
 };

@@ -1,8 +1,8 @@
 import { EnvironmentGuard } from '../kube/environment-watch.js';
 import type { Kubectl } from '../kube/kubectl.js';
-import type { RequestRecord } from '../traffic/request-record.js';
-import type { TrafficClient } from '../traffic/traffic-client.js';
-import type { TrafficPlan } from '../traffic/traffic-plan.js';
+import type { RequestRecord } from './request-record.js';
+import type { TrafficClient } from './traffic-client.js';
+import type { TrafficPlan } from './traffic-plan.js';
 import type { Logger } from '../util/log.js';
 
 export interface GuardedTraffic {

@@ -1,22 +1,22 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import type { ClusterFacts, Feature } from '../features/feature.js';
+import type { ClusterFacts, Feature } from './feature.js';
 import type { judgeTraffic } from '../report/judge-traffic.js';
 import type { CheckLine, FeatureReport, FeatureStatus, FigureTable, Measurement } from '../report/report-types.js';
-import { renderNdjson } from '../report/ndjson.js';
-import { writeAtomically } from '../util/write-atomically.js';
 import type { RequestRecord } from '../traffic/request-record.js';
 import { oneLineMessage } from '../util/errors.js';
 import { decideVerdict } from '../report/verdict.js';
-import type { RunConfig } from './run-config.js';
 
-export const FEATURES_DIR = 'features';
+/** A feature's part of the report, and the requests its checks were judged on. */
+export interface FeatureOutcome {
+  report: FeatureReport;
+  /** Tagged with the feature, as records.ndjson holds them. */
+  records: readonly (RequestRecord & { feature: string })[];
+}
 
 /**
- * What one feature's steps learn, turned into its part of the report: the spec of each feature
- * makes one, runs its steps through step(), files its checks, and calls finish() once.
+ * What one feature's steps learn, turned into its part of the report: the suite makes one per
+ * feature, runs each step through step(), the steps file their checks, and the suite calls finish() once.
  */
-export class FeatureRun {
+export class FeatureResult {
   private readonly checks: CheckLine[] = [];
   private readonly measurements: Measurement[] = [];
   private readonly records: RequestRecord[] = [];
@@ -27,17 +27,17 @@ export class FeatureRun {
   private error: string | null = null;
   private written: FeatureReport | undefined;
 
-  constructor(readonly feature: Feature, private readonly run: RunConfig) {}
+  constructor(readonly feature: Feature) {}
 
   /**
    * Starts a feature on a cluster: one the cluster cannot test is skipped with the reason, or,
    * when the user claimed it with --features, an error (a claim that cannot be checked is no pass).
    * `notRunnable` then says why its steps are not run.
    */
-  static begin(feature: Feature, run: RunConfig, facts: ClusterFacts): FeatureRun {
-    const started = new FeatureRun(feature, run);
+  static begin(feature: Feature, facts: ClusterFacts, claimed: boolean): FeatureResult {
+    const started = new FeatureResult(feature);
     const why = feature.untestable(facts);
-    if (why && run.featuresClaimed) started.error = `claimed with --features, but this cluster cannot test it: ${why}`;
+    if (why && claimed) started.error = `claimed with --features, but this cluster cannot test it: ${why}`;
     else if (why) started.skip(why);
     return started;
   }
@@ -105,14 +105,11 @@ export class FeatureRun {
     };
   }
 
-  /** Writes the feature's result and its records for the report; `failure` is the spec's first error, if any. */
-  finish(failure?: string): FeatureReport {
+  /** Ends the feature: `failure` is the first error of its steps, if any. */
+  finish(failure?: string): FeatureOutcome {
     if (failure && !this.error && !this.skipReason && this.checks.every((c) => c.status !== 'fail')) this.error = failure.split('\n')[0]!;
     this.written = this.report();
-    const dir = featuresDir(this.run.reportDir);
-    writeAtomically(path.join(dir, `${this.feature.id}.records.ndjson`), renderNdjson(this.records.map((r) => ({ ...r, feature: this.feature.id }))));
-    writeAtomically(path.join(dir, `${this.feature.id}.json`), `${JSON.stringify(this.written, null, 2)}\n`);
-    return this.written;
+    return { report: this.written, records: this.records.map((r) => ({ ...r, feature: this.feature.id })) };
   }
 
   /** A failed check wins over a broken step (the proxy fault is certain); a skipped check is missing evidence. */
@@ -122,31 +119,4 @@ export class FeatureRun {
     const { verdict, error } = decideVerdict(this.checks, this.error);
     return { status: verdict, reason: error };
   }
-}
-
-export function featuresDir(reportDir: string): string {
-  return path.join(reportDir, FEATURES_DIR);
-}
-
-/** The feature results a run wrote, by feature id. */
-export function readFeatureResults(reportDir: string): Map<string, { report: FeatureReport; records: string }> {
-  const dir = featuresDir(reportDir);
-  const results = new Map<string, { report: FeatureReport; records: string }>();
-  let files: string[] = [];
-  try {
-    files = readdirSync(dir);
-  } catch {
-    return results;
-  }
-  for (const file of files.filter((f) => f.endsWith('.json'))) {
-    const report = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as FeatureReport;
-    let records = '';
-    try {
-      records = readFileSync(path.join(dir, `${report.id}.records.ndjson`), 'utf8');
-    } catch {
-      // A feature that sent no traffic wrote no records.
-    }
-    results.set(report.id, { report, records });
-  }
-  return results;
 }

@@ -1,6 +1,5 @@
-import { featureById, featureFamilyAlpha } from '../features/registry.js';
-import { InfeasibleSizing } from '../stats/power.js';
-import { sizeRun, sizeSources, type RunShape, type Sizing, type StatisticalOptions } from '../stats/sizing.js';
+import { InfeasibleSizing } from './power.js';
+import { sizeRun, sizeSources, type RunShape, type Sizing, type StatisticalOptions } from './sizing.js';
 import { UsageError } from '../util/errors.js';
 
 /**
@@ -12,21 +11,8 @@ export function requestsPerNodeFor(asked: number | null, shape: RunShape, option
   return checkedSizing(asked, feasible(() => sizeRun(shape, options), shape));
 }
 
-/**
- * certify's check of --requests before anything is made: for the run's features whose traffic
- * spans the whole shape (every node, every endpoint), at the share of the family alpha each
- * feature gets in this run, as the features themselves will size it. The other features' shapes
- * (Local policies) are known only on the cluster, and need fewer.
- */
-export function checkRequestsForRun(asked: number | null, features: readonly string[], shape: RunShape): void {
-  if (!features.some((id) => featureById(id).sizedByRunShape)) return;
-  const statistical = features.filter((id) => featureById(id).statistical).length;
-  const why = statistical > 1 ? ` (the run's ${statistical} measuring features share its false-alarm rate, so each needs more)` : '';
-  checkedSizing(asked, feasible(() => sizeRun(shape, { familyAlpha: featureFamilyAlpha(features) }), shape), why);
-}
-
 /** A shape so wide that no run could measure it is the user's input to change. */
-function feasible(size: () => Sizing, shape: RunShape): Sizing {
+export function feasible(size: () => Sizing, shape: RunShape): Sizing {
   try {
     return size();
   } catch (error) {
@@ -40,7 +26,7 @@ export function requestsPerSourceFor(asked: number | null, endpointsPerSource: r
   return checkedSizing(asked, feasible(() => sizeSources(endpointsPerSource, pooled, options), { nodes: endpointsPerSource.length, endpoints: Math.max(1, ...endpointsPerSource) }));
 }
 
-function checkedSizing(asked: number | null, sizing: Sizing, why = ''): { requestsPerNode: number; sizing: Sizing } {
+export function checkedSizing(asked: number | null, sizing: Sizing, why = ''): { requestsPerNode: number; sizing: Sizing } {
   const shape = sizing.shape;
   if (asked !== null && asked < sizing.minimum) {
     throw new UsageError(

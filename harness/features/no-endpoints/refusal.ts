@@ -1,0 +1,31 @@
+import type { RequestRecord } from '../../traffic/request-record.js';
+
+/**
+ * A refusal is the kernel answering the SYN: a TCP reset or an ICMP unreachable (ECONNREFUSED,
+ * EHOSTUNREACH, ENETUNREACH), where a dropping proxy leaves the connection to time out.
+ *
+ * An ICMP refusal is rate-limited by the node's kernel, per destination: a burst of 6, then one per
+ * net.ipv4.icmp_ratelimit (1000 ms by default). Measured on a kind node here: 30 connections in a
+ * row to a NodePort with no endpoints, the first 6 refused in 0 ms, every later one only on the
+ * SYN's first retransmission, 1.02 s after. So a correct proxy's refusal arrives on the first SYN
+ * or on its retransmission at 1 s; the next retransmission is at 3 s. "At once" is therefore
+ * under 2 s, between the two: slower means two SYNs in a row went unanswered, which is a drop.
+ */
+export const REFUSED_WITHIN_MS = 2_000;
+
+/**
+ * Probes of one path are spaced by more than the ICMP rate (1 s), so that a correct proxy's
+ * refusals are mostly immediate and the figures show the proxy's time, not the kernel's limit.
+ */
+export const REFUSAL_PROBE_SPACING_MS = 1_100;
+
+export function isRefusal(record: RequestRecord): boolean {
+  return record.status === null && /^(ECONNREFUSED|EHOSTUNREACH|ENETUNREACH)\b/.test(record.error ?? '') && record.latencyMs < REFUSED_WITHIN_MS;
+}
+
+export function describeOutcome(record: RequestRecord | null): string {
+  if (!record) return 'no probe answered';
+  if (record.status !== null) return `HTTP ${record.status} from ${record.pod ?? 'an unnamed pod'}: still forwarded`;
+  if (/timeout|ETIMEDOUT|ECONNABORTED/.test(record.error ?? '')) return `no answer within ${Math.round(record.latencyMs)} ms: dropped, not refused`;
+  return `${record.error} after ${Math.round(record.latencyMs)} ms`;
+}
