@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the helloworld image kube-proxy-conformance/helloworld:0.1.0 from app/dist (bundled
+# Builds the helloworld image the lab's Deployment names (kube-proxy-conformance/helloworld:0.1.0) from app/dist (bundled
 # first by app/build.sh). Skips the build when the image already carries the same input hash.
 #
 # Base image: $BASE_IMAGE if set; else kube-proxy-conformance/runtime:bookworm when it is built
@@ -18,7 +18,17 @@ ASKED_BASE="${BASE_IMAGE:-}"
 # KPC_CACHE_DIR) come from the image builder, so both builds mean the same image.
 source "$APP_DIR/../images/lib/common.sh"
 source "$APP_DIR/../images/lib/parts.sh"
-IMAGE="${KPC_APP_IMAGE:-kube-proxy-conformance/helloworld:0.1.0}"
+# The image the lab's Deployment names (manifests/helloworld-deployment.yaml), the one place its tag
+# is written, read as the harness reads it (harness/lab/app-manifests.ts).
+lab_image() {
+  (cd "$APP_DIR/.." && node --input-type=module -e '
+    const { parseAllDocuments } = await import("yaml");
+    const { readFileSync } = await import("node:fs");
+    const deployment = parseAllDocuments(readFileSync("manifests/helloworld-deployment.yaml", "utf8")).map((d) => d.toJS()).find((w) => w?.kind === "Deployment");
+    console.log(deployment?.spec?.template?.spec?.containers?.[0]?.image ?? "");')
+}
+IMAGE="${KPC_APP_IMAGE:-$(lab_image)}"
+[[ -n "$IMAGE" ]] || { printf 'error: %s\n' "manifests/helloworld-deployment.yaml names no app image: restore its container's image" >&2; exit 2; }
 PUBLIC_BASE="${KPC_PUBLIC_BASE_IMAGE:-node:20-bookworm-slim}"
 LABEL_PREFIX="io.kube-proxy-conformance"
 HASH_LABEL="$LABEL_PREFIX.input-hash"

@@ -1,4 +1,4 @@
-import { yaml } from '../util/yaml.js';
+import { kubeProxyConfigMode } from '../queries/proxy-mode.js';
 import { run } from '../util/exec.js';
 import { PROXY_MODES, type ProxyMode } from './proxy-mode.js';
 import { isRecord, record, type ProxyManifests } from './proxy-manifest.js';
@@ -104,18 +104,6 @@ export function declaredMode(ds: ImplementationDaemonSet, configMaps: readonly I
     }
   }
   return null;
-}
-
-/** `mode` of a KubeProxyConfiguration in YAML; an empty mode is kube-proxy's Linux default, iptables. Undefined when the text is no such config. */
-export function kubeProxyConfigMode(text: string): string | undefined {
-  let config: unknown;
-  try {
-    config = yaml().parse(text);
-  } catch {
-    return undefined;
-  }
-  if (!isRecord(config) || config.kind !== 'KubeProxyConfiguration') return undefined;
-  return typeof config.mode === 'string' && config.mode !== '' ? config.mode : 'iptables';
 }
 
 /** The inputs describeImplementation needs, from the manifests that were applied. */

@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
+import { KUBE_PROXY_MODES } from '../queries/types.js';
 import { UsageError } from '../util/errors.js';
 
-export const PROXY_MODES = ['iptables', 'nftables', 'ipvs', 'none'] as const;
+/** What a kind cluster can be booted with: a kube-proxy mode, or none (another proxy installed after, or none at all). */
+export const PROXY_MODES = [...KUBE_PROXY_MODES, 'none'] as const;
 export type ProxyMode = (typeof PROXY_MODES)[number];
 
 export function parseProxyMode(value: string): ProxyMode {

@@ -1,8 +1,20 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { REPO_ROOT } from '../util/repo-root.js';
 import { yaml } from '../util/yaml.js';
 
-/** The image the lab's manifests name: built by app/build-image.sh and loaded into kind nodes. */
-export const DEFAULT_APP_IMAGE = 'kube-proxy-conformance/helloworld:0.1.0';
+/** The lab's Deployment, whose container names the app image: the one place its tag is written. */
+export const LAB_DEPLOYMENT = path.join(REPO_ROOT, 'manifests/helloworld-deployment.yaml');
+
+/** The image the lab's manifest names: built by app/build-image.sh (which reads it from there too) and loaded into kind nodes. */
+export const DEFAULT_APP_IMAGE = labImage();
+
+function labImage(): string {
+  const workloads = yaml().parseAllDocuments(readFileSync(LAB_DEPLOYMENT, 'utf8')).map((doc) => doc.toJS() as Workload | null);
+  const image = workloads.find((w) => w?.kind === 'Deployment')?.spec?.template?.spec?.containers?.[0]?.image;
+  if (!image) throw new Error(`${LAB_DEPLOYMENT} names no container image`);
+  return image;
+}
 
 interface Workload {
   kind?: string;
@@ -10,15 +22,16 @@ interface Workload {
 }
 
 /**
- * A manifest file of the app as a List to apply: every container that runs the lab's image runs
- * `image` instead (--image), and a Deployment runs `replicas` when given (--replicas).
+ * A manifest file of the app as a List to apply: every container of its workloads runs `image`
+ * (the lab's own, or --image), and a Deployment runs `replicas` when given (--replicas). The
+ * features' manifests name no image of their own.
  */
 export function renderAppManifest(file: string, options: { image: string; replicas?: number }): object {
   const items = yaml().parseAllDocuments(readFileSync(file, 'utf8'))
     .map((doc) => doc.toJS() as Workload | null)
     .filter((doc): doc is Workload => doc !== null);
   for (const item of items) {
-    for (const container of item.spec?.template?.spec?.containers ?? []) if (container.image === DEFAULT_APP_IMAGE) container.image = options.image;
+    for (const container of item.spec?.template?.spec?.containers ?? []) container.image = options.image;
     if (item.kind === 'Deployment' && options.replicas !== undefined && item.spec) item.spec.replicas = options.replicas;
   }
   return { apiVersion: 'v1', kind: 'List', items };

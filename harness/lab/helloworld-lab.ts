@@ -5,7 +5,7 @@ import { notYet, waitFor } from '../util/wait.js';
 import { PROXY_PROGRAMMING_TIMEOUT_MS } from '../kube/bounds.js';
 import type { Endpoint } from '../queries/types.js';
 import { ServiceUnderTest } from './service-under-test.js';
-import { DEFAULT_APP_IMAGE, renderAppManifest } from './app-manifests.js';
+import { DEFAULT_APP_IMAGE, LAB_DEPLOYMENT, renderAppManifest } from './app-manifests.js';
 import { waitForRollout } from '../kube/rollout.js';
 
 export const APP_NAME = 'helloworld';
@@ -15,7 +15,7 @@ export const APP_SELECTOR = 'app=helloworld';
 export const DEFAULT_REPLICAS = 3;
 export const APP_PORT = 8080;
 export const MANIFESTS = {
-  deployment: path.join(REPO_ROOT, 'manifests/helloworld-deployment.yaml'),
+  deployment: LAB_DEPLOYMENT,
   service: path.join(REPO_ROOT, 'manifests/helloworld-service.yaml'),
   nodePortService: path.join(REPO_ROOT, 'manifests/helloworld-service-nodeport.yaml'),
 };

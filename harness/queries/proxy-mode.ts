@@ -1,7 +1,21 @@
 import { yaml } from '../util/yaml.js';
-import type { ProxyModeReading } from './types.js';
+import { KUBE_PROXY_MODES, type ProxyModeReading } from './types.js';
 
-const KNOWN = ['iptables', 'nftables', 'ipvs'] as const;
+/** kube-proxy's mode on Linux when its configuration leaves `mode` empty or out. */
+const LINUX_DEFAULT_MODE = 'iptables';
+
+type Parsed = { config: unknown } | { error: string };
+
+function parse(text: string): Parsed {
+  try {
+    return { config: yaml().parse(text) };
+  } catch (error) {
+    return { error: (error as Error).message };
+  }
+}
+
+const modeField = (config: unknown): unknown => (typeof config === 'object' && config !== null ? (config as Record<string, unknown>)['mode'] : undefined);
+const isUnset = (raw: unknown) => raw === undefined || raw === null || raw === '';
 
 /**
  * The proxy mode from the text of kube-system/kube-proxy data["config.conf"]
@@ -17,17 +31,23 @@ export function readProxyMode(configText: string | null): ProxyModeReading {
       note: 'no kube-system/kube-proxy ConfigMap with config.conf: kube-proxy is not deployed (kind kubeProxyMode none, or a replacement such as Cilium)',
     };
   }
-  let config: unknown;
-  try {
-    config = yaml().parse(configText);
-  } catch (error) {
-    return { mode: 'unknown', configured: null, note: `config.conf is not valid YAML: ${(error as Error).message}` };
-  }
-  const raw = typeof config === 'object' && config !== null ? (config as Record<string, unknown>)['mode'] : undefined;
-  if (raw === undefined || raw === null || raw === '') {
-    return { mode: 'iptables', configured: raw === '' ? '' : null, note: 'mode is empty: kube-proxy uses its Linux default, iptables' };
-  }
+  const parsed = parse(configText);
+  if ('error' in parsed) return { mode: 'unknown', configured: null, note: `config.conf is not valid YAML: ${parsed.error}` };
+  const raw = modeField(parsed.config);
+  if (isUnset(raw)) return { mode: LINUX_DEFAULT_MODE, configured: raw === '' ? '' : null, note: `mode is empty: kube-proxy uses its Linux default, ${LINUX_DEFAULT_MODE}` };
   if (typeof raw !== 'string') return { mode: 'unknown', configured: String(raw), note: 'mode is not a string' };
-  const mode = KNOWN.find((m) => m === raw.toLowerCase());
+  const mode = KUBE_PROXY_MODES.find((m) => m === raw.toLowerCase());
   return mode ? { mode, configured: raw, note: null } : { mode: 'unknown', configured: raw, note: `unrecognised proxy mode "${raw}"` };
+}
+
+/**
+ * `mode` of a KubeProxyConfiguration in YAML, as kube-proxy takes it (empty or out: its Linux
+ * default, iptables). Undefined when the text is no such configuration, or its mode no string.
+ */
+export function kubeProxyConfigMode(text: string): string | undefined {
+  const parsed = parse(text);
+  if ('error' in parsed || (parsed.config as { kind?: unknown } | null)?.kind !== 'KubeProxyConfiguration') return undefined;
+  const raw = modeField(parsed.config);
+  if (isUnset(raw)) return LINUX_DEFAULT_MODE;
+  return typeof raw === 'string' ? raw : undefined;
 }

@@ -56,7 +56,10 @@ export interface ServiceSummary {
   ports: ServicePort[];
 }
 
-export type DetectedProxyMode = 'iptables' | 'nftables' | 'ipvs' | 'none' | 'unknown';
+/** The modes kube-proxy runs in on Linux: the one list the harness knows them by. */
+export const KUBE_PROXY_MODES = ['iptables', 'nftables', 'ipvs'] as const;
+export type KubeProxyMode = (typeof KUBE_PROXY_MODES)[number];
+export type DetectedProxyMode = KubeProxyMode | 'none' | 'unknown';
 
 export interface ProxyModeReading {
   mode: DetectedProxyMode;

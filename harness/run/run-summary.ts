@@ -1,10 +1,9 @@
-import { hostNotes } from '../cluster/proxy-mode.js';
+import { hostNotes, PROXY_MODES } from '../cluster/proxy-mode.js';
 import { featureById } from '../features/registry.js';
 import type { DetectedProxyMode } from '../queries/types.js';
 import type { RunSummary } from '../report/assemble-report.js';
 import type { ClusterState, RunConfig } from './run-config.js';
 
-const MODES: readonly string[] = ['iptables', 'nftables', 'ipvs', 'none', 'unknown'];
 
 /** `npm run certify -- ARGS`, quoted for a POSIX shell, so a reader can rerun exactly this. */
 export function reproduceCommand(args: readonly string[]): string {
@@ -24,7 +23,7 @@ export function runSummary(config: RunConfig, state: ClusterState, startedAt: st
       return { id, title, level };
     }),
     implementation: state.survey?.implementation ?? { name: given.name ?? 'unknown', version: given.version ?? null, url: given.url ?? null, source: given.name ? 'the command line' : 'the run ended before the cluster was read' },
-    proxyMode: (MODES.includes(mode) ? mode : 'unknown') as DetectedProxyMode,
+    proxyMode: (PROXY_MODES as readonly string[]).includes(mode) ? (mode as DetectedProxyMode) : 'unknown',
     cluster: {
       name: state.info.name ?? (cluster.kind === 'kind' ? cluster.name : null),
       provider: cluster.kind,

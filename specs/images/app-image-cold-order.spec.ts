@@ -34,11 +34,17 @@ test.describe('the app image on a new machine', () => {
     const env = { ...process.env, KPC_RUNTIME_IMAGE: names.runtime, KPC_APP_IMAGE: names.app, KPC_PUBLIC_BASE_IMAGE: 'kpc-test/no-registry-has-this:0' };
     let log = '';
     try {
-      const build = run('bash', [path.join(REPO_ROOT, 'app/build-image.sh')], { env, check: false, onStderrLine: (line) => (log += `${line}\n`) });
-      await waitFor(async () => (log.includes('holds runtime-image.lock; waiting') ? true : notYet(log.split('\n').slice(-2).join(' '))), {
+      let ended = false;
+      const build = run('bash', [path.join(REPO_ROOT, 'app/build-image.sh')], { env, check: false, onStderrLine: (line) => (log += `${line}\n`) }).finally(() => (ended = true));
+      await waitFor(async () => {
+        if (log.includes('holds runtime-image.lock; waiting')) return true;
+        if (ended) throw new Error(`the app build ended without waiting for the runtime image build:\n${log}`);
+        return notYet(log.split('\n').slice(-2).join(' '));
+      }, {
         what: 'the app build to wait for the runtime image build',
         timeoutMs: 120_000,
         intervalMs: 100,
+        rethrow: () => true,
       });
       expect(log, 'the public base was tried first, and could not be pulled').toMatch(/kpc-test\/no-registry-has-this:0 cannot be pulled/);
       // The node image's build finishes the runtime image (the same recipe, so the same inputs label), and lets go.

@@ -1,5 +1,6 @@
 import { test, expect } from '@playwright/test';
-import { describeImplementation, declaredMode, implementationInputsFromManifests, kubeProxyConfigMode, reportedProxyMode } from '../../harness/cluster/implementation.js';
+import { describeImplementation, declaredMode, implementationInputsFromManifests, reportedProxyMode } from '../../harness/cluster/implementation.js';
+import { kubeProxyConfigMode } from '../../harness/queries/proxy-mode.js';
 import { parseProxyManifests } from '../../harness/cluster/proxy-manifest.js';
 import { podsToAwait, daemonSetReady } from '../../harness/kube/cluster-readiness.js';
 import { judgeDaemonSet, readyTimeoutMs, RUNNING_READY_BUDGET_MS, SETTLE_MS, START_BUDGET_MS, PULL_BUDGET_MS, type DaemonSetJson, type PodJson } from '../../harness/kube/daemonset-readiness.js';
