@@ -51,6 +51,8 @@ export interface FeatureContext {
   readonly log: Logger;
   /** The feature's share of the run's family alpha (the registry's featureFamilyAlpha). */
   readonly familyAlpha: number;
+  /** What the ids of its checks start with: `<slug>/` (the NodePort lab's have none). */
+  readonly checkPrefix: string;
   readonly result: FeatureResult;
   /** `close` runs when the feature ends, whether its steps passed or not (clients, streams, watches). */
   onEnd(close: () => Promise<unknown>): void;
@@ -74,8 +76,10 @@ export interface FeatureStep {
 export interface Feature {
   /** Stable id, as users name it in --features and reports read it: e.g. "ClusterIP". */
   readonly id: string;
-  /** kebab-case: the spec file name and the prefix of its check ids ("" for the NodePort lab). */
+  /** kebab-case: its folder's name, and the prefix of its check ids unless checkPrefix says otherwise. */
   readonly slug: string;
+  /** The prefix of its check ids when not `<slug>/`: "" for the NodePort lab, whose ids keep their short form. */
+  readonly checkPrefix?: string;
   readonly level: FeatureLevel;
   readonly title: string;
   /** What it checks and why, for the README and --help. */

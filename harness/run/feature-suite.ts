@@ -38,6 +38,7 @@ export class FeatureExecution {
       lab: new HelloworldLab(kubectl, run.namespace, state.appImage),
       log,
       familyAlpha: featureFamilyAlpha(run.features),
+      checkPrefix: feature.checkPrefix ?? `${feature.slug}/`,
       result: this.result,
       onEnd: (close) => void this.ends.push(close),
     };

@@ -1,15 +1,13 @@
 import assert from 'node:assert/strict';
 import { ensureClientPods, type ClientPod } from '../../lab/client-pods.js';
-import { APP_PORT, APP_SELECTOR } from '../../lab/helloworld-lab.js';
+import { APP_PORT } from '../../lab/helloworld-lab.js';
 import type { ServiceUnderTest } from '../../lab/service-under-test.js';
 import type { Endpoint } from '../../queries/types.js';
-import { judgeTraffic } from '../../report/judge-traffic.js';
 import { requestsPerNodeFor } from '../../stats/requests-per-node.js';
-import { awaitProgrammed } from '../../traffic/await-programmed.js';
-import { sendGuarded } from '../../traffic/guarded-traffic.js';
 import { PodTrafficClient } from '../../traffic/pod-client.js';
-import { DEFAULT_TIMEOUT_MS, GIVE_UP_AFTER, hostPort, type TrafficTarget } from '../../traffic/traffic-plan.js';
+import { hostPort, type TrafficTarget } from '../../traffic/traffic-plan.js';
 import type { FeatureStep } from '../feature.js';
+import { measureTraffic } from '../measured-traffic.js';
 import { featureFile } from '../feature-file.js';
 
 export const SLUG = 'cluster-ip';
@@ -45,29 +43,19 @@ export function clusterIpSteps(): FeatureStep[] {
     {
       title: '3. POST /api/messages from every node to the ClusterIP, and judge every node',
       name: 'traffic',
-      async run({ kubectl, options, log, familyAlpha, result }) {
-        const client = new PodTrafficClient(kubectl, options.namespace, new Map(clients.map((c) => [c.node, c.pod])));
-        const silent = await awaitProgrammed(targets, 'world1', undefined, client);
-        if (silent.length > 0) log.step(`no answer yet from the client pods on ${silent.join(', ')} after 30 s; measuring anyway`);
-        const { requestsPerNode, sizing } = requestsPerNodeFor(options.requestsPerNode, { nodes: targets.length, endpoints: endpoints.length }, { familyAlpha });
-        const plan = { targets, requestsPerNode, concurrency: options.concurrency, timeoutMs: DEFAULT_TIMEOUT_MS, sender: 'world1', giveUpAfter: GIVE_UP_AFTER };
-        const records = await sendGuarded({ kubectl, namespace: options.namespace, selector: APP_SELECTOR, client, plan, log, what: 'client pods' });
+      async run(ctx) {
+        const { kubectl, options, familyAlpha } = ctx;
         const target = hostPort(targets[0]!.address, APP_PORT);
-        result.addTraffic(
-          judgeTraffic({
-            name: `ClusterIP ${target} from a pod on every node`,
-            client: 'pod',
-            sources: clients.map((c) => ({ node: c.node, target, label: `the client pod on ${c.node} (${c.ip} -> ${target})` })),
-            endpoints,
-            expected: () => endpoints.map((e) => e.pod),
-            records,
-            requestsPerNode,
-            sizing,
-            familyAlpha,
-            idPrefix: `${SLUG}/`,
-          }),
-          records,
-        );
+        await measureTraffic(ctx, {
+          name: `ClusterIP ${target} from a pod on every node`,
+          client: new PodTrafficClient(kubectl, options.namespace, new Map(clients.map((c) => [c.node, c.pod]))),
+          targets,
+          sized: requestsPerNodeFor(options.requestsPerNode, { nodes: targets.length, endpoints: endpoints.length }, { familyAlpha }),
+          what: 'the client pods',
+          sources: clients.map((c) => ({ node: c.node, target, label: `the client pod on ${c.node} (${c.ip} -> ${target})` })),
+          endpoints,
+          expected: () => endpoints.map((e) => e.pod),
+        });
       },
     },
   ];

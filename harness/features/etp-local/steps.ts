@@ -1,23 +1,21 @@
 import assert from 'node:assert/strict';
 import { PROXY_PROGRAMMING_TIMEOUT_MS } from '../../kube/bounds.js';
-import { APP_SELECTOR } from '../../lab/helloworld-lab.js';
 import { endpointsByNode } from '../../lab/local-endpoints.js';
 import type { ServiceUnderTest } from '../../lab/service-under-test.js';
 import type { Endpoint, NodeAddress } from '../../queries/types.js';
-import { judgeTraffic } from '../../report/judge-traffic.js';
 import { unreachedCheck } from '../../report/unreached-check.js';
 import { requestsPerSourceFor } from '../../stats/requests-per-node.js';
 import { UNREACHED_PROBES } from '../../stats/unreached-probes.js';
-import { awaitEach, awaitProgrammed, type Convergence } from '../../traffic/await-programmed.js';
+import { awaitEach, type Convergence } from '../../traffic/await-programmed.js';
 import { chooseClient } from '../../traffic/choose-client.js';
-import { sendGuarded } from '../../traffic/guarded-traffic.js';
 import { HostTrafficClient } from '../../traffic/host-client.js';
 import type { RequestRecord } from '../../traffic/request-record.js';
 import type { TrafficClient } from '../../traffic/traffic-client.js';
 import { isSuccessful } from '../../traffic/traffic-matrix.js';
-import { DEFAULT_TIMEOUT_MS, GIVE_UP_AFTER, hostPort, type TrafficTarget } from '../../traffic/traffic-plan.js';
+import { hostPort, type TrafficTarget } from '../../traffic/traffic-plan.js';
 import { connected, probeUnreached } from '../../traffic/unreached.js';
 import type { FeatureStep } from '../feature.js';
+import { measureTraffic } from '../measured-traffic.js';
 import { featureFile } from '../feature-file.js';
 import { describeHealth, HEALTH_REQUEST, healthAsExpected, healthCheck } from './health-check.js';
 import { plainAddress, sourceIpCheck } from './source-ip.js';
@@ -86,31 +84,20 @@ export function etpLocalSteps(): FeatureStep[] {
     {
       title: "3. POST through every node that holds endpoints: only its own answer, evenly, and they see the client's address",
       name: 'traffic',
-      async run({ kubectl, options, cluster, log, familyAlpha, result }) {
-        const through = targets(holding, nodePort);
-        const silent = await awaitProgrammed(through, 'world1', undefined, client);
-        if (silent.length > 0) log.step(`no answer yet through ${silent.join(', ')} after 30 s; measuring anyway`);
-        // Each node spreads over its own endpoints only: sized for the node with the most.
-        const { requestsPerNode, sizing } = requestsPerSourceFor(options.requestsPerNode, holding.map((n) => local.get(n.name)!.length), false, { familyAlpha });
-        const plan = { targets: through, requestsPerNode, concurrency: options.concurrency, timeoutMs: DEFAULT_TIMEOUT_MS, sender: 'world1', giveUpAfter: GIVE_UP_AFTER };
-        traffic = await sendGuarded({ kubectl, namespace: options.namespace, selector: APP_SELECTOR, client: client!, plan, log, what: 'nodes that hold endpoints' });
-        result.addTraffic(
-          judgeTraffic({
-            name: `NodePort ${nodePort} (externalTrafficPolicy Local) through every node that holds endpoints`,
-            client: client!.kind,
-            sources: holding.map((n) => ({ node: n.name, target: hostPort(n.address, nodePort), label: via(n, nodePort) })),
-            unreachable: cluster.discovery.unaddressed,
-            endpoints,
-            expected: (node) => local.get(node)!.map((e) => e.pod),
-            records: traffic,
-            requestsPerNode,
-            sizing,
-            familyAlpha,
-            idPrefix: `${SLUG}/`,
-          }),
-          traffic,
-        );
-        result.addChecks(holding.map((n) => sourceIpCheck(`${SLUG}/source-ip/${n.name}`, n.name, via(n, nodePort), traffic)));
+      async run(ctx) {
+        traffic = await measureTraffic(ctx, {
+          name: `NodePort ${nodePort} (externalTrafficPolicy Local) through every node that holds endpoints`,
+          client: client!,
+          targets: targets(holding, nodePort),
+          // Each node spreads over its own endpoints only: sized for the node with the most.
+          sized: requestsPerSourceFor(ctx.options.requestsPerNode, holding.map((n) => local.get(n.name)!.length), false, { familyAlpha: ctx.familyAlpha }),
+          what: 'the nodes that hold endpoints',
+          sources: holding.map((n) => ({ node: n.name, target: hostPort(n.address, nodePort), label: via(n, nodePort) })),
+          unreachable: ctx.cluster.discovery.unaddressed,
+          endpoints,
+          expected: (node) => local.get(node)!.map((e) => e.pod),
+        });
+        ctx.result.addChecks(holding.map((n) => sourceIpCheck(`${SLUG}/source-ip/${n.name}`, n.name, via(n, nodePort), traffic)));
       },
     },
     {

@@ -1,20 +1,18 @@
 import assert from 'node:assert/strict';
 import { PROXY_PROGRAMMING_TIMEOUT_MS } from '../../kube/bounds.js';
 import { ensureClientPods, type ClientPod } from '../../lab/client-pods.js';
-import { APP_PORT, APP_SELECTOR } from '../../lab/helloworld-lab.js';
+import { APP_PORT } from '../../lab/helloworld-lab.js';
 import { endpointsByNode } from '../../lab/local-endpoints.js';
 import type { ServiceUnderTest } from '../../lab/service-under-test.js';
 import type { Endpoint } from '../../queries/types.js';
-import { judgeTraffic } from '../../report/judge-traffic.js';
 import { unreachedCheck } from '../../report/unreached-check.js';
 import { requestsPerSourceFor } from '../../stats/requests-per-node.js';
 import { UNREACHED_PROBES } from '../../stats/unreached-probes.js';
-import { awaitProgrammed } from '../../traffic/await-programmed.js';
-import { sendGuarded } from '../../traffic/guarded-traffic.js';
 import { PodTrafficClient } from '../../traffic/pod-client.js';
-import { DEFAULT_TIMEOUT_MS, GIVE_UP_AFTER, hostPort, type TrafficTarget } from '../../traffic/traffic-plan.js';
+import { hostPort, type TrafficTarget } from '../../traffic/traffic-plan.js';
 import { probeUnreached } from '../../traffic/unreached.js';
 import type { FeatureStep } from '../feature.js';
+import { measureTraffic } from '../measured-traffic.js';
 import { featureFile } from '../feature-file.js';
 
 export const SLUG = 'itp-local';
@@ -65,30 +63,19 @@ export function itpLocalSteps(): FeatureStep[] {
     {
       title: '3. POST from every node that holds endpoints to the ClusterIP: only its own answer, evenly',
       name: 'traffic',
-      async run({ kubectl, options, log, familyAlpha, result }) {
-        const sending = targets(holding);
-        const silent = await awaitProgrammed(sending, 'world1', undefined, pods);
-        if (silent.length > 0) log.step(`no answer yet from the client pods on ${silent.join(', ')} after 30 s; measuring anyway`);
-        // Each node spreads over its own endpoints only: sized for the node with the most.
-        const { requestsPerNode, sizing } = requestsPerSourceFor(options.requestsPerNode, holding.map((c) => local.get(c.node)!.length), false, { familyAlpha });
-        const plan = { targets: sending, requestsPerNode, concurrency: options.concurrency, timeoutMs: DEFAULT_TIMEOUT_MS, sender: 'world1', giveUpAfter: GIVE_UP_AFTER };
-        const records = await sendGuarded({ kubectl, namespace: options.namespace, selector: APP_SELECTOR, client: pods, plan, log, what: 'client pods on nodes that hold endpoints' });
+      async run(ctx) {
         const target = hostPort(clusterIP, APP_PORT);
-        result.addTraffic(
-          judgeTraffic({
-            name: `ClusterIP ${target} (internalTrafficPolicy Local) from a pod on every node that holds endpoints`,
-            client: 'pod',
-            sources: holding.map((c) => ({ node: c.node, target, label: from(c) })),
-            endpoints,
-            expected: (node) => local.get(node)!.map((e) => e.pod),
-            records,
-            requestsPerNode,
-            sizing,
-            familyAlpha,
-            idPrefix: `${SLUG}/`,
-          }),
-          records,
-        );
+        await measureTraffic(ctx, {
+          name: `ClusterIP ${target} (internalTrafficPolicy Local) from a pod on every node that holds endpoints`,
+          client: pods,
+          targets: targets(holding),
+          // Each node spreads over its own endpoints only: sized for the node with the most.
+          sized: requestsPerSourceFor(ctx.options.requestsPerNode, holding.map((c) => local.get(c.node)!.length), false, { familyAlpha: ctx.familyAlpha }),
+          what: 'the client pods on nodes that hold endpoints',
+          sources: holding.map((c) => ({ node: c.node, target, label: from(c) })),
+          endpoints,
+          expected: (node) => local.get(node)!.map((e) => e.pod),
+        });
       },
     },
     {

@@ -7,6 +7,7 @@ import { nodePortSteps } from './steps.js';
 export const nodePort: Feature = {
   id: 'NodePort',
   slug: 'node-port',
+  checkPrefix: '',
   level: 'core',
   title: "NodePort through every node's address",
   description:

@@ -1,14 +1,21 @@
 import assert from 'node:assert/strict';
-import { APP_NAME, APP_PORT, APP_SELECTOR } from '../../lab/helloworld-lab.js';
+import { APP_NAME, APP_PORT, type HelloworldLab } from '../../lab/helloworld-lab.js';
 import { JqRunner } from '../../queries/jq-runner.js';
 import type { Endpoint, NodeDiscovery } from '../../queries/types.js';
-import { judgeTraffic } from '../../report/judge-traffic.js';
 import { requestsPerNodeFor } from '../../stats/requests-per-node.js';
 import { awaitProgrammed } from '../../traffic/await-programmed.js';
 import { chooseClient } from '../../traffic/choose-client.js';
-import { sendGuarded } from '../../traffic/guarded-traffic.js';
-import { DEFAULT_TIMEOUT_MS, GIVE_UP_AFTER, hostPort } from '../../traffic/traffic-plan.js';
+import { hostPort } from '../../traffic/traffic-plan.js';
 import type { FeatureStep } from '../feature.js';
+import { measureTraffic } from '../measured-traffic.js';
+
+/** The lab's Service's nodePort once `change` made it a NodePort Service (asserted). */
+async function nodePortAfter(lab: HelloworldLab, change: string): Promise<number> {
+  const service = (await JqRunner.load()).service(await lab.serviceJson());
+  assert.equal(service.type, 'NodePort', `after ${change} the Service is ${service.type}, not NodePort`);
+  assert.ok(service.nodePort, `after ${change} the Service has no nodePort`);
+  return service.nodePort;
+}
 
 /**
  * The NodePort lab, step by step, as a user would type it; the last two steps turn its claim
@@ -50,9 +57,7 @@ export function nodePortSteps(): FeatureStep[] {
       name: 'patch',
       async run({ lab }) {
         await lab.patchToNodePort();
-        const service = (await JqRunner.load()).service(await lab.serviceJson());
-        assert.equal(service.type, 'NodePort', `after the patch the Service is ${service.type}, not NodePort`);
-        port = service.nodePort!;
+        port = await nodePortAfter(lab, 'the patch');
       },
     },
     {
@@ -60,9 +65,8 @@ export function nodePortSteps(): FeatureStep[] {
       name: 'apply-nodeport-file',
       async run({ lab }) {
         await lab.applyNodePortManifest();
-        const service = (await JqRunner.load()).service(await lab.serviceJson());
-        assert.equal(service.type, 'NodePort', `after the file the Service is ${service.type}, not NodePort`);
-        assert.equal(service.nodePort, port, `the file changed the nodePort from ${port} to ${service.nodePort}`);
+        const kept = await nodePortAfter(lab, 'the file');
+        assert.equal(kept, port, `the file changed the nodePort from ${port} to ${kept}`);
       },
     },
     {
@@ -100,29 +104,25 @@ export function nodePortSteps(): FeatureStep[] {
     {
       title: "7. POST /api/messages through every node's NodePort, and judge every node",
       name: 'traffic',
-      async run({ lab, options, cluster, log, familyAlpha, result }) {
+      async run(ctx) {
+        const { options, cluster, familyAlpha } = ctx;
         const targets = discovery.addressed.map((n) => ({ node: n.name, address: n.address, port }));
-        const { requestsPerNode, sizing } = requestsPerNodeFor(options.requestsPerNode, { nodes: targets.length, endpoints: endpoints.length }, { familyAlpha });
-        const silent = await awaitProgrammed(targets, 'world1');
-        if (silent.length > 0) log.step(`no answer yet from ${silent.join(', ')} after 30 s; measuring anyway`);
+        const sized = requestsPerNodeFor(options.requestsPerNode, { nodes: targets.length, endpoints: endpoints.length }, { familyAlpha });
+        // "auto" takes the host client only if it reaches every node: the NodePort must answer first.
+        await awaitProgrammed(targets, 'world1');
         const client = await chooseClient(options.client, { runId: options.runId, appImage: cluster.appImage, dockerNetwork: cluster.dockerNetwork, targets });
         try {
-          const plan = { targets, requestsPerNode, concurrency: options.concurrency, timeoutMs: DEFAULT_TIMEOUT_MS, sender: 'world1', giveUpAfter: GIVE_UP_AFTER };
-          const records = await sendGuarded({ kubectl: lab.kubectl, namespace: options.namespace, selector: APP_SELECTOR, client, plan, log, what: 'nodes' });
-          const judged = judgeTraffic({
+          await measureTraffic(ctx, {
             name: `NodePort ${port} through every node`,
-            client: client.kind,
+            client,
+            targets,
+            sized,
+            what: 'the nodes',
             sources: targets.map((t) => ({ node: t.node, target: hostPort(t.address, port), label: `node ${t.node} (${hostPort(t.address, port)})` })),
             unreachable: discovery.unaddressed,
             endpoints,
             expected: () => endpoints.map((e) => e.pod),
-            records,
-            requestsPerNode,
-            sizing,
-            familyAlpha,
-            idPrefix: '',
           });
-          result.addTraffic(judged, records);
         } finally {
           await client.close();
         }

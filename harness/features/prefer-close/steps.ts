@@ -1,16 +1,14 @@
 import assert from 'node:assert/strict';
 import { ensureClientPods, type ClientPod } from '../../lab/client-pods.js';
-import { APP_PORT, APP_SELECTOR } from '../../lab/helloworld-lab.js';
+import { APP_PORT } from '../../lab/helloworld-lab.js';
 import type { ServiceUnderTest } from '../../lab/service-under-test.js';
-import { judgeTraffic } from '../../report/judge-traffic.js';
 import { requestsPerSourceFor } from '../../stats/requests-per-node.js';
-import { awaitProgrammed } from '../../traffic/await-programmed.js';
-import { sendGuarded } from '../../traffic/guarded-traffic.js';
 import { PodTrafficClient } from '../../traffic/pod-client.js';
 import { matrixFromRecords } from '../../traffic/traffic-matrix.js';
-import { DEFAULT_TIMEOUT_MS, GIVE_UP_AFTER, hostPort, type TrafficTarget } from '../../traffic/traffic-plan.js';
+import { hostPort, type TrafficTarget } from '../../traffic/traffic-plan.js';
 import { notYet, waitFor } from '../../util/wait.js';
 import type { FeatureStep } from '../feature.js';
+import { measureTraffic } from '../measured-traffic.js';
 import { featureFile } from '../feature-file.js';
 import { hintProblems, zoneCheck, zonedEndpoints, zoneExpectations, zonesWithEndpoints, type ZonedEndpoint, type ZoneExpectation } from './zones.js';
 
@@ -82,32 +80,22 @@ export function preferCloseSteps(): FeatureStep[] {
     {
       title: '5. POST /api/messages from every node to the ClusterIP, and judge every node by its zone',
       name: 'traffic',
-      async run({ kubectl, options, log, familyAlpha, result }) {
-        const client = new PodTrafficClient(kubectl, options.namespace, new Map(clients.map((c) => [c.node, c.pod])));
-        const silent = await awaitProgrammed(targets, 'world1', undefined, client);
-        if (silent.length > 0) log.step(`no answer yet from the client pods on ${silent.join(', ')} after 30 s; measuring anyway`);
+      async run(ctx) {
+        const { kubectl, options, result } = ctx;
         const expectedOf = (node: string) => expectations.find((e) => e.node === node)!.expected;
-        const { requestsPerNode, sizing } = requestsPerSourceFor(options.requestsPerNode, targets.map((t) => expectedOf(t.node).length), false, { familyAlpha });
-        const plan = { targets, requestsPerNode, concurrency: options.concurrency, timeoutMs: DEFAULT_TIMEOUT_MS, sender: 'world1', giveUpAfter: GIVE_UP_AFTER };
-        const records = await sendGuarded({ kubectl, namespace: options.namespace, selector: APP_SELECTOR, client, plan, log, what: 'client pods' });
         const target = hostPort(targets[0]!.address, APP_PORT);
         const label = (c: ClientPod) => `the client pod on ${c.node} (${c.ip} -> ${target})`;
+        const records = await measureTraffic(ctx, {
+          name: `ClusterIP ${target} with trafficDistribution PreferClose, from a pod on every node`,
+          client: new PodTrafficClient(kubectl, options.namespace, new Map(clients.map((c) => [c.node, c.pod]))),
+          targets,
+          sized: requestsPerSourceFor(options.requestsPerNode, targets.map((t) => expectedOf(t.node).length), false, { familyAlpha: ctx.familyAlpha }),
+          what: 'the client pods',
+          sources: clients.map((c) => ({ node: c.node, target, label: label(c) })),
+          endpoints: endpoints.map(({ pod, ip, node }) => ({ pod, ip, node })),
+          expected: expectedOf,
+        });
         result.addChecks(expectations.map((e) => zoneCheck(e, records, endpoints, label(clients.find((c) => c.node === e.node)!), `${SLUG}/`)));
-        result.addTraffic(
-          judgeTraffic({
-            name: `ClusterIP ${target} with trafficDistribution PreferClose, from a pod on every node`,
-            client: 'pod',
-            sources: clients.map((c) => ({ node: c.node, target, label: label(c) })),
-            endpoints: endpoints.map(({ pod, ip, node }) => ({ pod, ip, node })),
-            expected: expectedOf,
-            records,
-            requestsPerNode,
-            sizing,
-            familyAlpha,
-            idPrefix: `${SLUG}/`,
-          }),
-          records,
-        );
         const matrix = matrixFromRecords(records, targets.map((t) => t.node));
         result.figure({
           title: 'Answers per client node and endpoint, with their zones (trafficDistribution PreferClose)',

@@ -1,0 +1,42 @@
+import { APP_SELECTOR } from '../lab/helloworld-lab.js';
+import { judgeTraffic, type TrafficEvidence } from '../report/judge-traffic.js';
+import type { Sizing } from '../stats/sizing.js';
+import { awaitProgrammed } from '../traffic/await-programmed.js';
+import { sendGuarded } from '../traffic/guarded-traffic.js';
+import type { RequestRecord } from '../traffic/request-record.js';
+import type { TrafficClient } from '../traffic/traffic-client.js';
+import { DEFAULT_TIMEOUT_MS, GIVE_UP_AFTER, type TrafficTarget } from '../traffic/traffic-plan.js';
+import type { FeatureContext } from './feature.js';
+
+/** One measured traffic of a feature: who sends where, how much, and what each source should reach. */
+export interface MeasuredTraffic extends Pick<TrafficEvidence, 'name' | 'sources' | 'endpoints' | 'expected' | 'unreachable'> {
+  client: TrafficClient;
+  targets: TrafficTarget[];
+  /** The requests per source and the sizing behind them (stats/requests-per-node.ts). */
+  sized: { requestsPerNode: number; sizing: Sizing | null };
+  /** How the progress lines name the senders: "nodes", "client pods". */
+  what: string;
+  /** Connections in flight at once; the run's --concurrency unless the feature needs its own. */
+  concurrency?: number;
+}
+
+/**
+ * Sends POST /api/messages on a new connection per request once every target answers (at most
+ * upstream's 30 s, then measures anyway), watched by the environment guard; returns the records.
+ */
+export async function sendMeasured(ctx: FeatureContext, traffic: Omit<MeasuredTraffic, 'name' | 'sources' | 'endpoints' | 'expected' | 'unreachable'>): Promise<RequestRecord[]> {
+  const { client, targets, sized, what } = traffic;
+  const silent = await awaitProgrammed(targets, 'world1', undefined, client);
+  if (silent.length > 0) ctx.log.step(`no answer yet from ${what} (${silent.join(', ')}) after 30 s; measuring anyway`);
+  const plan = { targets, requestsPerNode: sized.requestsPerNode, concurrency: traffic.concurrency ?? ctx.options.concurrency, timeoutMs: DEFAULT_TIMEOUT_MS, sender: 'world1', giveUpAfter: GIVE_UP_AFTER };
+  return sendGuarded({ kubectl: ctx.kubectl, namespace: ctx.options.namespace, selector: APP_SELECTOR, client, plan, log: ctx.log, what });
+}
+
+/** sendMeasured, then judged per source and endpoint (forwarding, reach, balance) into the feature's checks. */
+export async function measureTraffic(ctx: FeatureContext, traffic: MeasuredTraffic): Promise<RequestRecord[]> {
+  const records = await sendMeasured(ctx, traffic);
+  const { name, sources, endpoints, expected, unreachable, client, sized } = traffic;
+  const evidence = { name, client: client.kind, sources, endpoints, expected, unreachable, records, ...sized, familyAlpha: ctx.familyAlpha, idPrefix: ctx.checkPrefix };
+  ctx.result.addTraffic(judgeTraffic(evidence), records);
+  return records;
+}
