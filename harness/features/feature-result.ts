@@ -25,7 +25,6 @@ export class FeatureResult {
   private readonly startedAt = new Date().toISOString();
   private skipReason: string | null = null;
   private error: string | null = null;
-  private written: FeatureReport | undefined;
 
   constructor(readonly feature: Feature) {}
 
@@ -108,8 +107,7 @@ export class FeatureResult {
   /** Ends the feature: `failure` is the first error of its steps, if any. */
   finish(failure?: string): FeatureOutcome {
     if (failure && !this.error && !this.skipReason && this.checks.every((c) => c.status !== 'fail')) this.error = failure.split('\n')[0]!;
-    this.written = this.report();
-    return { report: this.written, records: this.records.map((r) => ({ ...r, feature: this.feature.id })) };
+    return { report: this.report(), records: this.records.map((r) => ({ ...r, feature: this.feature.id })) };
   }
 
   /** A failed check wins over a broken step (the proxy fault is certain); a skipped check is missing evidence. */
