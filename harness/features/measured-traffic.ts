@@ -27,7 +27,7 @@ export interface MeasuredTraffic extends Pick<TrafficEvidence, 'name' | 'sources
 export async function sendMeasured(ctx: FeatureContext, traffic: Omit<MeasuredTraffic, 'name' | 'sources' | 'endpoints' | 'expected' | 'unreachable'>): Promise<RequestRecord[]> {
   const { client, targets, sized, what } = traffic;
   const silent = await awaitProgrammed(targets, 'world1', undefined, client);
-  if (silent.length > 0) ctx.log.step(`no answer yet from ${what} (${silent.join(', ')}) after 30 s; measuring anyway`);
+  if (silent.length > 0) ctx.log.step(`no answer yet through ${silent.join(', ')} after 30 s; measuring anyway`);
   const plan = { targets, requestsPerNode: sized.requestsPerNode, concurrency: traffic.concurrency ?? ctx.options.concurrency, timeoutMs: DEFAULT_TIMEOUT_MS, sender: 'world1', giveUpAfter: GIVE_UP_AFTER };
   return sendGuarded({ kubectl: ctx.kubectl, namespace: ctx.options.namespace, selector: APP_SELECTOR, client, plan, log: ctx.log, what });
 }

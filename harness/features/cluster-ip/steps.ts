@@ -51,7 +51,7 @@ export function clusterIpSteps(): FeatureStep[] {
           client: new PodTrafficClient(kubectl, options.namespace, new Map(clients.map((c) => [c.node, c.pod]))),
           targets,
           sized: requestsPerNodeFor(options.requestsPerNode, { nodes: targets.length, endpoints: endpoints.length }, { familyAlpha }),
-          what: 'the client pods',
+          what: 'client pods',
           sources: clients.map((c) => ({ node: c.node, target, label: `the client pod on ${c.node} (${c.ip} -> ${target})` })),
           endpoints,
           expected: () => endpoints.map((e) => e.pod),

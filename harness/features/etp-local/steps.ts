@@ -91,7 +91,7 @@ export function etpLocalSteps(): FeatureStep[] {
           targets: targets(holding, nodePort),
           // Each node spreads over its own endpoints only: sized for the node with the most.
           sized: requestsPerSourceFor(ctx.options.requestsPerNode, holding.map((n) => local.get(n.name)!.length), false, { familyAlpha: ctx.familyAlpha }),
-          what: 'the nodes that hold endpoints',
+          what: 'nodes that hold endpoints',
           sources: holding.map((n) => ({ node: n.name, target: hostPort(n.address, nodePort), label: via(n, nodePort) })),
           unreachable: ctx.cluster.discovery.unaddressed,
           endpoints,

@@ -71,7 +71,7 @@ export function itpLocalSteps(): FeatureStep[] {
           targets: targets(holding),
           // Each node spreads over its own endpoints only: sized for the node with the most.
           sized: requestsPerSourceFor(ctx.options.requestsPerNode, holding.map((c) => local.get(c.node)!.length), false, { familyAlpha: ctx.familyAlpha }),
-          what: 'the client pods on nodes that hold endpoints',
+          what: 'client pods on nodes that hold endpoints',
           sources: holding.map((c) => ({ node: c.node, target, label: from(c) })),
           endpoints,
           expected: (node) => local.get(node)!.map((e) => e.pod),

@@ -117,7 +117,7 @@ export function nodePortSteps(): FeatureStep[] {
             client,
             targets,
             sized,
-            what: 'the nodes',
+            what: 'nodes',
             sources: targets.map((t) => ({ node: t.node, target: hostPort(t.address, port), label: `node ${t.node} (${hostPort(t.address, port)})` })),
             unreachable: discovery.unaddressed,
             endpoints,

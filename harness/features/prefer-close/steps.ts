@@ -90,7 +90,7 @@ export function preferCloseSteps(): FeatureStep[] {
           client: new PodTrafficClient(kubectl, options.namespace, new Map(clients.map((c) => [c.node, c.pod]))),
           targets,
           sized: requestsPerSourceFor(options.requestsPerNode, targets.map((t) => expectedOf(t.node).length), false, { familyAlpha: ctx.familyAlpha }),
-          what: 'the client pods',
+          what: 'client pods',
           sources: clients.map((c) => ({ node: c.node, target, label: label(c) })),
           endpoints: endpoints.map(({ pod, ip, node }) => ({ pod, ip, node })),
           expected: expectedOf,
