@@ -13,6 +13,7 @@ import { oneOf, pathArg, positiveInt } from './cli-runner.js';
 import { commandName } from './command-name.js';
 import { DEFAULT_REPLICAS } from '../lab/helloworld-lab.js';
 import { FEATURES, PROFILE_NAMES, PROFILES, type ProfileName } from '../features/registry.js';
+import { featureNamespace } from '../features/feature-namespace.js';
 import { InvalidArgumentError } from 'commander';
 
 export interface CertifyOptions {
@@ -72,6 +73,11 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 export function toRunConfig(options: CertifyOptions): RunConfig {
   if (!DNS_LABEL.test(options.namespace)) {
     throw new UsageError(`invalid namespace "${options.namespace}"`, 'use lower-case letters, digits and dashes (a DNS label, at most 63 characters)');
+  }
+  const tooLong = FEATURES.map((f) => featureNamespace(f, options.namespace)).find((ns) => !DNS_LABEL.test(ns));
+  if (tooLong) {
+    const room = 63 - (tooLong.length - options.namespace.length);
+    throw new UsageError(`namespace "${options.namespace}" is too long: the features' namespaces beside it, such as "${tooLong}", would exceed 63 characters`, `use a --namespace of at most ${room} characters`);
   }
   if (options.kubeconfig && options.workers !== undefined) {
     throw new UsageError('--workers applies only to a cluster the harness boots', 'drop --workers when passing --kubeconfig');

@@ -10,6 +10,7 @@ import { validateKindOptions } from '../cluster/kind-cluster-provider.js';
 import { countNodes } from '../cluster/kind-config.js';
 import { checkRequestsForRun } from '../features/check-requests.js';
 import { featureById } from '../features/registry.js';
+import { featureNamespace } from '../features/feature-namespace.js';
 import { runSummary, reproduceCommand } from '../run/run-summary.js';
 import { runFeatures } from '../run/feature-suite.js';
 import { renderNdjson } from '../report/ndjson.js';
@@ -133,7 +134,8 @@ async function preflight(config: RunConfig, api: ApiProxies, log: Logger): Promi
       throw new UsageError(`the cluster runs proxy mode "${actual}", not "${expected}"`, 'drop --proxy-mode, or point --kubeconfig at a cluster running that mode');
     }
   }
-  await claimNamespace(kubectl, config.namespace, { dryRun: true });
+  // The lab's namespace and each feature's own: one that holds someone else's objects is refused before anything is made.
+  for (const namespace of new Set(config.features.map((id) => featureNamespace(featureById(id), config.namespace)))) await claimNamespace(kubectl, namespace, { dryRun: true });
   if (config.client === 'container') await assertDockerReachable(log);
   return false;
 }

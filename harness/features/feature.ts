@@ -20,6 +20,7 @@ export interface ClusterFacts {
 
 /** The options of the run that a feature's steps read. */
 export interface FeatureOptions {
+  /** The feature's own namespace (feature-namespace.ts). */
   namespace: string;
   /** The app's endpoints (--replicas). */
   replicas: number;
@@ -80,6 +81,8 @@ export interface Feature {
   readonly slug: string;
   /** The prefix of its check ids when not `<slug>/`: "" for the NodePort lab, whose ids keep their short form. */
   readonly checkPrefix?: string;
+  /** True for the NodePort lab, which runs in the namespace the user names; every other feature has one of its own (feature-namespace.ts). */
+  readonly inLabNamespace?: boolean;
   readonly level: FeatureLevel;
   readonly title: string;
   /** What it checks and why, for the README and --help. */

@@ -1,11 +1,14 @@
+import pMap from 'p-map';
 import type { Feature, FeatureContext, FeatureStep } from '../features/feature.js';
+import { featureNamespace } from '../features/feature-namespace.js';
 import { FeatureResult, type FeatureOutcome } from '../features/feature-result.js';
 import { featureFamilyAlpha } from '../features/registry.js';
 import type { Kubectl } from '../kube/kubectl.js';
 import { HelloworldLab } from '../lab/helloworld-lab.js';
+import { claimNamespace } from '../lab/namespace-guard.js';
 import { errorMessage, oneLineMessage } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
-import type { ClusterState, RunConfig } from './run-config.js';
+import { recordFeatureNamespace, type ClusterState, type RunConfig } from './run-config.js';
 
 /** What every feature of a run shares: the run, the cluster the setup made and surveyed, and a client to it. */
 export interface SuiteContext {
@@ -26,16 +29,18 @@ export class FeatureExecution {
   private readonly ctx: FeatureContext;
   private readonly ends: (() => Promise<unknown>)[] = [];
 
-  constructor(readonly feature: Feature, { run, state, kubectl, log }: SuiteContext) {
+  constructor(readonly feature: Feature, private readonly suite: SuiteContext) {
+    const { run, state, kubectl, log } = suite;
     const survey = state.survey;
     if (!survey) throw new Error(`the cluster "${state.info.name}" was not surveyed: the setup did not finish`);
     this.result = FeatureResult.begin(feature, survey.facts, run.featuresClaimed);
     this.steps = feature.steps();
+    const namespace = featureNamespace(feature, run.namespace);
     this.ctx = {
-      options: run,
+      options: { ...run, namespace },
       cluster: { appImage: state.appImage, dockerNetwork: state.info.dockerNetwork, facts: survey.facts, discovery: survey.discovery },
       kubectl,
-      lab: new HelloworldLab(kubectl, run.namespace, state.appImage),
+      lab: new HelloworldLab(kubectl, namespace, state.appImage),
       log,
       familyAlpha: featureFamilyAlpha(run.features),
       checkPrefix: feature.checkPrefix ?? `${feature.slug}/`,
@@ -47,6 +52,17 @@ export class FeatureExecution {
   /** Why the steps (or the rest of them) are not run: the cluster cannot test the feature, or a step found so. */
   get stopped(): string | null {
     return this.result.notRunnable ?? this.result.skipped;
+  }
+
+  /**
+   * Takes the feature's own namespace (the lab's was taken by the setup), recorded before it is
+   * made so that the run's clean-up deletes it; one that holds someone else's objects is refused.
+   */
+  async claimNamespace(): Promise<void> {
+    if (this.feature.inLabNamespace) return;
+    const { run, kubectl, log } = this.suite;
+    const { namespace } = this.ctx.options;
+    await this.result.step('namespace', () => claimNamespace(kubectl, namespace, { log, beforeCreate: () => recordFeatureNamespace(run, namespace) }));
   }
 
   /** Runs one step; a failure fails the feature, naming the step, and is thrown on. */
@@ -64,32 +80,41 @@ export class FeatureExecution {
 }
 
 /**
- * certify's run of its features: each feature's steps in turn, a feature ending at its first
- * failed step; every feature reports, whatever the others did. Stops between steps once `signal`
- * aborts (Ctrl-C), and does not wait for the step under way: the run's clean-up removes what it made.
+ * Features run at once in certify. Most of a feature's time is waiting on the cluster (rollouts,
+ * upstream's 30 s programming bound, probes that must go unanswered), not the host's CPU, so they
+ * wait side by side; each has its own namespace, app and Service.
+ */
+export const FEATURES_AT_ONCE = 10;
+
+/**
+ * certify's run of its features, side by side (FEATURES_AT_ONCE): each feature's steps in turn,
+ * a feature ending at its first failed step; every feature reports, whatever the others did.
+ * Stops between steps once `signal` aborts (Ctrl-C), and does not wait for the steps under way:
+ * the run's clean-up removes what they made. Outcomes come in the order of `features`.
  */
 export async function runFeatures(features: readonly Feature[], suite: SuiteContext, signal: AbortSignal): Promise<FeatureOutcome[]> {
-  const outcomes: FeatureOutcome[] = [];
-  for (const feature of features) {
-    if (signal.aborted) break;
-    const execution = new FeatureExecution(feature, suite);
-    let failure: string | undefined;
+  const outcomes = await pMap(features, (feature) => runFeature(feature, suite, signal), { concurrency: FEATURES_AT_ONCE });
+  return outcomes.filter((o): o is FeatureOutcome => o !== undefined);
+}
+
+async function runFeature(feature: Feature, suite: SuiteContext, signal: AbortSignal): Promise<FeatureOutcome | undefined> {
+  if (signal.aborted) return undefined;
+  const execution = new FeatureExecution(feature, suite);
+  let failure: string | undefined;
+  try {
+    if (execution.stopped === null) await untilAborted(execution.claimNamespace(), signal);
     for (const step of execution.steps) {
       if (execution.stopped !== null || signal.aborted) break;
       suite.log.step(`${feature.id} ${step.title}`);
-      try {
-        await untilAborted(execution.runStep(step), signal);
-      } catch (error) {
-        if (!signal.aborted) failure = errorMessage(error);
-        break;
-      }
+      await untilAborted(execution.runStep(step), signal);
     }
-    const outcome = await execution.finish(failure);
-    const { status, reason } = outcome.report;
-    suite.log.step(`${feature.id}: ${status}${reason ? ` (${reason})` : ''}`);
-    outcomes.push(outcome);
+  } catch (error) {
+    if (!signal.aborted) failure = errorMessage(error);
   }
-  return outcomes;
+  const outcome = await execution.finish(failure);
+  const { status, reason } = outcome.report;
+  suite.log.step(`${feature.id}: ${status}${reason ? ` (${reason})` : ''}`);
+  return outcome;
 }
 
 /** `work`, or a rejection as soon as `signal` aborts (the work goes on unawaited). */

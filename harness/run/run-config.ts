@@ -60,6 +60,8 @@ export interface ClusterState {
   /** True when this run booted the cluster (so teardown may delete it). */
   created: boolean;
   namespaceCreated: boolean;
+  /** The features' own namespaces (feature-namespace.ts) this run created, so that its clean-up deletes them too. */
+  featureNamespacesCreated?: string[];
   appImage: string;
   /** Written once the setup has looked at the cluster. */
   survey?: ClusterSurvey;
@@ -80,6 +82,12 @@ export function readClusterState(config: RunConfig): ClusterState {
   } catch {
     throw new Error(`no cluster state in ${stateFile(config)}: the cluster setup did not run or failed`);
   }
+}
+
+/** Records, before it is made, a feature namespace the run creates (a Ctrl-C right after still finds it). */
+export function recordFeatureNamespace(config: RunConfig, namespace: string): void {
+  const state = readClusterState(config);
+  writeClusterState(config, { ...state, featureNamespacesCreated: [...new Set([...(state.featureNamespacesCreated ?? []), namespace])] });
 }
 
 export function updateClusterState(config: RunConfig, patch: Partial<ClusterState>): void {

@@ -15,7 +15,7 @@ export type TearDownOutcome = 'nothing-made' | 'kept' | 'done';
 
 /**
  * Removes what one run made, as far as it is still there: its traffic containers always, then
- * (unless --keep) the cluster it booted or the namespace it created. Safe to call again: certify's
+ * (unless --keep) the cluster it booted or the namespaces it created (the lab's and the features'). Safe to call again: certify's
  * clean-up calls it on every exit path, `npm test`'s teardown project once the shared chain ends.
  */
 export async function tearDownRun(run: RunConfig, log: Logger): Promise<TearDownOutcome> {
@@ -33,13 +33,17 @@ export async function tearDownRun(run: RunConfig, log: Logger): Promise<TearDown
   }
   if (state.created && run.cluster.kind === 'kind') {
     await deleteKindClusterIfThere(run.cluster, log);
-  } else if (state.namespaceCreated) {
-    const tools = await resolveTools(run.cluster, log);
-    const kubectl = new Kubectl(tools.kubectl ?? (await resolveKubectl(log)).path, state.info.kubeconfig);
-    const meta = await namespaceMeta(kubectl, run.namespace);
+    return 'done';
+  }
+  const namespaces = [...(state.namespaceCreated ? [run.namespace] : []), ...(state.featureNamespacesCreated ?? [])];
+  if (namespaces.length === 0) return 'done';
+  const tools = await resolveTools(run.cluster, log);
+  const kubectl = new Kubectl(tools.kubectl ?? (await resolveKubectl(log)).path, state.info.kubeconfig);
+  for (const namespace of namespaces) {
+    const meta = await namespaceMeta(kubectl, namespace);
     if (meta && !meta.deletionTimestamp && meta.labels?.[MANAGED_BY_LABEL] === MANAGED_BY) {
-      log.step(`deleting namespace ${run.namespace}`);
-      await kubectl.run(['delete', 'namespace', run.namespace, '--ignore-not-found', '--wait=false']);
+      log.step(`deleting namespace ${namespace}`);
+      await kubectl.run(['delete', 'namespace', namespace, '--ignore-not-found', '--wait=false']);
     }
   }
   return 'done';

@@ -50,6 +50,7 @@ const cases: { name: string; command?: CliName; args: string[]; env?: NodeJS.Pro
   { name: 'kubeconfig whose API server is down', args: ['--kubeconfig', deadApiServer], says: /the API server in .*dead\.kubeconfig does not answer/ },
   { name: '--workers with --kubeconfig', args: ['--kubeconfig', deadApiServer, '--workers', '3'], says: /--workers applies only to a cluster the harness boots/ },
   { name: 'invalid namespace', args: ['--namespace', 'Not_A_Label'], says: /invalid namespace "Not_A_Label"/ },
+  { name: 'a namespace too long for the features\' namespaces beside it', args: ['--namespace', 'n'.repeat(60)], says: /namespace "n{60}" is too long: .*use a --namespace of at most \d+ characters/ },
   { name: 'report dir is a file', args: ['--report-dir', path.join(aFile, 'reports')], says: /cannot use report directory/ },
   { name: 'unreadable kind config', args: ['--config', path.join(scratch, 'missing.yaml')], says: /cannot read kind config .*missing\.yaml/ },
   { name: 'kind config that is not a kind Cluster', args: ['--config', aFile], says: /is not a kind Cluster config/ },

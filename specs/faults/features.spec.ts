@@ -4,6 +4,7 @@ import { test, expect } from '../support/fixtures.js';
 import { runCli } from '../support/cli.js';
 import type { FaultContext } from '../../harness/faults/feature-fault.js';
 import { FEATURES } from '../../harness/features/registry.js';
+import { featureNamespace } from '../../harness/features/feature-namespace.js';
 import type { ConformanceReport } from '../../harness/report/conformance-report.js';
 import { readReportJson } from '../../harness/report/report-reader.js';
 import { readFileSync } from 'node:fs';
@@ -30,7 +31,8 @@ test.describe.serial('every feature fails when broken on one node', () => {
   });
 
   test.afterAll(async ({ kubectl }) => {
-    await kubectl.run(['delete', 'namespace', namespace, '--ignore-not-found', '--wait=false'], { check: false });
+    const namespaces = [...new Set(FEATURES.map((f) => featureNamespace(f, namespace)))];
+    await kubectl.run(['delete', 'namespace', ...namespaces, '--ignore-not-found', '--wait=false'], { check: false });
   });
 
   test('certify --profile all passes on the healthy cluster; its conformance report says so', async ({ state }) => {
@@ -49,7 +51,7 @@ test.describe.serial('every feature fails when broken on one node', () => {
       test.setTimeout(10 * 60_000);
       const why = feature.untestable(state.survey!.facts);
       test.skip(why !== null, why ?? '');
-      const ctx: FaultContext = { kubectl, namespace, victim, replicas: run.replicas };
+      const ctx: FaultContext = { kubectl, namespace: featureNamespace(feature, namespace), victim, replicas: run.replicas };
       const failing = await feature.fault.failing(ctx);
       log.step(`breaking ${feature.id} on ${victim}: it ${feature.fault.describe}`);
       await feature.fault.inject(ctx);

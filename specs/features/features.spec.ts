@@ -14,6 +14,7 @@ for (const feature of FEATURES) {
     test.beforeAll(async ({ run, state, kubectl, log }) => {
       test.skip(!run.features.includes(feature.id), `not in this run's features (profile ${run.profile})`);
       execution = new FeatureExecution(feature, { run, state, kubectl, log });
+      if (execution.stopped === null) await execution.claimNamespace();
     });
 
     // Skipped with the reason once the cluster is found unable to test the feature, before or during its steps.

@@ -15,6 +15,7 @@ import type { FeatureReport, Report } from '../../harness/report/report-types.js
 import { conformanceReportProblems } from '../../harness/report/report-validator.js';
 import { reproduceCommand } from '../../harness/run/run-summary.js';
 import { checkRequestsForRun } from '../../harness/features/check-requests.js';
+import { featureNamespace } from '../../harness/features/feature-namespace.js';
 import { sizeRun } from '../../harness/stats/sizing.js';
 import { UsageError } from '../../harness/util/errors.js';
 import type { RequestRecord } from '../../harness/traffic/request-record.js';
@@ -40,6 +41,14 @@ test.describe('the registry', () => {
       expect(new Set(steps.map((s) => s.name)).size, `${feature.id}: step names`).toBe(steps.length);
       expect(feature.steps()[0], `${feature.id}: a second run gets steps of its own`).not.toBe(steps[0]);
     }
+  });
+
+  test('every feature runs in a namespace of its own, beside the lab\'s, but the NodePort lab in the one the user names', () => {
+    const namespaces = FEATURES.map((f) => featureNamespace(f, 'kpc-lab'));
+    expect(new Set(namespaces).size).toBe(FEATURES.length);
+    expect(namespaces.filter((ns) => ns === 'kpc-lab')).toHaveLength(1);
+    expect(featureNamespace(featureById('NodePort'), 'kpc-lab')).toBe('kpc-lab');
+    expect(featureNamespace(featureById('ClusterIP'), 'kpc-lab')).toBe('kpc-lab-cluster-ip');
   });
 
   test('the run keeps one family alpha: each statistical feature gets its share', () => {

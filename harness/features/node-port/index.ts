@@ -8,6 +8,7 @@ export const nodePort: Feature = {
   id: 'NodePort',
   slug: 'node-port',
   checkPrefix: '',
+  inLabNamespace: true,
   level: 'core',
   title: "NodePort through every node's address",
   description:
