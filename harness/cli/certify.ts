@@ -38,7 +38,7 @@ await runCli('certify', async (ctx) => {
   const asked = toRunConfig(options);
   const manifests = asked.cluster.kind === 'kind' ? preflightProxyManifest(asked.cluster) : undefined;
   // One `kubectl proxy` for the run's cluster carries the reads of the setup and of every feature.
-  const api = ApiProxies.own();
+  const api = new ApiProxies();
   cleanup.push("certify's kubectl proxy", () => api.closeAll(), { quiet: true });
   const prepared = await prepare(asked, manifests, api, ctx);
   if ('code' in prepared) return prepared;

@@ -9,12 +9,6 @@ import type { Kubectl } from './kubectl.js';
 export class ApiProxies {
   private readonly started = new Map<string, Promise<ApiProxy>>();
 
-  private constructor() {}
-
-  static own(): ApiProxies {
-    return new ApiProxies();
-  }
-
   for(binary: string, kubeconfig: string): Promise<ApiProxy> {
     const key = `${binary}\0${kubeconfig}\0${statSync(kubeconfig).mtimeMs}`;
     let proxy = this.started.get(key);

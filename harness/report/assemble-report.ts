@@ -15,8 +15,6 @@ export interface RunSummary {
   notes: string[];
   startedAt: string;
   command: string;
-  /** Set when the run itself broke (setup failed, Playwright ended early). */
-  error: string | null;
 }
 
 function verdictOf(features: readonly FeatureReport[], runError: string | null): { verdict: ReportVerdict; error: string | null } {
@@ -51,7 +49,7 @@ export function assembleReport(summary: RunSummary, results: ReadonlyMap<string,
       },
   );
   const anyRan = results.size > 0;
-  const { verdict, error } = verdictOf(features, summary.error ?? (anyRan ? null : 'no feature reported: the run ended before any (see the output above)'));
+  const { verdict, error } = verdictOf(features, anyRan ? null : 'no feature reported: the run ended before any (see the output above)');
   return {
     verdict,
     profile: summary.profile,

@@ -35,6 +35,5 @@ export function runSummary(config: RunConfig, state: ClusterState, startedAt: st
     notes: [...hostNotes(cluster.kind === 'kind' || state.info.dockerNetwork !== undefined), ...(state.info.proxyModeNote ? [state.info.proxyModeNote] : [])],
     startedAt,
     command,
-    error: null,
   };
 }

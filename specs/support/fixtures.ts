@@ -67,7 +67,7 @@ export const test = base.extend<ClusterFixtures, RunOptions & WorkerFixtures>({
   ],
   apiProxies: [
     async ({}, use) => {
-      const proxies = ApiProxies.own();
+      const proxies = new ApiProxies();
       await use(proxies);
       await proxies.closeAll();
     },

@@ -70,7 +70,6 @@ export function reportFrom(all: RequestRecord[], requestsPerNode = 300): Report 
       notes: ['ipvs: not testable on this host (the kernel has no IP_VS)'],
       startedAt: '2025-11-26T22:00:00.000Z',
       command: 'npm run certify',
-      error: null,
     },
     new Map([['NodePort', feature]]),
   );
