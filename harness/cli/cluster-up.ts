@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { UsageError } from '../util/errors.js';
 import { KindClusterProvider, defaultKubeconfigPath, validateKindOptions } from '../cluster/kind-cluster-provider.js';
 import { assertDockerReachable } from '../cluster/docker.js';
+import { releaseLease } from '../cluster/cluster-lease.js';
 import { PROXY_MODES } from '../cluster/proxy-mode.js';
 import { resolveKind } from '../tools/tool-resolver.js';
 import { run } from '../util/exec.js';
@@ -55,6 +56,8 @@ await runCli('cluster:up', async ({ log, cleanup, signal }) => {
   const started = Date.now();
   const info = await provider.up(signal);
   cleanup.release();
+  // Booted for the user, it is theirs: no later run deletes it as abandoned.
+  releaseLease(opts.name);
   if (opts.exportKubeconfig) await run(kind.path, ['export', 'kubeconfig', '--name', opts.name]);
   log.step(`cluster "${info.name}" ready in ${((Date.now() - started) / 1000).toFixed(0)} s: Kubernetes ${info.kubernetesVersion}, proxy mode ${info.proxyMode}`);
   if (info.proxyMode === 'none') {

@@ -15,6 +15,7 @@ import { countNodes, readKindConfig, renderKindConfig } from './kind-config.js';
 import { assertHostCouldHold, assertHostHolds } from './host-capacity.js';
 import { assertModeRunsHere, type ProxyMode } from './proxy-mode.js';
 import { labelZones } from './zone-labels.js';
+import { leaseHolderAlive, readLease, releaseLease, takeLease } from './cluster-lease.js';
 import type { ClusterInfo, ClusterProvider } from './cluster-provider.js';
 import type { Logger } from '../util/log.js';
 
@@ -29,6 +30,8 @@ export interface KindClusterOptions {
   kubectl?: string;
   /** Attach to a cluster of that name instead of refusing it. */
   reuse?: boolean;
+  /** The process that will delete the cluster this provider boots (ClusterLease); unset: this one. */
+  leaseHolder?: number;
   /** The mode the proxy installed on it told (--proxy-manifest): what the report says instead of proxyMode. */
   reportedMode?: ProxyMode | 'unknown';
 }
@@ -69,12 +72,32 @@ export class KindClusterProvider implements ClusterProvider {
   async preflight(): Promise<string> {
     const rendered = validateKindOptions(this.options);
     await assertDockerReachable(this.log);
-    const existing = await nodeContainers(this.options.name);
+    let existing = await nodeContainers(this.options.name);
+    if (existing.length > 0) existing = await this.deleteIfAbandoned(existing);
     if (existing.length > 0 && !this.options.reuse) {
       throw new UsageError(`a kind cluster named "${this.options.name}" already exists (${existing.join(', ')})`, 'pick another --name, pass --reuse to attach to it, or delete it with `npm run cluster:down -- --name ' + this.options.name + '`');
     }
     if (existing.length === 0) assertHostHolds(countNodes(rendered));
     return rendered;
+  }
+
+  /**
+   * Deletes the cluster when a run that was to delete it ended without doing so (its lease's
+   * process is gone): a half-made or forgotten cluster must not block the next run of that name.
+   * Returns the node containers still there.
+   */
+  private async deleteIfAbandoned(existing: string[]): Promise<string[]> {
+    const lease = readLease(this.options.name);
+    if (!lease) return existing;
+    if (leaseHolderAlive(lease)) {
+      throw new UsageError(
+        `the kind cluster "${this.options.name}" is in use by another run of this harness (pid ${lease.pid}, since ${lease.since})`,
+        'wait for that run to end, or pick another --name',
+      );
+    }
+    this.log.step(`deleting kind cluster "${this.options.name}": the run that booted it (pid ${lease.pid}, ${lease.since}) ended without deleting it`);
+    await this.down();
+    return nodeContainers(this.options.name);
   }
 
   async up(signal: AbortSignal): Promise<ClusterInfo> {
@@ -93,6 +116,7 @@ export class KindClusterProvider implements ClusterProvider {
       writeFileSync(configPath, rendered);
       mkdirSync(kubectlCacheDir(kubeconfig), { recursive: true });
       this.created = true;
+      takeLease(name, this.options.leaseHolder ?? process.pid);
       this.log.step(`creating kind cluster "${name}" (${expectedNodes} nodes, proxy mode ${this.options.proxyMode})`);
       try {
         await run(this.options.kind, ['create', 'cluster', '--name', name, '--image', image.ref, '--config', configPath, '--kubeconfig', kubeconfig], {
@@ -141,6 +165,7 @@ export class KindClusterProvider implements ClusterProvider {
     await run(this.options.kind, ['delete', 'cluster', '--name', name, '--kubeconfig', kubeconfig]);
     await removeNodeContainersUntilQuiet(name);
     await removeNetwork(dockerNetworkFor(name));
+    releaseLease(name);
     if (!ownFile) return;
     rmSync(kubeconfig, { force: true });
     rmSync(kubectlCacheDir(kubeconfig), { recursive: true, force: true });

@@ -30,6 +30,7 @@ export function providerFor(source: ClusterSource, tools: Tools, log: Logger, ap
       configFile: source.configFile,
       kubeconfig: source.kubeconfig,
       reuse: source.reuse,
+      leaseHolder: source.leaseHolder,
       reportedMode: source.reportedMode,
       kind: tools.kind ?? 'kind',
       kubectl: tools.kubectl,

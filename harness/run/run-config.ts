@@ -15,6 +15,8 @@ export type ClusterSource =
       configFile: string;
       kubeconfig: string;
       reuse?: boolean;
+      /** The process that will delete the cluster it boots (ClusterLease); unset: this one. */
+      leaseHolder?: number;
       /** certify --proxy-manifest: boot with no kube-proxy and install this proxy (harness/run/proxy-boot.ts). */
       proxyManifest?: string;
       /** The mode the installed proxy told (--proxy-manifest), for the report; unset: proxyMode. */

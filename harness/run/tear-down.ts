@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { releaseLease } from '../cluster/cluster-lease.js';
 import { nodeContainers, removeLabelledContainers } from '../cluster/docker.js';
 import { Kubectl } from '../kube/kubectl.js';
 import { kubectlCacheDir } from '../kube/kubectl-env.js';
@@ -28,6 +29,8 @@ export async function tearDownRun(run: RunConfig, log: Logger): Promise<TearDown
     return 'nothing-made';
   }
   if (run.keep) {
+    // Kept, it is the user's now: no later run deletes it as abandoned.
+    if (state.created && run.cluster.kind === 'kind') releaseLease(run.cluster.name);
     log.step(`keeping cluster "${state.info.name}": kubeconfig ${state.info.kubeconfig}`);
     return 'kept';
   }

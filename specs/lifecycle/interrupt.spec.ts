@@ -58,6 +58,29 @@ test.describe('cluster lifecycle', () => {
     });
   }
 
+  test('SIGKILL while cluster-up creates nodes: the next run of that name deletes what it left, and goes on', async () => {
+    const name = 'kpc-killed';
+    expect((await runCli('cluster-down', ['--name', name])).code).toBe(0);
+    const killed = startCli('cluster-up', ['--name', name, '--workers', '1']);
+    await waitFor(async () => ((await nodeContainers(name)).length > 0 ? true : notYet(killed.output().split('\n').slice(-2).join(' '))), {
+      what: 'cluster-up to start creating node containers',
+      timeoutMs: 180_000,
+      intervalMs: 250,
+    });
+    // No clean-up runs: the nodes (and the lease of a process that is gone) stay.
+    killed.child.kill('SIGKILL');
+    await killed.done;
+    expect(await nodeContainers(name), 'what the killed run left').not.toEqual([]);
+    try {
+      const next = await runCli('cluster-up', ['--name', name, '--workers', '1']);
+      expect(next.code, next.stderr.split('\n').slice(-3).join('\n')).toBe(0);
+      expect(next.stderr).toMatch(new RegExp(`deleting kind cluster "${name}": the run that booted it \\(pid ${killed.child.pid}, .*\\) ended without deleting it`));
+    } finally {
+      expect((await runCli('cluster-down', ['--name', name])).code).toBe(0);
+    }
+    await expectNothingLeft(name);
+  });
+
   // On an existing cluster the run makes a namespace and, with the container client, a container.
   const phases: { phase: string; begun: (ns: string, kubectl: Kubectl, output: string) => Promise<boolean> }[] = [
     { phase: 'deploys the lab', begun: (ns, kubectl) => namespaceExists(kubectl, ns) },
@@ -89,7 +112,9 @@ test.describe('cluster lifecycle', () => {
     test.skip(state.info.provider !== 'kind', 'needs a kind cluster');
     const result = await runCli('cluster-up', ['--name', state.info.name]);
     expect(result.code).toBe(2);
-    expect(result.stderr.trim()).toMatch(new RegExp(`^error: a kind cluster named "${state.info.name}" already exists .*--reuse`));
+    // Booted by this run, it is leased to this run's runner; kept from an earlier run (KPC_KEEP=1), it is the user's.
+    const refusal = state.created ? `the kind cluster "${state.info.name}" is in use by another run of this harness \\(pid ${process.ppid},` : `a kind cluster named "${state.info.name}" already exists .*--reuse`;
+    expect(result.stderr.trim()).toMatch(new RegExp(`^error: ${refusal}`));
     expect((await run('docker', ['ps', '-q', '--filter', `label=io.x-k8s.kind.cluster=${state.info.name}`])).stdout.trim().split('\n')).toHaveLength(3);
   });
 });

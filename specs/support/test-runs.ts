@@ -24,7 +24,7 @@ export function testRun(proxyMode: TestMode, purpose: 'shared' | 'acceptance'): 
     // Fixed: the runner and every worker load this, and they must agree on it.
     runId: `test-${proxyMode}${suffix}`,
     // KPC_KEEP=1 keeps the clusters after the run and attaches to them in the next one.
-    cluster: { kind: 'kind', name, proxyMode, configFile: DEFAULT_KIND_CONFIG, kubeconfig: path.resolve('.kube', `${name}.kubeconfig`), reuse: process.env.KPC_KEEP === '1' },
+    cluster: { kind: 'kind', name, proxyMode, configFile: DEFAULT_KIND_CONFIG, kubeconfig: path.resolve('.kube', `${name}.kubeconfig`), reuse: process.env.KPC_KEEP === '1', leaseHolder: playwrightRunner() },
     keep: process.env.KPC_KEEP === '1',
     client: 'host',
     namespace: 'kpc-lab',
@@ -33,6 +33,14 @@ export function testRun(proxyMode: TestMode, purpose: 'shared' | 'acceptance'): 
     concurrency: DEFAULT_CONCURRENCY,
     reportDir: path.resolve('reports', `test-${proxyMode}${suffix}`),
   };
+}
+
+/**
+ * The Playwright runner's pid, in the runner and in its workers: a worker that boots a cluster may
+ * end long before the teardown deletes it, and the runner outlives both (and tears down last).
+ */
+function playwrightRunner(): number {
+  return process.env.TEST_WORKER_INDEX === undefined ? process.pid : process.ppid;
 }
 
 /** KPC_TEST_PROXY_MODE=iptables runs the shared chain on an iptables cluster, and the acceptance project on nftables. */
