@@ -83,11 +83,6 @@ export interface Feature {
   readonly checkPrefix?: string;
   /** True for the NodePort lab, which runs in the namespace the user names; every other feature has one of its own (feature-namespace.ts). */
   readonly inLabNamespace?: boolean;
-  /**
-   * True when its checks time what the host measures (a refusal within 2 s), so that the CPU other
-   * features take would fail them falsely: certify runs it alone, before the others run side by side.
-   */
-  readonly runsAlone?: boolean;
   readonly level: FeatureLevel;
   readonly title: string;
   /** What it checks and why, for the README and --help. */

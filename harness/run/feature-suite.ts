@@ -87,19 +87,14 @@ export class FeatureExecution {
 export const FEATURES_AT_ONCE = 10;
 
 /**
- * certify's run of its features: those that run alone (Feature.runsAlone) one after another first,
- * then the others side by side (FEATURES_AT_ONCE); each feature's steps in turn,
+ * certify's run of its features, side by side (FEATURES_AT_ONCE); each feature's steps in turn,
  * a feature ending at its first failed step; every feature reports, whatever the others did.
  * Stops between steps once `signal` aborts (Ctrl-C), and does not wait for the steps under way:
  * the run's clean-up removes what they made. Outcomes come in the order of `features`.
  */
 export async function runFeatures(features: readonly Feature[], suite: SuiteContext, signal: AbortSignal): Promise<FeatureOutcome[]> {
-  const outcomes = new Map<Feature, FeatureOutcome | undefined>();
-  for (const feature of features.filter((f) => f.runsAlone)) outcomes.set(feature, await runFeature(feature, suite, signal));
-  const together = features.filter((f) => !f.runsAlone);
-  const results = await pMap(together, (feature) => runFeature(feature, suite, signal), { concurrency: FEATURES_AT_ONCE });
-  together.forEach((feature, i) => outcomes.set(feature, results[i]));
-  return features.map((f) => outcomes.get(f)).filter((o): o is FeatureOutcome => o !== undefined);
+  const outcomes = await pMap(features, (feature) => runFeature(feature, suite, signal), { concurrency: FEATURES_AT_ONCE });
+  return outcomes.filter((o): o is FeatureOutcome => o !== undefined);
 }
 
 async function runFeature(feature: Feature, suite: SuiteContext, signal: AbortSignal): Promise<FeatureOutcome | undefined> {

@@ -15,7 +15,7 @@ import { GIVE_UP_AFTER, hostPort, type TrafficTarget } from '../../traffic/traff
 import { notYet, waitFor } from '../../util/wait.js';
 import type { FeatureStep } from '../feature.js';
 import { featureFile } from '../feature-file.js';
-import { describeOutcome, isRefusal, REFUSAL_PROBE_SPACING_MS } from './refusal.js';
+import { describeOutcome, isRefusal, REFUSAL_PROBE_SPACING_MS, REFUSED_WITHIN_MS } from './refusal.js';
 
 export const SLUG = 'no-endpoints';
 export const NO_ENDPOINTS_NAME = 'kpc-no-endpoints';
@@ -37,11 +37,11 @@ export function noEndpointsSteps(): FeatureStep[] {
    * be refused; one probe per path at a time, REFUSAL_PROBE_SPACING_MS apart (the kernel's ICMP rate).
    */
   async function judgePath(client: TrafficClient, targets: TrafficTarget[], path: string, label: (t: TrafficTarget) => string) {
-    const converged = await awaitEach(client, targets, isRefusal, { since: wentAt, probeTimeoutMs: 3_000, intervalMs: REFUSAL_PROBE_SPACING_MS });
+    const converged = await awaitEach(client, targets, isRefusal, { since: wentAt, probeTimeoutMs: REFUSED_WITHIN_MS, intervalMs: REFUSAL_PROBE_SPACING_MS });
     const confirmed: RequestRecord[] = [];
     for (let round = 0; round < CONFIRMATIONS; round++) {
       await delay(REFUSAL_PROBE_SPACING_MS);
-      confirmed.push(...(await client.send({ targets, requestsPerNode: 1, concurrency: targets.length, timeoutMs: 3_000, sender: 'world1', giveUpAfter: GIVE_UP_AFTER })));
+      confirmed.push(...(await client.send({ targets, requestsPerNode: 1, concurrency: targets.length, timeoutMs: REFUSED_WITHIN_MS, sender: 'world1', giveUpAfter: GIVE_UP_AFTER })));
     }
     const checks: CheckLine[] = targets.map((t) => {
       const c = converged.find((x) => x.node === t.node)!;
