@@ -47,6 +47,9 @@ export async function tearDownRun(run: RunConfig, log: Logger): Promise<TearDown
     if (meta && !meta.deletionTimestamp && meta.labels?.[MANAGED_BY_LABEL] === MANAGED_BY) {
       log.step(`deleting namespace ${namespace}`);
       await kubectl.run(['delete', 'namespace', namespace, '--ignore-not-found', '--wait=false']);
+      // Terminating, the namespace takes no new pods; its own pods need not drain for their grace
+      // periods (up to 15 s), which a run right after would wait out before it makes the namespace again.
+      await kubectl.run(['delete', 'pods', '--all', '--grace-period=1', '--ignore-not-found', '--wait=false'], { namespace });
     }
   }
   return 'done';
