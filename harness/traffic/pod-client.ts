@@ -1,3 +1,4 @@
+import pRetry from 'p-retry';
 import type { Kubectl } from '../kube/kubectl.js';
 import type { ProgressListener } from './burst.js';
 import type { RequestRecord } from './request-record.js';
@@ -6,6 +7,16 @@ import type { TrafficPlan } from './traffic-plan.js';
 
 /** Inside the app image: the same burst code as the host client, bundled by app/build.sh. */
 const BURST_ENTRY = '/app/burst.js';
+
+/**
+ * kubectl exec's stream through the API server and the kubelet, broken under load (seen with ten
+ * features on 2 cores: "error reading from error stream: read message: unexpected EOF"). The
+ * burst's own failures say something else, and are not retried.
+ */
+const STREAM_BROKEN = /unexpected EOF|error reading from error stream|error dialing backend|connection reset by peer|http2: client connection lost/;
+
+/** Sends of one target after a broken stream: its records are lost with the stream, so it is sent again whole. */
+const STREAM_RETRIES = 2;
 
 /**
  * Sends from inside the cluster: each target's requests go from the client pod on the target's
@@ -28,11 +39,8 @@ export class PodTrafficClient implements TrafficClient {
         const pod = this.podOnNode.get(target.node);
         if (!pod) throw new Error(`no client pod on node ${target.node}`);
         const part: TrafficPlan = { ...plan, targets: [target], concurrency };
-        const { stdout } = await this.kubectl.run(['exec', pod, '--', 'node', BURST_ENTRY, JSON.stringify(part)], {
-          namespace: this.namespace,
-          signal,
-          timeoutMs: 30 * 60_000,
-        });
+        const exec = () => this.kubectl.run(['exec', pod, '--', 'node', BURST_ENTRY, JSON.stringify(part)], { namespace: this.namespace, signal, timeoutMs: 30 * 60_000 });
+        const { stdout } = await pRetry(exec, { retries: STREAM_RETRIES, signal, minTimeout: 200, shouldRetry: (error) => STREAM_BROKEN.test(error.message) });
         done += plan.requestsPerNode;
         onProgress?.(done, total);
         return stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as RequestRecord);
