@@ -88,7 +88,8 @@ export class KindClusterProvider implements ClusterProvider {
    */
   private async deleteIfAbandoned(existing: string[]): Promise<string[]> {
     const lease = readLease(this.options.name);
-    if (!lease) return existing;
+    // Held by this run (--proxy-manifest boots, then attaches with --reuse): its own, not abandoned.
+    if (!lease || lease.pid === (this.options.leaseHolder ?? process.pid)) return existing;
     if (leaseHolderAlive(lease)) {
       throw new UsageError(
         `the kind cluster "${this.options.name}" is in use by another run of this harness (pid ${lease.pid}, since ${lease.since})`,
