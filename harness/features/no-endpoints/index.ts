@@ -10,7 +10,7 @@ export const noEndpoints: Feature = {
   level: 'core',
   title: 'A Service with no endpoints is refused at once, on every node',
   description:
-    "A one-replica app behind a NodePort Service is scaled to zero; within 30 s (upstream's endpoint lag bound) every node must refuse connections to the NodePort (from outside) and to the ClusterIP (from a client pod on that node) with a TCP reset or an ICMP unreachable within 3 s (to the first SYN or, where the kernel's ICMP rate limit held the answer back, to its retransmission at 1 s; the next leaves at 3 s), never leave them to time out: a client must learn at once that nothing serves, as upstream's \"should be rejected when no endpoints exist\" asks, but on every node.",
+    "A one-replica app behind a NodePort Service is scaled to zero; within 30 s (upstream's endpoint lag bound) every node must refuse connections to the NodePort (from outside) and to the ClusterIP (from a client pod on that node) with a TCP reset or an ICMP unreachable within 3 s (to the first SYN or, where the kernel's ICMP rate limit held the answer back, to its retransmission at 1 s; the next leaves at 3 s), never leave them to time out: a client must learn at once that nothing serves, as upstream's \"should be rejected when no endpoints exist\" asks, but on every node. The NodePort is probed from a container of its own on the cluster's Docker network whatever --client says: a node holds back ICMP errors to a source address whose traffic it also forwards, as the other features' traffic is (docs/benchmarks.md).",
   statistical: false,
   untestable: () => null,
   steps: noEndpointsSteps,

@@ -22,6 +22,19 @@ export const REFUSED_WITHIN_MS = 3_000;
  */
 export const REFUSAL_PROBE_SPACING_MS = 1_100;
 
+/**
+ * Why NodePort refusals are probed from a source address no other feature uses: a node keeps one
+ * record per source address for both the ICMP error rate limit and its ICMP redirects. A node that
+ * forwards a client's NodePort connection to a pod on another node sends it back out the interface
+ * it came in on, so it redirects that client; after 9 redirects every further forwarded packet
+ * restarts the record's clock, and the ICMP error budget of that address stops refilling. Measured
+ * here: while a host loop sent 30 NodePort requests/s through the nodes, a correct kube-proxy's
+ * refusals to the same host address stopped for 30 s (IcmpOutRateLimitHost counting up), while a
+ * container of its own was refused at once. Features running beside NoEndpoints send exactly such
+ * traffic, so a shared address fails a correct proxy.
+ */
+export const OWN_SOURCE_ADDRESS_REASON = 'NodePort refusals are probed from a container of their own: a node starves ICMP errors to a source address whose traffic it also forwards (docs/benchmarks.md)';
+
 export function isRefusal(record: RequestRecord): boolean {
   return record.status === null && /^(ECONNREFUSED|EHOSTUNREACH|ENETUNREACH)\b/.test(record.error ?? '') && record.latencyMs < REFUSED_WITHIN_MS;
 }

@@ -8,6 +8,7 @@ import { ServiceUnderTest } from '../../lab/service-under-test.js';
 import type { CheckLine } from '../../report/report-types.js';
 import { awaitEach, type Convergence } from '../../traffic/await-programmed.js';
 import { chooseClient } from '../../traffic/choose-client.js';
+import { ContainerTrafficClient } from '../../traffic/container-client.js';
 import { PodTrafficClient } from '../../traffic/pod-client.js';
 import type { RequestRecord } from '../../traffic/request-record.js';
 import type { TrafficClient } from '../../traffic/traffic-client.js';
@@ -15,7 +16,7 @@ import { GIVE_UP_AFTER, hostPort, type TrafficTarget } from '../../traffic/traff
 import { notYet, waitFor } from '../../util/wait.js';
 import type { FeatureStep } from '../feature.js';
 import { featureFile } from '../feature-file.js';
-import { describeOutcome, isRefusal, REFUSAL_PROBE_SPACING_MS, REFUSED_WITHIN_MS } from './refusal.js';
+import { describeOutcome, isRefusal, OWN_SOURCE_ADDRESS_REASON, REFUSAL_PROBE_SPACING_MS, REFUSED_WITHIN_MS } from './refusal.js';
 
 export const SLUG = 'no-endpoints';
 export const NO_ENDPOINTS_NAME = 'kpc-no-endpoints';
@@ -103,7 +104,11 @@ export function noEndpointsSteps(): FeatureStep[] {
       title: '4. every node refuses the NodePort and the ClusterIP at once',
       name: 'refusals',
       async run({ kubectl, options, cluster, log, result }) {
-        const outside = await chooseClient(options.client, { runId: options.runId, appImage: cluster.appImage, dockerNetwork: cluster.dockerNetwork, targets: nodePortTargets });
+        // A source address of its own where the cluster's Docker network is known (OWN_SOURCE_ADDRESS_REASON).
+        const outside = cluster.dockerNetwork
+          ? await ContainerTrafficClient.start(cluster.appImage, cluster.dockerNetwork, options.runId)
+          : await chooseClient(options.client, { runId: options.runId, appImage: cluster.appImage, targets: nodePortTargets });
+        if (cluster.dockerNetwork && options.client === 'host') log.info(OWN_SOURCE_ADDRESS_REASON);
         const inside = new PodTrafficClient(kubectl, options.namespace, new Map(clients.map((c) => [c.node, c.pod])));
         try {
           const [viaNodePort, viaClusterIp] = await Promise.all([
