@@ -105,10 +105,13 @@ export function noEndpointsSteps(): FeatureStep[] {
       name: 'refusals',
       async run({ kubectl, options, cluster, log, result }) {
         // A source address of its own where the cluster's Docker network is known (OWN_SOURCE_ADDRESS_REASON).
-        const outside = cluster.dockerNetwork
-          ? await ContainerTrafficClient.start(cluster.appImage, cluster.dockerNetwork, options.runId)
-          : await chooseClient(options.client, { runId: options.runId, appImage: cluster.appImage, targets: nodePortTargets });
-        if (cluster.dockerNetwork && options.client === 'host') log.info(OWN_SOURCE_ADDRESS_REASON);
+        let outside: TrafficClient;
+        if (cluster.dockerNetwork) {
+          if (options.client === 'host') log.info(OWN_SOURCE_ADDRESS_REASON);
+          outside = await ContainerTrafficClient.start(cluster.appImage, cluster.dockerNetwork, options.runId);
+        } else {
+          outside = await chooseClient(options.client, { runId: options.runId, appImage: cluster.appImage, targets: nodePortTargets });
+        }
         const inside = new PodTrafficClient(kubectl, options.namespace, new Map(clients.map((c) => [c.node, c.pod])));
         try {
           const [viaNodePort, viaClusterIp] = await Promise.all([
