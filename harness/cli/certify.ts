@@ -28,6 +28,7 @@ import { deleteKindClusterIfThere, tearDownRun } from '../run/tear-down.js';
 import { bootWithProxy, preflightProxyManifest } from '../run/proxy-boot.js';
 import type { ProxyManifests } from '../cluster/proxy-manifest.js';
 import { setUpCluster } from '../run/cluster-setup.js';
+import { TrafficLane } from '../traffic/traffic-lane.js';
 
 const program = certifyCommand();
 parseArgs(program);
@@ -48,7 +49,7 @@ await runCli('certify', async (ctx) => {
   // The reports' schemas compile while the features run, not once they are done.
   setImmediate(compileReportSchemas);
   const kubectl = await api.attach(new Kubectl(state.kubectl ?? (await resolveKubectl(log)).path, state.info.kubeconfig));
-  const outcomes = await runFeatures(config.features.map(featureById), { run: config, state, kubectl, log }, signal);
+  const outcomes = await runFeatures(config.features.map(featureById), { run: config, state, kubectl, log, lane: new TrafficLane() }, signal);
   if (signal.aborted) return 130;
 
   const report = assembleReport(runSummary(config, state, startedAt, reproduceCommand(process.argv.slice(2))), new Map(outcomes.map((o) => [o.report.id, o.report])));

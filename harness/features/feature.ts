@@ -4,6 +4,7 @@ import type { HelloworldLab } from '../lab/helloworld-lab.js';
 import type { NodeDiscovery } from '../queries/types.js';
 import type { FeatureLevel } from '../report/report-types.js';
 import type { ClientKind } from '../traffic/traffic-client.js';
+import type { TrafficLane } from '../traffic/traffic-lane.js';
 import type { Logger } from '../util/log.js';
 import type { FeatureResult } from './feature-result.js';
 
@@ -55,6 +56,8 @@ export interface FeatureContext {
   /** What the ids of its checks start with: `<slug>/` (the NodePort lab's have none). */
   readonly checkPrefix: string;
   readonly result: FeatureResult;
+  /** The run's lane for measured traffic (sendGuarded): bursts take turns, waits overlap. */
+  readonly lane: TrafficLane;
   /** `close` runs when the feature ends, whether its steps passed or not (clients, streams, watches). */
   onEnd(close: () => Promise<unknown>): void;
 }

@@ -4,6 +4,7 @@ import { featureNamespace } from '../features/feature-namespace.js';
 import { FeatureResult, type FeatureOutcome } from '../features/feature-result.js';
 import { featureFamilyAlpha } from '../features/registry.js';
 import type { Kubectl } from '../kube/kubectl.js';
+import type { TrafficLane } from '../traffic/traffic-lane.js';
 import { HelloworldLab } from '../lab/helloworld-lab.js';
 import { claimNamespace } from '../lab/namespace-guard.js';
 import { errorMessage, oneLineMessage } from '../util/errors.js';
@@ -16,6 +17,8 @@ export interface SuiteContext {
   state: ClusterState;
   kubectl: Kubectl;
   log: Logger;
+  /** The run's one lane for measured traffic. */
+  lane: TrafficLane;
 }
 
 /**
@@ -30,7 +33,7 @@ export class FeatureExecution {
   private readonly ends: (() => Promise<unknown>)[] = [];
 
   constructor(readonly feature: Feature, private readonly suite: SuiteContext) {
-    const { run, state, kubectl, log } = suite;
+    const { run, state, kubectl, log, lane } = suite;
     const survey = state.survey;
     if (!survey) throw new Error(`the cluster "${state.info.name}" was not surveyed: the setup did not finish`);
     this.result = FeatureResult.begin(feature, survey.facts, run.featuresClaimed);
@@ -45,6 +48,7 @@ export class FeatureExecution {
       familyAlpha: featureFamilyAlpha(run.features),
       checkPrefix: feature.checkPrefix ?? `${feature.slug}/`,
       result: this.result,
+      lane,
       onEnd: (close) => void this.ends.push(close),
     };
   }

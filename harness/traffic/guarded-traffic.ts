@@ -2,6 +2,7 @@ import { EnvironmentGuard } from '../kube/environment-watch.js';
 import type { Kubectl } from '../kube/kubectl.js';
 import type { RequestRecord } from './request-record.js';
 import type { TrafficClient } from './traffic-client.js';
+import type { TrafficLane } from './traffic-lane.js';
 import type { TrafficPlan } from './traffic-plan.js';
 import type { Logger } from '../util/log.js';
 
@@ -15,14 +16,24 @@ export interface GuardedTraffic {
   log: Logger;
   /** How the progress lines name the traffic. */
   what: string;
+  /** The run's lane: the burst waits there for the other features' bursts to end. */
+  lane: TrafficLane;
 }
 
 /**
  * Sends a plan while the environment guard watches the nodes and the app's pods: a change aborts
  * the traffic and is thrown as an EnvironmentError (exit 2), never judged as a proxy fault.
- * Progress is logged every quarter.
+ * Progress is logged every quarter. The burst takes its turn in the run's lane first.
  */
-export async function sendGuarded({ kubectl, namespace, selector, client, plan, log, what }: GuardedTraffic): Promise<RequestRecord[]> {
+export function sendGuarded(traffic: GuardedTraffic): Promise<RequestRecord[]> {
+  const { lane, log, what } = traffic;
+  return lane.run(
+    () => sendWatched(traffic),
+    (ahead) => log.info(`${what}: waiting for ${ahead} other feature burst${ahead === 1 ? '' : 's'} to end`),
+  );
+}
+
+async function sendWatched({ kubectl, namespace, selector, client, plan, log, what }: GuardedTraffic): Promise<RequestRecord[]> {
   const guard = new EnvironmentGuard(kubectl, namespace, selector);
   await guard.start();
   const stop = new AbortController();

@@ -1,6 +1,7 @@
 import { test, expect } from '../support/fixtures.js';
 import { FEATURES } from '../../harness/features/registry.js';
 import { FeatureExecution } from '../../harness/run/feature-suite.js';
+import { TrafficLane } from '../../harness/traffic/traffic-lane.js';
 
 /**
  * Every feature of the registry that the project's run asks for, as certify runs it: a serial
@@ -13,7 +14,7 @@ for (const feature of FEATURES) {
 
     test.beforeAll(async ({ run, state, kubectl, log }) => {
       test.skip(!run.features.includes(feature.id), `not in this run's features (profile ${run.profile})`);
-      execution = new FeatureExecution(feature, { run, state, kubectl, log });
+      execution = new FeatureExecution(feature, { run, state, kubectl, log, lane: new TrafficLane() });
       if (execution.stopped === null) await execution.claimNamespace();
     });
 

@@ -47,7 +47,7 @@ export function hairpinSteps(): FeatureStep[] {
     {
       title: '2. every app pod calls the ClusterIP until it is answered by itself',
       name: 'calls',
-      async run({ kubectl, options, log, familyAlpha, result }) {
+      async run({ kubectl, options, log, familyAlpha, result, lane }) {
         const tries = hairpinTries(pods.length, familyAlpha);
         const target = hostPort(clusterIP, APP_PORT);
         result.note(`${tries} calls from each of ${pods.length} app pods to ${target}: a proxy that hairpins leaves some pod unanswered by itself by luck with probability at most the feature's alpha`);
@@ -59,7 +59,7 @@ export function hairpinSteps(): FeatureStep[] {
             if (silent.length > 0) log.step(`no answer yet from the app pods on ${silent.join(', ')} after 30 s; measuring anyway`);
           }
           const plan = { targets, requestsPerNode: tries, concurrency: targets.length * CALLS_IN_FLIGHT_PER_POD, timeoutMs: DEFAULT_TIMEOUT_MS, sender: 'world1', giveUpAfter: GIVE_UP_AFTER };
-          const records = await sendGuarded({ kubectl, namespace: options.namespace, selector: APP_SELECTOR, client, plan, log, what: 'app pods calling their own Service' });
+          const records = await sendGuarded({ kubectl, namespace: options.namespace, selector: APP_SELECTOR, client, plan, log, lane, what: 'app pods calling their own Service' });
           result.addRecords(records);
           result.addChecks(round.map((pod) => hairpinCheck(pod, records.filter((r) => r.node === pod.node), pods.length, tries, target, `${SLUG}/`)));
         }

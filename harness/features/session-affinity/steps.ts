@@ -76,14 +76,14 @@ export function sessionAffinitySteps(): FeatureStep[] {
     {
       title: '3. through every node, each client sends its requests one after another; judge every node',
       name: 'traffic',
-      async run({ kubectl, options, log, result }) {
+      async run({ kubectl, options, log, result, lane }) {
         // One of the clients waits for the new NodePort to answer on every node (its first pick then is its affinity).
         const silent = await awaitProgrammed(targets, 'world1', undefined, clients!.sources[0]!);
         if (silent.length > 0) log.step(`no answer yet through ${silent.join(', ')} after 30 s; measuring anyway`);
         // Concurrency 1 per client: one connection at a time, as upstream's affinity test sends, so that
         // no two connections of one client race for its first pick.
         const plan = { targets, requestsPerNode: perClient, concurrency: 1, timeoutMs: DEFAULT_TIMEOUT_MS, sender: 'world1', giveUpAfter: GIVE_UP_AFTER };
-        const records = await sendGuarded({ kubectl, namespace: options.namespace, selector: APP_SELECTOR, client: clients!, plan, log, what: `nodes from each of ${clientCount} client containers` });
+        const records = await sendGuarded({ kubectl, namespace: options.namespace, selector: APP_SELECTOR, client: clients!, plan, log, lane, what: `nodes from each of ${clientCount} client containers` });
         const addresses = containers.map((c) => c.address).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
         const { checks, figure } = judgeAffinity({
           records,
