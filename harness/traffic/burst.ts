@@ -24,7 +24,7 @@ export async function runBurst(plan: TrafficPlan, onProgress?: ProgressListener,
       const seq = next++;
       const target = order[seq]!;
       if (!givenUp.has(target.node)) {
-        const record = await prober.send(seq, target, plan.sender, plan.request);
+        const record = await sendThroughStalls(() => prober.send(seq, target, plan.sender, plan.request), plan.timeoutMs);
         records[seq] = record;
         const inARow = isConnectionFailure(record) ? (failuresInARow.get(target.node) ?? 0) + 1 : 0;
         failuresInARow.set(target.node, inARow);
@@ -35,4 +35,29 @@ export async function runBurst(plan: TrafficPlan, onProgress?: ProgressListener,
   };
   await Promise.all(Array.from({ length: Math.min(plan.concurrency, order.length) }, worker));
   return records.filter((r): r is RequestRecord => r !== undefined).map((r, seq) => ({ ...r, seq }));
+}
+
+/**
+ * How late a timeout may fire and still count. A timer fires within milliseconds of its time in a
+ * process that runs; one a fifth of its length late (1 s of the 5 s default) means the client got
+ * no CPU for that long, and after such a stall Node runs the timers before reading the sockets, so
+ * a reply that had arrived meanwhile is reported as a timeout. Seen on 2 cores with ten features
+ * side by side: a pod's 5 s timers fired after 10 to 17 s (docs/benchmarks.md, 2026-12-06).
+ */
+export const STALL_MARGIN = 0.2;
+
+/** Sends of one request, at most, while its timeouts keep firing late; the last is kept whatever it says. */
+export const STALLED_SENDS = 3;
+
+/** A timeout that fired so late that the client, not the network, was not running. */
+export function timedOutLate(record: RequestRecord, timeoutMs: number): boolean {
+  return record.status === null && /^ECONNABORTED/.test(record.error ?? '') && record.latencyMs > timeoutMs * (1 + STALL_MARGIN);
+}
+
+/** `send`, sent again while its timeout fires late: a stalled client is no evidence about the proxy. */
+async function sendThroughStalls(send: () => Promise<RequestRecord>, timeoutMs: number): Promise<RequestRecord> {
+  let record = await send();
+  for (let stalled = 1; stalled < STALLED_SENDS && timedOutLate(record, timeoutMs); stalled++) record = { ...(await send()), stalledSends: stalled };
+  if (timedOutLate(record, timeoutMs)) record = { ...record, error: `client stalled: its ${timeoutMs} ms timeout fired after ${Math.round(record.latencyMs)} ms, ${STALLED_SENDS} sends in a row (${record.error})` };
+  return record;
 }

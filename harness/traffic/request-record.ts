@@ -22,6 +22,11 @@ export interface RequestRecord {
   backendNode: string | null;
   latencyMs: number;
   error: string | null;
+  /**
+   * Sends of this request before this one that timed out late (the client stalled: burst.ts),
+   * so were no evidence and were sent again; absent when there were none.
+   */
+  stalledSends?: number;
   /** The parsed JSON reply (its text when not JSON), kept only for a plan's plain `request`. */
   reply?: unknown;
 }

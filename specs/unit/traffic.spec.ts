@@ -1,9 +1,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test, expect } from '@playwright/test';
-import { runBurst } from '../../harness/traffic/burst.js';
+import { runBurst, STALLED_SENDS, timedOutLate } from '../../harness/traffic/burst.js';
 import { validateReply } from '../../harness/traffic/http-prober.js';
 import { hostPort, schedule, splitPlan } from '../../harness/traffic/traffic-plan.js';
+import { TrafficLane } from '../../harness/traffic/traffic-lane.js';
 
 test('requests go round-robin over the nodes', () => {
   const targets = [{ node: 'a', address: '10.0.0.1', port: 30000 }, { node: 'b', address: '10.0.0.2', port: 30000 }];
@@ -110,4 +111,49 @@ test('a plain GET keeps the JSON reply whole, whatever its status: the answer is
   } finally {
     server.close();
   }
+});
+
+test('bursts in one lane take turns: the second starts once the first has ended, and is told it waits', async () => {
+  const lane = new TrafficLane(1);
+  const events: string[] = [];
+  let release!: () => void;
+  const first = lane.run(async () => {
+    events.push('first starts');
+    await new Promise<void>((resolve) => (release = resolve));
+    events.push('first ends');
+  });
+  const second = lane.run(
+    async () => void events.push('second starts'),
+    (ahead) => events.push(`second waits behind ${ahead}`),
+  );
+  await expect.poll(() => events.length).toBe(2);
+  release();
+  await Promise.all([first, second]);
+  expect(events).toContain('second waits behind 1');
+  expect(events.filter((e) => !e.includes('waits'))).toEqual(['first starts', 'first ends', 'second starts']);
+});
+
+test('a timeout that fires late (the client stalled) is sent again, not counted against the proxy', async () => {
+  // Replies 100 ms after each request; on the first, it stalls this process (client and server alike) past the 300 ms timeout.
+  let stalls = 1;
+  const server = http.createServer((req, res) => {
+    req.resume().on('end', () => {
+      setTimeout(() => res.end(JSON.stringify({ sender: 'world1', message: 'Hello world1 (direct)', host: 'pod-a' })), 100);
+      if (stalls-- > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 600);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  try {
+    const [record] = await runBurst({ targets: [{ node: 'n1', address: '127.0.0.1', port }], requestsPerNode: 1, concurrency: 1, timeoutMs: 300, sender: 'world1', giveUpAfter: 10 });
+    expect(record!.error, 'the send after the stall is answered').toBeNull();
+    expect(record!.stalledSends).toBe(1);
+  } finally {
+    server.close();
+  }
+  const timedOut = { status: null, error: 'ECONNABORTED: timeout of 5000ms exceeded', latencyMs: 5_100 };
+  expect(timedOutLate({ ...timedOut } as never, 5_000), 'on time').toBe(false);
+  expect(timedOutLate({ ...timedOut, latencyMs: 17_475 } as never, 5_000), 'fired 12 s late').toBe(true);
+  expect(timedOutLate({ ...timedOut, error: 'ECONNREFUSED: connect ECONNREFUSED', latencyMs: 17_475 } as never, 5_000), 'refused, however late').toBe(false);
+  expect(STALLED_SENDS).toBeGreaterThan(1);
 });
