@@ -1,4 +1,5 @@
 import type { RequestRecord } from '../traffic/request-record.js';
+import { CLIENT_STALLED, clientStalled } from '../traffic/traffic-matrix.js';
 import { connected } from '../traffic/unreached.js';
 import type { CheckLine } from './report-types.js';
 
@@ -15,9 +16,10 @@ export interface UnreachedEvidence {
   rule: string;
 }
 
-/** How a connection that reached nothing ended: "timed out (dropped)", "refused", or the error's code. */
+/** How a connection that reached nothing ended: "timed out (dropped)", "refused", "client stalled", or the error's code. */
 export function unreachedOutcome(record: RequestRecord): string {
   const error = record.error ?? 'no answer';
+  if (clientStalled(record)) return CLIENT_STALLED;
   if (/^(ECONNABORTED|ETIMEDOUT)\b|timeout/i.test(error)) return 'timed out (dropped)';
   if (/^ECONNREFUSED\b/.test(error)) return 'refused';
   return error.split(':')[0]!;

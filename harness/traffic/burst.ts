@@ -1,7 +1,7 @@
 import type { RequestRecord } from './request-record.js';
 import { HttpProber } from './http-prober.js';
 import { schedule, type TrafficPlan } from './traffic-plan.js';
-import { isConnectionFailure } from './traffic-matrix.js';
+import { CLIENT_STALLED, isConnectionFailure } from './traffic-matrix.js';
 
 export type ProgressListener = (done: number, total: number) => void;
 
@@ -58,6 +58,6 @@ export function timedOutLate(record: RequestRecord, timeoutMs: number): boolean 
 async function sendThroughStalls(send: () => Promise<RequestRecord>, timeoutMs: number): Promise<RequestRecord> {
   let record = await send();
   for (let stalled = 1; stalled < STALLED_SENDS && timedOutLate(record, timeoutMs); stalled++) record = { ...(await send()), stalledSends: stalled };
-  if (timedOutLate(record, timeoutMs)) record = { ...record, error: `client stalled: its ${timeoutMs} ms timeout fired after ${Math.round(record.latencyMs)} ms, ${STALLED_SENDS} sends in a row (${record.error})` };
+  if (timedOutLate(record, timeoutMs)) record = { ...record, error: `${CLIENT_STALLED}: its ${timeoutMs} ms timeout fired after ${Math.round(record.latencyMs)} ms, ${STALLED_SENDS} sends in a row (${record.error})` };
   return record;
 }

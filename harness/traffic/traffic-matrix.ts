@@ -17,6 +17,14 @@ export function isSuccessful(record: RequestRecord): boolean {
   return record.error === null && record.status !== null && record.status >= 200 && record.status < 300 && record.pod !== null;
 }
 
+/** What the error of a request starts with when its timeouts kept firing late (burst.ts): no evidence about the proxy. */
+export const CLIENT_STALLED = 'client stalled';
+
+/** The client stalled on every send of this request: neither a drop nor an answer can be told. */
+export function clientStalled(record: RequestRecord): boolean {
+  return record.error?.startsWith(CLIENT_STALLED) ?? false;
+}
+
 /** No HTTP answer at all: refused, reset or timed out. */
 export function isConnectionFailure(record: RequestRecord): boolean {
   return record.status === null && record.error !== null;

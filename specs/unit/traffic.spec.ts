@@ -5,6 +5,8 @@ import { runBurst, STALLED_SENDS, timedOutLate } from '../../harness/traffic/bur
 import { validateReply } from '../../harness/traffic/http-prober.js';
 import { hostPort, schedule, splitPlan } from '../../harness/traffic/traffic-plan.js';
 import { TrafficLane } from '../../harness/traffic/traffic-lane.js';
+import { unreachedOutcome } from '../../harness/report/unreached-check.js';
+import { describeOutcome } from '../../harness/features/no-endpoints/refusal.js';
 
 test('requests go round-robin over the nodes', () => {
   const targets = [{ node: 'a', address: '10.0.0.1', port: 30000 }, { node: 'b', address: '10.0.0.2', port: 30000 }];
@@ -148,6 +150,12 @@ test('a timeout that fires late (the client stalled) is sent again, not counted 
     const [record] = await runBurst({ targets: [{ node: 'n1', address: '127.0.0.1', port }], requestsPerNode: 1, concurrency: 1, timeoutMs: 300, sender: 'world1', giveUpAfter: 10 });
     expect(record!.error, 'the send after the stall is answered').toBeNull();
     expect(record!.stalledSends).toBe(1);
+    // Stalled on every send: the record names the client, and no check reads it as the proxy's drop.
+    stalls = STALLED_SENDS;
+    const [stalled] = await runBurst({ targets: [{ node: 'n1', address: '127.0.0.1', port }], requestsPerNode: 1, concurrency: 1, timeoutMs: 300, sender: 'world1', giveUpAfter: 10 });
+    expect(stalled!.error).toMatch(/^client stalled: its 300 ms timeout fired after \d+ ms, 3 sends in a row/);
+    expect(unreachedOutcome(stalled!)).toBe('client stalled');
+    expect(describeOutcome(stalled!)).not.toMatch(/dropped/);
   } finally {
     server.close();
   }

@@ -1,4 +1,5 @@
 import type { RequestRecord } from '../../traffic/request-record.js';
+import { clientStalled } from '../../traffic/traffic-matrix.js';
 
 /**
  * A refusal is the kernel answering the SYN: a TCP reset or an ICMP unreachable (ECONNREFUSED,
@@ -42,6 +43,7 @@ export function isRefusal(record: RequestRecord): boolean {
 export function describeOutcome(record: RequestRecord | null): string {
   if (!record) return 'no probe answered';
   if (record.status !== null) return `HTTP ${record.status} from ${record.pod ?? 'an unnamed pod'}: still forwarded`;
+  if (clientStalled(record)) return record.error!;
   if (/timeout|ETIMEDOUT|ECONNABORTED/.test(record.error ?? '')) return `no answer within ${Math.round(record.latencyMs)} ms: dropped, not refused`;
   return `${record.error} after ${Math.round(record.latencyMs)} ms`;
 }
