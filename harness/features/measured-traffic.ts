@@ -28,7 +28,7 @@ export async function sendMeasured(ctx: FeatureContext, traffic: Omit<MeasuredTr
   const { client, targets, sized, what } = traffic;
   const silent = await awaitProgrammed(targets, 'world1', undefined, client);
   if (silent.length > 0) ctx.log.step(`no answer yet through ${silent.join(', ')} after 30 s; measuring anyway`);
-  const plan = { targets, requestsPerNode: sized.requestsPerNode, concurrency: traffic.concurrency ?? ctx.options.concurrency, timeoutMs: DEFAULT_TIMEOUT_MS, sender: 'world1', giveUpAfter: GIVE_UP_AFTER };
+  const plan = { targets, requestsPerNode: sized.requestsPerNode, concurrency: traffic.concurrency ?? ctx.options.concurrency, timeoutMs: DEFAULT_TIMEOUT_MS, sender: 'world1', giveUpAfter: GIVE_UP_AFTER, resendUnanswered: true };
   return sendGuarded({ kubectl: ctx.kubectl, namespace: ctx.options.namespace, selector: APP_SELECTOR, client, plan, log: ctx.log, lane: ctx.lane, what });
 }
 

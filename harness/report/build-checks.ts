@@ -31,6 +31,12 @@ function topReasons(records: readonly RequestRecord[] | undefined, node: string)
   return top.length ? ` (${top.map(([reason, c]) => `${reason}: ${c}`).join(', ')})` : '';
 }
 
+/** How many requests through `node` were sent again because a send was no evidence (burst.ts), said so. */
+function resent(records: readonly RequestRecord[] | undefined, node: string): string {
+  const count = records?.filter((r) => r.node === node && (r.stalledSends ?? 0) > 0).length ?? 0;
+  return count > 0 ? ` (${count} sent again: the client or the app stalled on an earlier send, which tells nothing about the proxy)` : '';
+}
+
 function forwardingCheck(source: Pick<MeasurementSource, 'node' | 'label'>, input: CheckInput, endpoints: ReadonlySet<string>, expected: ReadonlySet<string>): Check {
   const row = input.matrix[source.node] ?? {};
   const tally = input.tallies[source.node] ?? { planned: 0, sent: 0, answered: 0, failed: 0 };
@@ -55,7 +61,7 @@ function forwardingCheck(source: Pick<MeasurementSource, 'node' | 'label'>, inpu
     problems.push(`${total(remote)} of ${tally.sent} answers came from endpoints this source should not use (${list(remote)}); a Local traffic policy ignored?`);
   }
   if (problems.length > 0) return { ...base, status: 'fail', message: `${source.label}: ${problems.join('; ')}` };
-  return { ...base, status: 'pass', message: `${source.label}: all ${tally.planned} planned requests answered by service endpoints` };
+  return { ...base, status: 'pass', message: `${source.label}: all ${tally.planned} planned requests answered by service endpoints${resent(input.records, source.node)}` };
 }
 
 function reachCheck(nb: NodeBalance, test: ReachTest, ipOf: ReadonlyMap<string, string>, input: CheckInput): Check {

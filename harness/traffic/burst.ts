@@ -1,7 +1,7 @@
 import type { RequestRecord } from './request-record.js';
 import { HttpProber } from './http-prober.js';
 import { schedule, type TrafficPlan } from './traffic-plan.js';
-import { CLIENT_STALLED, isConnectionFailure } from './traffic-matrix.js';
+import { APP_STALLED, CLIENT_STALLED, isConnectionFailure } from './traffic-matrix.js';
 
 export type ProgressListener = (done: number, total: number) => void;
 
@@ -24,7 +24,7 @@ export async function runBurst(plan: TrafficPlan, onProgress?: ProgressListener,
       const seq = next++;
       const target = order[seq]!;
       if (!givenUp.has(target.node)) {
-        const record = await sendThroughStalls(() => prober.send(seq, target, plan.sender, plan.request), plan.timeoutMs);
+        const record = await sendThroughStalls(() => prober.send(seq, target, plan.sender, plan.request), plan);
         records[seq] = record;
         const inARow = isConnectionFailure(record) ? (failuresInARow.get(target.node) ?? 0) + 1 : 0;
         failuresInARow.set(target.node, inARow);
@@ -54,10 +54,27 @@ export function timedOutLate(record: RequestRecord, timeoutMs: number): boolean 
   return record.status === null && /^ECONNABORTED/.test(record.error ?? '') && record.latencyMs > timeoutMs * (1 + STALL_MARGIN);
 }
 
-/** `send`, sent again while its timeout fires late: a stalled client is no evidence about the proxy. */
-async function sendThroughStalls(send: () => Promise<RequestRecord>, timeoutMs: number): Promise<RequestRecord> {
+/**
+ * A request that timed out after its TCP handshake. Through a virtual address only the pod the
+ * proxy picked can complete the handshake, so the proxy has forwarded it; the missing answer is the
+ * app's, which on 2 busy cores got no CPU in time. A drop never connects.
+ */
+export function unansweredAfterConnect(record: RequestRecord): boolean {
+  return record.status === null && record.clientPort !== null && /^ECONNABORTED/.test(record.error ?? '');
+}
+
+/** Why a send is no evidence about the proxy and is sent again, or null when it is evidence. */
+function stallOf(record: RequestRecord, plan: Pick<TrafficPlan, 'timeoutMs' | 'resendUnanswered'>): string | null {
+  if (timedOutLate(record, plan.timeoutMs)) return `${CLIENT_STALLED}: its ${plan.timeoutMs} ms timeout fired after ${Math.round(record.latencyMs)} ms`;
+  if (plan.resendUnanswered && unansweredAfterConnect(record)) return `${APP_STALLED}: connected, no answer within ${plan.timeoutMs} ms`;
+  return null;
+}
+
+/** `send`, sent again while it is no evidence (a stalled client, or a connected request the app left unanswered). */
+async function sendThroughStalls(send: () => Promise<RequestRecord>, plan: Pick<TrafficPlan, 'timeoutMs' | 'resendUnanswered'>): Promise<RequestRecord> {
   let record = await send();
-  for (let stalled = 1; stalled < STALLED_SENDS && timedOutLate(record, timeoutMs); stalled++) record = { ...(await send()), stalledSends: stalled };
-  if (timedOutLate(record, timeoutMs)) record = { ...record, error: `${CLIENT_STALLED}: its ${timeoutMs} ms timeout fired after ${Math.round(record.latencyMs)} ms, ${STALLED_SENDS} sends in a row (${record.error})` };
+  for (let stalled = 1; stalled < STALLED_SENDS && stallOf(record, plan) !== null; stalled++) record = { ...(await send()), stalledSends: stalled };
+  const stall = stallOf(record, plan);
+  if (stall !== null) record = { ...record, error: `${stall}, ${STALLED_SENDS} sends in a row (${record.error})` };
   return record;
 }

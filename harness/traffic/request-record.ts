@@ -23,8 +23,9 @@ export interface RequestRecord {
   latencyMs: number;
   error: string | null;
   /**
-   * Sends of this request before this one that timed out late (the client stalled: burst.ts),
-   * so were no evidence and were sent again; absent when there were none.
+   * Sends of this request before this one that were no evidence (burst.ts): the client stalled
+   * (its timeout fired late), or the connection was made and the app left it unanswered. Absent
+   * when there were none.
    */
   stalledSends?: number;
   /** The parsed JSON reply (its text when not JSON), kept only for a plan's plain `request`. */

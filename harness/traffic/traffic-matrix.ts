@@ -20,6 +20,9 @@ export function isSuccessful(record: RequestRecord): boolean {
 /** What the error of a request starts with when its timeouts kept firing late (burst.ts): no evidence about the proxy. */
 export const CLIENT_STALLED = 'client stalled';
 
+/** What the error of a request starts with when it connected but was never answered, on every send (burst.ts). */
+export const APP_STALLED = 'no answer after connecting';
+
 /** The client stalled on every send of this request: neither a drop nor an answer can be told. */
 export function clientStalled(record: RequestRecord): boolean {
   return record.error?.startsWith(CLIENT_STALLED) ?? false;

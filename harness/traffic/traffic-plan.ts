@@ -18,6 +18,12 @@ export interface TrafficPlan {
   /** Nodes already given up on (by an earlier part of the same plan): nothing is sent to them. */
   skipNodes?: string[];
   /**
+   * Send again a request whose connection was made but not answered in time (burst.ts): for
+   * traffic that judges forwarding, where the handshake already shows what the proxy did. Not for
+   * probes whose connecting at all is the finding.
+   */
+  resendUnanswered?: boolean;
+  /**
    * Instead of the app's POST /api/messages: a GET of `path`, whose JSON reply is kept whole in
    * each record (`reply`) and any HTTP answer counts as one. For ports that are not the app's, such
    * as a Service's healthCheckNodePort.

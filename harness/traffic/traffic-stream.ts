@@ -16,13 +16,13 @@ export class TrafficStream {
   constructor(
     private readonly client: TrafficClient,
     private readonly targets: readonly TrafficTarget[],
-    private readonly options: { roundsPerCall: number; timeoutMs: number; sender: string },
+    private readonly options: { roundsPerCall: number; inFlightPerTarget: number; timeoutMs: number; sender: string },
   ) {}
 
   start(): void {
     this.running = (async () => {
       while (!this.stopped) {
-        const plan = { targets: [...this.targets], requestsPerNode: this.options.roundsPerCall, concurrency: this.targets.length, timeoutMs: this.options.timeoutMs, sender: this.options.sender, giveUpAfter: Number.MAX_SAFE_INTEGER };
+        const plan = { targets: [...this.targets], requestsPerNode: this.options.roundsPerCall, concurrency: this.targets.length * this.options.inFlightPerTarget, timeoutMs: this.options.timeoutMs, sender: this.options.sender, giveUpAfter: Number.MAX_SAFE_INTEGER };
         this.records.push(...(await this.client.send(plan)));
       }
     })().catch((error: unknown) => {

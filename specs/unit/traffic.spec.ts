@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test, expect } from '@playwright/test';
-import { runBurst, STALLED_SENDS, timedOutLate } from '../../harness/traffic/burst.js';
+import { runBurst, STALLED_SENDS, timedOutLate, unansweredAfterConnect } from '../../harness/traffic/burst.js';
 import { validateReply } from '../../harness/traffic/http-prober.js';
 import { hostPort, schedule, splitPlan } from '../../harness/traffic/traffic-plan.js';
 import { TrafficLane } from '../../harness/traffic/traffic-lane.js';
@@ -164,4 +164,37 @@ test('a timeout that fires late (the client stalled) is sent again, not counted 
   expect(timedOutLate({ ...timedOut, latencyMs: 17_475 } as never, 5_000), 'fired 12 s late').toBe(true);
   expect(timedOutLate({ ...timedOut, error: 'ECONNREFUSED: connect ECONNREFUSED', latencyMs: 17_475 } as never, 5_000), 'refused, however late').toBe(false);
   expect(STALLED_SENDS).toBeGreaterThan(1);
+});
+
+test('a connected request the app leaves unanswered is sent again where the plan asks; one that never connected is not', async () => {
+  // Accepts every connection; leaves the first `silent` requests unanswered, answers the rest.
+  let silent = 1;
+  const server = http.createServer((req, res) => {
+    req.resume().on('end', () => {
+      if (silent-- > 0) return;
+      res.end(JSON.stringify({ sender: 'world1', message: 'Hello world1 (direct)', host: 'pod-a' }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const plan = { targets: [{ node: 'n1', address: '127.0.0.1', port }], requestsPerNode: 1, concurrency: 1, timeoutMs: 300, sender: 'world1', giveUpAfter: 10 };
+  try {
+    const [kept] = await runBurst(plan);
+    expect(kept!.error, 'without resendUnanswered the timeout stands').toMatch(/^ECONNABORTED/);
+    expect(unansweredAfterConnect(kept!)).toBe(true);
+    silent = 1;
+    const [resent] = await runBurst({ ...plan, resendUnanswered: true });
+    expect(resent!.error, 'the send after the unanswered one is answered').toBeNull();
+    expect(resent!.stalledSends).toBe(1);
+    silent = STALLED_SENDS;
+    const [never] = await runBurst({ ...plan, resendUnanswered: true });
+    expect(never!.error).toMatch(/^no answer after connecting: connected, no answer within 300 ms, 3 sends in a row/);
+  } finally {
+    server.close();
+  }
+  // A dropped SYN never connects: its timeout is the proxy's drop and is never sent again.
+  const dropped = { status: null, error: 'ECONNABORTED: timeout of 5000ms exceeded', clientPort: null, latencyMs: 5_010 };
+  expect(unansweredAfterConnect(dropped as never)).toBe(false);
+  expect(unansweredAfterConnect({ ...dropped, clientPort: 40_000 } as never)).toBe(true);
+  expect(unansweredAfterConnect({ ...dropped, clientPort: 40_000, error: 'ECONNRESET: socket hang up' } as never), 'reset').toBe(false);
 });

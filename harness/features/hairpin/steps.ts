@@ -58,7 +58,7 @@ export function hairpinSteps(): FeatureStep[] {
             const silent = await awaitProgrammed(targets, 'world1', undefined, client);
             if (silent.length > 0) log.step(`no answer yet from the app pods on ${silent.join(', ')} after 30 s; measuring anyway`);
           }
-          const plan = { targets, requestsPerNode: tries, concurrency: targets.length * CALLS_IN_FLIGHT_PER_POD, timeoutMs: DEFAULT_TIMEOUT_MS, sender: 'world1', giveUpAfter: GIVE_UP_AFTER };
+          const plan = { targets, requestsPerNode: tries, concurrency: targets.length * CALLS_IN_FLIGHT_PER_POD, timeoutMs: DEFAULT_TIMEOUT_MS, sender: 'world1', giveUpAfter: GIVE_UP_AFTER, resendUnanswered: true };
           const records = await sendGuarded({ kubectl, namespace: options.namespace, selector: APP_SELECTOR, client, plan, log, lane, what: 'app pods calling their own Service' });
           result.addRecords(records);
           result.addChecks(round.map((pod) => hairpinCheck(pod, records.filter((r) => r.node === pod.node), pods.length, tries, target, `${SLUG}/`)));

@@ -82,7 +82,7 @@ export function sessionAffinitySteps(): FeatureStep[] {
         if (silent.length > 0) log.step(`no answer yet through ${silent.join(', ')} after 30 s; measuring anyway`);
         // Concurrency 1 per client: one connection at a time, as upstream's affinity test sends, so that
         // no two connections of one client race for its first pick.
-        const plan = { targets, requestsPerNode: perClient, concurrency: 1, timeoutMs: DEFAULT_TIMEOUT_MS, sender: 'world1', giveUpAfter: GIVE_UP_AFTER };
+        const plan = { targets, requestsPerNode: perClient, concurrency: 1, timeoutMs: DEFAULT_TIMEOUT_MS, sender: 'world1', giveUpAfter: GIVE_UP_AFTER, resendUnanswered: true };
         const records = await sendGuarded({ kubectl, namespace: options.namespace, selector: APP_SELECTOR, client: clients!, plan, log, lane, what: `nodes from each of ${clientCount} client containers` });
         const addresses = containers.map((c) => c.address).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
         const { checks, figure } = judgeAffinity({
