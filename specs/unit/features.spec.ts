@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { followLatencies, percentile } from '../../harness/features/endpoint-churn/latency.js';
+import { followLatencies, missesToFail, percentile } from '../../harness/features/endpoint-churn/latency.js';
 import { isRefusal } from '../../harness/features/no-endpoints/refusal.js';
 import { featureById, featureFamilyAlpha, FEATURES, PROFILES } from '../../harness/features/registry.js';
 import { faultScript } from '../../harness/faults/proxy-fault.js';
@@ -86,16 +86,30 @@ test.describe('EndpointChurn latencies', () => {
 
   test('first answer from a new endpoint, last answer from a removed one, per node', () => {
     const records = [record('n1', 'old', 900), record('n1', 'new', 1_200), record('n1', 'old', 2_300), record('n1', 'new', 2_400), record('n2', 'new', 1_050)];
-    const [n1, n2] = followLatencies(records, [joined, left], ['n1', 'n2'], 30_000);
+    const [n1, n2] = followLatencies(records, [joined, left], ['n1', 'n2'], 30_000, 3);
     expect(n1).toMatchObject({ addedMs: [205], removedMs: [300], neverReached: [], stillSent: [] });
     expect(n2).toMatchObject({ addedMs: [55], removedMs: [0] });
   });
 
   test('a node that never reaches a new endpoint, or keeps sending to a removed one, beyond the bound', () => {
-    const records = [record('n1', 'old', 40_000)];
-    const [n1] = followLatencies(records, [joined, left], ['n1'], 30_000);
-    expect(n1!.neverReached).toEqual([{ pod: 'new', at: 1_000 }]);
+    const records = [record('n1', 'old', 40_000), record('n1', 'other', 41_000), record('n1', 'other', 42_000)];
+    const [n1] = followLatencies(records, [joined, left], ['n1'], 30_000, 3);
+    expect(n1!.neverReached).toEqual([{ pod: 'new', at: 1_000, misses: 3, firstMs: null }]);
     expect(n1!.stillSent).toEqual([{ pod: 'old', at: 2_000, lastMs: 38_000 }]);
+  });
+
+  test('a join first seen after the bound fails a node only on enough answers from others after the bound', () => {
+    // A slow stream: 2 answers from others after the bound, then the new endpoint at 35 s.
+    const slow = [record('n1', 'other', 31_500), record('n1', 'other', 33_000), record('n1', 'new', 35_995)];
+    const [late] = followLatencies(slow, [joined], ['n1'], 30_000, 3);
+    expect(late).toMatchObject({ neverReached: [], undecided: [{ pod: 'new', misses: 2, firstMs: 35_000 }] });
+    const [missed] = followLatencies([record('n1', 'other', 31_100), ...slow], [joined], ['n1'], 30_000, 3);
+    expect(missed).toMatchObject({ undecided: [], neverReached: [{ pod: 'new', misses: 3, firstMs: 35_000 }] });
+    // Answers after the endpoint left are no misses: it was gone.
+    const [gone] = followLatencies([record('n1', 'other', 31_100), ...slow], [joined, { pod: 'new', change: 'removed', at: 32_000 }], ['n1'], 30_000, 3);
+    expect(gone!.undecided).toMatchObject([{ pod: 'new', misses: 2 }]);
+    // A 1 in 5 share missed 31 times in a row: 0.8^31 < 0.001 <= 0.8^30.
+    expect(missesToFail(0.001, 5)).toBe(31);
   });
 
   test('nearest-rank percentiles', () => {
