@@ -6,6 +6,7 @@ import { IMPLEMENTATION_FILE } from '../../harness/run/proxy-boot.js';
 import type { ImplementationDescription } from '../../harness/cluster/implementation.js';
 import { run } from '../../harness/util/exec.js';
 import { REPO_ROOT } from '../../harness/util/repo-root.js';
+import { outcomeLines } from '../support/cli.js';
 import { expectNothingLeft, lastLine, OwnClusterCertify } from '../support/own-cluster.js';
 
 /**
@@ -34,7 +35,7 @@ for (const mode of ['nftables', 'iptables'] as const) {
     test.setTimeout(40 * 60_000);
     const name = `kpc-byo-${mode.slice(0, 3)}`;
     const { result, reportDir } = await certify(name, `examples/kube-proxy-v1.33/${mode}`);
-    expect(result.code, lastLine(result.stderr)).toBe(0);
+    expect(result.code, outcomeLines(result.stderr)).toBe(0);
     const report = readReport(reportDir);
     expect(report.verdict).toBe('pass');
     expect(report.proxyMode, 'the mode the proxy told, not "none"').toBe(mode);
@@ -52,7 +53,7 @@ test('the broken example: exit 1, the control-plane node named, the workers pass
   test.setTimeout(40 * 60_000);
   const name = 'kpc-byo-broken';
   const { result, reportDir } = await certify(name, 'examples/broken-kube-proxy-v1.33');
-  expect(result.code, lastLine(result.stderr)).toBe(1);
+  expect(result.code, outcomeLines(result.stderr)).toBe(1);
   const report = readReport(reportDir);
   expect(report.verdict).toBe('fail');
   const failedNodes = [...new Set(report.checks.filter((c) => c.status === 'fail').map((c) => c.node))];
@@ -69,7 +70,7 @@ test('a proxy that crashes: exit 2 at the crash loop, one line naming the pod, i
   test.setTimeout(30 * 60_000);
   const name = 'kpc-byo-crash';
   const { result } = await certify(name, 'specs/fixtures/proxy-manifests/crashing-kube-proxy.yaml');
-  expect(result.code, lastLine(result.stderr)).toBe(2);
+  expect(result.code, outcomeLines(result.stderr)).toBe(2);
   const line = lastLine(result.stderr);
   expect(line).toMatch(/^error: DaemonSet kpc-crashing-proxy\/crashing-proxy: pod crashing-proxy-\w+ on node kpc-byo-crash-\S+ is failing \(CrashLoopBackOff.*\); last log lines: .*bogus.*: fix the proxy/);
   await expectNothingLeft(name);
@@ -79,7 +80,7 @@ test('a proxy that never becomes ready: exit 2 once it has run past its readines
   test.setTimeout(30 * 60_000);
   const name = 'kpc-byo-unready';
   const { result } = await certify(name, 'specs/fixtures/proxy-manifests/never-ready-proxy.yaml');
-  expect(result.code, lastLine(result.stderr)).toBe(2);
+  expect(result.code, outcomeLines(result.stderr)).toBe(2);
   // RUNNING_READY_BUDGET_MS (120 s) plus the 2 s its readiness probe declares, from the container's start.
   expect(lastLine(result.stderr)).toMatch(/^error: DaemonSet kpc-never-ready-proxy\/never-ready-proxy: pod never-ready-proxy-\w+ on node kpc-byo-unready-\S+ is failing \(Running for \d+ s, never ready \(its readiness probe does not pass; allowed 122 s\)\); last log lines: .*: fix the proxy/);
   await expectNothingLeft(name);

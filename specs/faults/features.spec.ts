@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { parse } from 'yaml';
 import { test, expect } from '../support/fixtures.js';
-import { runCli } from '../support/cli.js';
+import { outcomeLines, runCli } from '../support/cli.js';
 import type { FaultContext } from '../../harness/faults/feature-fault.js';
 import { FEATURES } from '../../harness/features/registry.js';
 import { featureNamespace } from '../../harness/features/feature-namespace.js';
@@ -38,7 +38,7 @@ test.describe.serial('every feature fails when broken on one node', () => {
   test('certify --profile all passes on the healthy cluster; its conformance report says so', async ({ state }) => {
     test.setTimeout(20 * 60_000);
     const result = await certify(state.info.kubeconfig, ['--profile', 'all']);
-    expect(result.code, result.stderr.split('\n').slice(-8).join('\n')).toBe(0);
+    expect(result.code, outcomeLines(result.stderr)).toBe(0);
     const report = readReportJson(result.reportDir);
     for (const feature of report.features) expect(['pass', 'skip'], `${feature.id}: ${feature.reason ?? ''}`).toContain(feature.status);
     const conformance = parse(readFileSync(path.join(result.reportDir, 'conformance-report.yaml'), 'utf8')) as ConformanceReport;
@@ -57,7 +57,7 @@ test.describe.serial('every feature fails when broken on one node', () => {
       await feature.fault.inject(ctx);
       try {
         const result = await certify(state.info.kubeconfig, ['--features', feature.id]);
-        expect(result.code, result.stderr.split('\n').slice(-8).join('\n')).toBe(1);
+        expect(result.code, outcomeLines(result.stderr)).toBe(1);
         const report = readReportJson(result.reportDir);
         const failed = report.checks.filter((c) => c.status === 'fail');
         for (const id of failing) expect(failed.map((c) => c.id), `report names ${id}`).toContain(id);

@@ -5,7 +5,8 @@ import { test, expect } from '@playwright/test';
 import type { ConformanceReport } from '../../harness/report/conformance-report.js';
 import { readReportJson } from '../../harness/report/report-reader.js';
 import { REPORT_FILES } from '../../harness/report/write-report.js';
-import { expectNothingLeft, lastLine, OwnClusterCertify } from '../support/own-cluster.js';
+import { outcomeLines } from '../support/cli.js';
+import { expectNothingLeft, OwnClusterCertify } from '../support/own-cluster.js';
 
 /**
  * The second proxy mode, as a user certifies it: `certify --proxy-mode iptables --profile all`
@@ -19,7 +20,7 @@ test('certify --proxy-mode iptables --profile all: every feature passes on every
   test.setTimeout(40 * 60_000);
   const name = 'kpc-test-iptables';
   const { result, reportDir } = await runs.certify(name, ['--proxy-mode', 'iptables', '--profile', 'all']);
-  expect(result.code, lastLine(result.stderr)).toBe(0);
+  expect(result.code, outcomeLines(result.stderr)).toBe(0);
   const report = readReportJson(reportDir);
   expect(report.verdict).toBe('pass');
   expect(report.proxyMode).toBe('iptables');

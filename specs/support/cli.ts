@@ -48,3 +48,13 @@ export function expectOneLineRefusal(result: CliResult, says: RegExp): void {
   expect(lines[0], 'names a fix after the problem').toMatch(/: (use|pass|drop|start|set|pick|fix|point|add|see|run) /);
   expect(result.stderr).not.toMatch(/\n\s+at /);
 }
+
+/**
+ * What a failed expectation on certify's exit code should show: its failing checks, errors and
+ * verdict, then its last line (the clean-up's lines come last and say nothing of why).
+ */
+export function outcomeLines(stderr: string, most = 20): string {
+  const lines = stderr.trim().split('\n');
+  const telling = lines.filter((l) => /\b(FAIL|ERROR)\b|error:|verdict:/.test(l));
+  return [...new Set([...telling.slice(0, most), lines.at(-1) ?? ''])].join('\n');
+}

@@ -46,3 +46,4 @@ export async function expectNothingLeft(name: string): Promise<void> {
 }
 
 export const lastLine = (text: string): string => text.trim().split('\n').pop() ?? '';
+
