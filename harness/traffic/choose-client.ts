@@ -12,11 +12,15 @@ export interface ClientContext {
   targets: TrafficTarget[];
 }
 
-/** auto: the host when it can open a connection to every node's NodePort, else a container. */
+/**
+ * auto: the host when it can reach every node (it connects, or the node refuses: either way the
+ * node answered), else a container on the cluster's network. A refusal counts because a port the
+ * proxy has not programmed yet, or one it rejects, says nothing of whether the host can route there.
+ */
 export async function chooseClient(kind: ClientKind, context: ClientContext): Promise<TrafficClient> {
   if (kind === 'host') return new HostTrafficClient();
   if (kind === 'auto') {
-    const reachable = await Promise.all(context.targets.map((t) => canConnect(t.address, t.port)));
+    const reachable = await Promise.all(context.targets.map((t) => answers(t.address, t.port)));
     if (reachable.every(Boolean)) return new HostTrafficClient();
     if (!context.dockerNetwork) {
       const unreachable = context.targets.filter((_, i) => !reachable[i]).map((t) => `${t.node} (${t.address})`);
@@ -29,13 +33,17 @@ export async function chooseClient(kind: ClientKind, context: ClientContext): Pr
   return ContainerTrafficClient.start(context.appImage, context.dockerNetwork, context.runId);
 }
 
-function canConnect(host: string, port: number, timeoutMs = 2_000): Promise<boolean> {
+/** Whether `host` answers a connection to `port` within the timeout: accepted or refused. */
+export function answers(host: string, port: number, timeoutMs = 2_000): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect({ host, port, timeout: timeoutMs });
     const done = (ok: boolean) => {
       socket.destroy();
       resolve(ok);
     };
-    socket.once('connect', () => done(true)).once('error', () => done(false)).once('timeout', () => done(false));
+    socket
+      .once('connect', () => done(true))
+      .once('error', (error: NodeJS.ErrnoException) => done(error.code === 'ECONNREFUSED'))
+      .once('timeout', () => done(false));
   });
 }

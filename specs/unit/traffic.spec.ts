@@ -1,10 +1,11 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { test, expect } from '@playwright/test';
 import { runBurst, STALLED_SENDS, timedOutLate, unansweredAfterConnect } from '../../harness/traffic/burst.js';
 import { validateReply } from '../../harness/traffic/http-prober.js';
 import { hostPort, schedule, splitPlan } from '../../harness/traffic/traffic-plan.js';
 import { TrafficLane } from '../../harness/traffic/traffic-lane.js';
+import { answers, chooseClient } from '../../harness/traffic/choose-client.js';
 import { unreachedOutcome } from '../../harness/report/unreached-check.js';
 import { describeOutcome } from '../../harness/features/no-endpoints/refusal.js';
 
@@ -197,4 +198,16 @@ test('a connected request the app leaves unanswered is sent again where the plan
   expect(unansweredAfterConnect(dropped as never)).toBe(false);
   expect(unansweredAfterConnect({ ...dropped, clientPort: 40_000 } as never)).toBe(true);
   expect(unansweredAfterConnect({ ...dropped, clientPort: 40_000, error: 'ECONNRESET: socket hang up' } as never), 'reset').toBe(false);
+});
+
+test('auto picks the host client when every node answers, a refusal included: a port not programmed yet says nothing of routing', async () => {
+  const server = net.createServer().listen(0, '127.0.0.1');
+  await new Promise<void>((resolve) => server.once('listening', resolve));
+  const open = (server.address() as AddressInfo).port;
+  server.close();
+  await new Promise<void>((resolve) => server.once('close', resolve));
+  // The port just closed refuses; nothing else is sent anywhere.
+  expect(await answers('127.0.0.1', open)).toBe(true);
+  const client = await chooseClient('auto', { runId: 'r', appImage: 'i', targets: [{ node: 'n1', address: '127.0.0.1', port: open }] });
+  expect(client.kind).toBe('host');
 });

@@ -8,7 +8,6 @@ import { requestsPerSourceFor } from '../../stats/requests-per-node.js';
 import { UNREACHED_PROBES } from '../../stats/unreached-probes.js';
 import { awaitEach, type Convergence } from '../../traffic/await-programmed.js';
 import { chooseClient } from '../../traffic/choose-client.js';
-import { HostTrafficClient } from '../../traffic/host-client.js';
 import type { RequestRecord } from '../../traffic/request-record.js';
 import type { TrafficClient } from '../../traffic/traffic-client.js';
 import { isSuccessful } from '../../traffic/traffic-matrix.js';
@@ -73,9 +72,6 @@ export function etpLocalSteps(): FeatureStep[] {
       async run({ options, cluster, result }) {
         const all = [...holding, ...empty];
         const ports = targets(all, healthPort);
-        // The port opens once the proxy has programmed the Service; "auto" picks the host client
-        // only if it can connect to every node, so let it open first.
-        if (options.client !== 'container') await awaitEach(new HostTrafficClient(), ports, (r) => r.status !== null, { request: HEALTH_REQUEST });
         client = await chooseClient(options.client, { runId: options.runId, appImage: cluster.appImage, dockerNetwork: cluster.dockerNetwork, targets: ports });
         health = await awaitEach(client, ports, (r) => healthAsExpected(r, local.get(r.node)!.length), { request: HEALTH_REQUEST });
         result.addChecks(all.map((n) => healthCheck(`${SLUG}/health-check/${n.name}`, via(n, healthPort), health.find((c) => c.node === n.name)!, local.get(n.name)!.length)));
