@@ -18,12 +18,14 @@ export interface ClusterLease {
   /** The kernel's boot id: after a restart, no process of the lease's is alive whatever its pid. */
   bootId: string | null;
   since: string;
+  /** The kind config the holder rendered for `kind create`, which it removes when kind is done; the next run removes it if the holder was killed first. */
+  renderedConfig?: string;
 }
 
 const leaseFile = (cluster: string) => path.join(cacheDir(), 'cluster-leases', `${cluster}.json`);
 
-export function takeLease(cluster: string, holder: number): void {
-  const lease: ClusterLease = { cluster, pid: holder, startTicks: startTicksOf(holder), bootId: bootId(), since: new Date().toISOString() };
+export function takeLease(cluster: string, holder: number, renderedConfig?: string): void {
+  const lease: ClusterLease = { cluster, pid: holder, startTicks: startTicksOf(holder), bootId: bootId(), since: new Date().toISOString(), renderedConfig };
   writeAtomically(leaseFile(cluster), JSON.stringify(lease, null, 2));
 }
 

@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { run } from '../util/exec.js';
 import { UsageError } from '../util/errors.js';
@@ -17,6 +16,7 @@ import { assertModeRunsHere, type ProxyMode } from './proxy-mode.js';
 import { labelZones } from './zone-labels.js';
 import { leaseHolderAlive, readLease, releaseLease, takeLease } from './cluster-lease.js';
 import type { ClusterInfo, ClusterProvider } from './cluster-provider.js';
+import { removeRenderedConfig, writeRenderedConfig } from './rendered-config.js';
 import type { Logger } from '../util/log.js';
 
 export interface KindClusterOptions {
@@ -98,6 +98,7 @@ export class KindClusterProvider implements ClusterProvider {
     }
     this.log.step(`deleting kind cluster "${this.options.name}": the run that booted it (pid ${lease.pid}, ${lease.since}) ended without deleting it`);
     await this.down();
+    if (lease.renderedConfig) removeRenderedConfig(lease.renderedConfig);
     return nodeContainers(this.options.name);
   }
 
@@ -113,11 +114,10 @@ export class KindClusterProvider implements ClusterProvider {
       const image = await chooseNodeImage(this.log, signal);
       nodeImage = image.ref;
       this.log.step(`node image: ${image.ref} (${image.source})`);
-      const configPath = path.join(mkdtempSync(path.join(os.tmpdir(), renderedConfigPrefix(process.pid))), 'kind-config.yaml');
-      writeFileSync(configPath, rendered);
+      const configPath = writeRenderedConfig(rendered);
       mkdirSync(kubectlCacheDir(kubeconfig), { recursive: true });
       this.created = true;
-      takeLease(name, this.options.leaseHolder ?? process.pid);
+      takeLease(name, this.options.leaseHolder ?? process.pid, configPath);
       this.log.step(`creating kind cluster "${name}" (${expectedNodes} nodes, proxy mode ${this.options.proxyMode})`);
       try {
         await run(this.options.kind, ['create', 'cluster', '--name', name, '--image', image.ref, '--config', configPath, '--kubeconfig', kubeconfig], {
@@ -130,7 +130,7 @@ export class KindClusterProvider implements ClusterProvider {
         });
       } finally {
         // Also when kind fails or Ctrl-C stops it: the rendered config is this run's alone.
-        rmSync(path.dirname(configPath), { recursive: true, force: true });
+        removeRenderedConfig(configPath);
       }
     }
     const kubectl = new Kubectl(this.options.kubectl ?? (await resolveKubectl(this.log)).path, kubeconfig);
@@ -182,9 +182,6 @@ export class KindClusterProvider implements ClusterProvider {
     await run(this.options.kind, ['export', 'kubeconfig', '--name', this.options.name, '--kubeconfig', this.options.kubeconfig]);
   }
 }
-
-/** The start of the name of the folder where a process renders its kind config (gone when kind is done). */
-export const renderedConfigPrefix = (pid: number) => `kpc-${pid}-`;
 
 /**
  * False when the kubeconfig names a context other than `context`. A file that is not a kubeconfig

@@ -4,7 +4,7 @@ import { test, expect } from '../support/fixtures.js';
 import { startCli, runCli } from '../support/cli.js';
 import { expectNothingLeft } from '../support/own-cluster.js';
 import { nodeContainers } from '../../harness/cluster/docker.js';
-import { renderedConfigPrefix } from '../../harness/cluster/kind-cluster-provider.js';
+import { renderedConfigPrefix } from '../../harness/cluster/rendered-config.js';
 import { run } from '../../harness/util/exec.js';
 import { waitFor, notYet } from '../../harness/util/wait.js';
 import type { Kubectl } from '../../harness/kube/kubectl.js';
@@ -75,6 +75,7 @@ test.describe('cluster lifecycle', () => {
       const next = await runCli('cluster-up', ['--name', name, '--workers', '1']);
       expect(next.code, next.stderr.split('\n').slice(-3).join('\n')).toBe(0);
       expect(next.stderr).toMatch(new RegExp(`deleting kind cluster "${name}": the run that booted it \\(pid ${killed.child.pid}, .*\\) ended without deleting it`));
+      expect(tempLeftBy(killed.child.pid), 'the kind config the killed run rendered').toEqual([]);
     } finally {
       expect((await runCli('cluster-down', ['--name', name])).code).toBe(0);
     }

@@ -1,6 +1,10 @@
 import { test, expect } from '@playwright/test';
 import { CleanupStack } from '../../harness/util/cleanup.js';
 import { createLogger } from '../../harness/util/log.js';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { removeRenderedConfig, writeRenderedConfig } from '../../harness/cluster/rendered-config.js';
 
 test('clean-up runs every action in reverse order, once, and names the ones that failed', async () => {
   const lines: string[] = [];
@@ -32,4 +36,22 @@ test('a quiet action runs unannounced, and its failure is still told', async () 
   expect(ran).toEqual(['cluster', 'proxy']);
   expect(lines.filter((l) => l.includes('cleaning up:')).map((l) => l.replace(/.*cleaning up: /, '').trim())).toEqual(['cluster']);
   expect(lines.some((l) => l.includes('clean-up "proxy" failed: gone'))).toBe(true);
+});
+
+test("a rendered kind config's folder is removed by its path, and no other folder is, whatever path a lease holds", () => {
+  const file = writeRenderedConfig('kind: Cluster\n');
+  expect(path.basename(path.dirname(file))).toMatch(new RegExp(`^kpc-${process.pid}-`));
+  const other = mkdtempSync(path.join(os.tmpdir(), 'not-kpc-'));
+  writeFileSync(path.join(other, 'kind-config.yaml'), '');
+  try {
+    removeRenderedConfig(path.join(other, 'kind-config.yaml'));
+    removeRenderedConfig(path.join(path.dirname(file), '..', 'kind-config.yaml'));
+    expect(existsSync(other), 'a folder not named like a rendered config').toBe(true);
+    expect(existsSync(file)).toBe(true);
+    removeRenderedConfig(file);
+    expect(existsSync(path.dirname(file))).toBe(false);
+  } finally {
+    rmSync(other, { recursive: true, force: true });
+    rmSync(path.dirname(file), { recursive: true, force: true });
+  }
 });
