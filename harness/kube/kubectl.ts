@@ -2,6 +2,7 @@ import { run, type RunResult } from '../util/exec.js';
 import { CommandError, UsageError } from '../util/errors.js';
 import { notYet, waitFor } from '../util/wait.js';
 import type { ApiProxy } from './api-proxy.js';
+import { asRefusal } from './forbidden.js';
 import { asKubectlPrints, getRequest } from './get-request.js';
 import { kubectlEnv } from './kubectl-env.js';
 
@@ -52,6 +53,8 @@ export class Kubectl {
       timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       check: options.check,
       env: kubectlEnv(this.kubeconfig),
+    }).catch((error: unknown) => {
+      throw asRefusal(error, this.kubeconfig);
     });
   }
 
@@ -63,14 +66,16 @@ export class Kubectl {
     const { api } = this.defaults;
     const request = api && getRequest(args, options.namespace);
     if (api && request) {
-      const answer = await api.get(request.path, { query: request.query, signal: options.signal ?? this.defaults.signal, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS });
+      const answer = await api.get(request.path, { query: request.query, signal: options.signal ?? this.defaults.signal, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS }).catch((error: unknown) => {
+        throw asRefusal(error, this.kubeconfig);
+      });
       return asKubectlPrints<T>(answer, request);
     }
     const stdout = await this.text([...args, '-o', 'json'], options);
     return JSON.parse(stdout) as T;
   }
 
-  /** `json()`, or undefined when kubectl (or the API) refuses the read: not found, forbidden, unknown resource. */
+  /** `json()`, or undefined when the object is not there (not found, unknown resource); a refusal by RBAC is thrown (forbidden.ts). */
   async jsonIfAny<T>(args: readonly string[], options: Omit<KubectlCallOptions, 'check'> = {}): Promise<T | undefined> {
     try {
       return await this.json<T>(args, options);
@@ -93,7 +98,9 @@ export class Kubectl {
     }
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const signal = options.signal ?? this.defaults.signal;
-    await api.delete(request.path, { signal, timeoutMs });
+    await api.delete(request.path, { signal, timeoutMs }).catch((error: unknown) => {
+      throw asRefusal(error, this.kubeconfig);
+    });
     await waitFor(async () => ((await this.jsonIfAny(['get', resource, name], options)) === undefined ? true : notYet(`${resource} ${name} is still there`)), {
       what: `${resource} ${name} to be deleted`,
       timeoutMs,

@@ -5,6 +5,8 @@ import path from 'node:path';
 import { test, expect } from '@playwright/test';
 import { ApiProxy } from '../../harness/kube/api-proxy.js';
 import { Kubectl } from '../../harness/kube/kubectl.js';
+import { refusalIn } from '../../harness/kube/forbidden.js';
+import { UsageError } from '../../harness/util/errors.js';
 
 test.describe('a delete through the API proxy', () => {
   let dir: string;
@@ -56,5 +58,46 @@ test.describe('a delete through the API proxy', () => {
 
   test("a refusal fails with the API's reason, as kubectl would", async () => {
     await expect((await kubectl()).deleteIfAny('service', 'forbidden', { namespace: 'lab' })).rejects.toThrow(/Forbidden.*services "forbidden" Forbidden/);
+  });
+});
+
+test.describe('a refusal by RBAC', () => {
+  const rbac = (verb: string, resource: string, where: string) => `${resource} is forbidden: User "system:serviceaccount:kpc:certifier" cannot ${verb} resource "${resource}" ${where}`;
+
+  test('is read from the message kubectl prints and the API answers, in any scope', () => {
+    expect(refusalIn(`Error from server (Forbidden): ${rbac('list', 'endpointslices', 'in API group "discovery.k8s.io" in the namespace "kpc-lab"')}`)).toEqual({
+      user: 'system:serviceaccount:kpc:certifier',
+      verb: 'list',
+      resource: 'endpointslices',
+      group: 'discovery.k8s.io',
+      scope: 'in the namespace "kpc-lab"',
+    });
+    expect(refusalIn(rbac('create', 'namespaces', 'in API group "" at the cluster scope'))).toMatchObject({ verb: 'create', resource: 'namespaces', group: '', scope: 'at the cluster scope' });
+    expect(refusalIn('Error from server (NotFound): services "x" not found')).toBeNull();
+  });
+
+  test('through the API proxy or a kubectl process: one line naming the user, the verb and the resource (exit 2), never "not there"', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'kpc-api-forbidden-'));
+    const kubeconfig = path.join(dir, 'kubeconfig');
+    writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\n');
+    const server = http.createServer((req, res) => {
+      if (req.url?.startsWith('/api/v1/namespaces/kube-system/configmaps/')) return res.writeHead(404).end(JSON.stringify({ kind: 'Status', reason: 'NotFound', message: 'configmaps "kube-proxy" not found' }));
+      res.writeHead(403).end(JSON.stringify({ kind: 'Status', reason: 'Forbidden', message: rbac('get', 'namespaces', 'in API group "" at the cluster scope') }));
+    });
+    await new Promise<void>((resolve) => server.listen(path.join(dir, 'api.sock'), resolve));
+    // A kubectl that answers as the API server refuses.
+    const fake = path.join(dir, 'kubectl');
+    writeFileSync(fake, `#!/bin/sh\necho 'Error from server (Forbidden): ${rbac('patch', 'deployments', 'in API group "apps" in the namespace "kpc-lab"')}' >&2\nexit 1\n`, { mode: 0o755 });
+    try {
+      const kubectl = new Kubectl(fake, kubeconfig).withApi(await ApiProxy.attach(path.join(dir, 'api.sock'), kubeconfig));
+      expect(await kubectl.jsonIfAny(['get', 'configmap', 'kube-proxy'], { namespace: 'kube-system' }), 'not there is still undefined').toBeUndefined();
+      const refused = kubectl.jsonIfAny(['get', 'namespace', 'kpc-lab']);
+      await expect(refused).rejects.toBeInstanceOf(UsageError);
+      await expect(refused).rejects.toThrow(`the user of ${kubeconfig} (system:serviceaccount:kpc:certifier) may not get namespaces at the cluster scope: grant it that`);
+      await expect(kubectl.run(['rollout', 'restart', 'deployment/x'], { namespace: 'kpc-lab' })).rejects.toThrow(/may not patch deployments\.apps in the namespace "kpc-lab"/);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
