@@ -55,6 +55,17 @@ export function timedOutLate(record: RequestRecord, timeoutMs: number): boolean 
 }
 
 /**
+ * A failure the client read only after its own timeout was due: a refusal or reset cannot take
+ * longer than the timeout unless the timer was held up, so the client did not run and the time is
+ * its own, not the network's. After a stall Node may read a socket that became ready meanwhile
+ * before it runs the expired timer: a refusal that came at 1 s is then read at 3.08 s (CI, 2026-12-06,
+ * NoEndpoints' ClusterIP probe from a client pod).
+ */
+export function failedAfterTimeout(record: RequestRecord, timeoutMs: number): boolean {
+  return record.status === null && record.error !== null && !/^ECONNABORTED/.test(record.error) && record.latencyMs > timeoutMs;
+}
+
+/**
  * A request that timed out after its TCP handshake. Through a virtual address only the pod the
  * proxy picked can complete the handshake, so the proxy has forwarded it; the missing answer is the
  * app's, which on 2 busy cores got no CPU in time. A drop never connects.
@@ -66,6 +77,7 @@ export function unansweredAfterConnect(record: RequestRecord): boolean {
 /** Why a send is no evidence about the proxy and is sent again, or null when it is evidence. */
 function stallOf(record: RequestRecord, plan: Pick<TrafficPlan, 'timeoutMs' | 'resendUnanswered'>): string | null {
   if (timedOutLate(record, plan.timeoutMs)) return `${CLIENT_STALLED}: its ${plan.timeoutMs} ms timeout fired after ${Math.round(record.latencyMs)} ms`;
+  if (failedAfterTimeout(record, plan.timeoutMs)) return `${CLIENT_STALLED}: read its failure after ${Math.round(record.latencyMs)} ms, past its ${plan.timeoutMs} ms timeout`;
   if (plan.resendUnanswered && unansweredAfterConnect(record)) return `${APP_STALLED}: connected, no answer within ${plan.timeoutMs} ms`;
   return null;
 }
