@@ -83,7 +83,7 @@ function stallOf(record: RequestRecord, plan: Pick<TrafficPlan, 'timeoutMs' | 'r
 }
 
 /** `send`, sent again while it is no evidence (a stalled client, or a connected request the app left unanswered). */
-async function sendThroughStalls(send: () => Promise<RequestRecord>, plan: Pick<TrafficPlan, 'timeoutMs' | 'resendUnanswered'>): Promise<RequestRecord> {
+export async function sendThroughStalls(send: () => Promise<RequestRecord>, plan: Pick<TrafficPlan, 'timeoutMs' | 'resendUnanswered'>): Promise<RequestRecord> {
   let record = await send();
   for (let stalled = 1; stalled < STALLED_SENDS && stallOf(record, plan) !== null; stalled++) record = { ...(await send()), stalledSends: stalled };
   const stall = stallOf(record, plan);
