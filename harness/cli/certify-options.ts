@@ -39,6 +39,7 @@ export interface CertifyOptions {
   implementation?: string;
   implementationVersion?: string;
   implementationUrl?: string;
+  printRbac?: boolean;
 }
 
 export function certifyCommand(): Command {
@@ -64,7 +65,8 @@ export function certifyCommand(): Command {
     .option('--implementation <name>', 'what is certified, for the reports (default: read from the cluster: its DaemonSet name and image)')
     .option('--implementation-version <version>', 'its version (default: read from the cluster)')
     .option('--implementation-url <url>', 'where it is published')
-    .option('--proxy-manifest <file|dir>', 'boot with no kube-proxy, install the proxy from these manifests (a file, or a directory of them) and certify it', pathArg('--proxy-manifest'));
+    .option('--proxy-manifest <file|dir>', 'boot with no kube-proxy, install the proxy from these manifests (a file, or a directory of them) and certify it', pathArg('--proxy-manifest'))
+    .option('--print-rbac', 'print the namespaces, ServiceAccount and roles a cluster admin applies so that certify runs with only the permissions it needs (for --namespace and --profile or --features), and exit');
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;

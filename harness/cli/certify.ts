@@ -10,7 +10,8 @@ import { validateKindOptions } from '../cluster/kind-cluster-provider.js';
 import { countNodes } from '../cluster/kind-config.js';
 import { checkRequestsForRun } from '../features/check-requests.js';
 import { featureById } from '../features/registry.js';
-import { featureNamespace } from '../features/feature-namespace.js';
+import { runNamespaces } from '../run/run-namespaces.js';
+import { printRbac } from './print-rbac.js';
 import { runSummary, reproduceCommand } from '../run/run-summary.js';
 import { runFeatures } from '../run/feature-suite.js';
 import { renderNdjson } from '../report/ndjson.js';
@@ -37,6 +38,10 @@ const options = program.opts<CertifyOptions>();
 await runCli('certify', async (ctx) => {
   const { log, signal, cleanup } = ctx;
   const asked = toRunConfig(options);
+  if (options.printRbac) {
+    process.stdout.write(printRbac(asked, process.argv.slice(2)));
+    return 0;
+  }
   const manifests = asked.cluster.kind === 'kind' ? preflightProxyManifest(asked.cluster) : undefined;
   // One `kubectl proxy` for the run's cluster carries the reads of the setup and of every feature.
   const api = new ApiProxies();
@@ -136,7 +141,7 @@ async function preflight(config: RunConfig, api: ApiProxies, log: Logger): Promi
     }
   }
   // The lab's namespace and each feature's own: one that holds someone else's objects is refused before anything is made.
-  for (const namespace of new Set(config.features.map((id) => featureNamespace(featureById(id), config.namespace)))) await claimNamespace(kubectl, namespace, { dryRun: true });
+  for (const namespace of runNamespaces(config)) await claimNamespace(kubectl, namespace, { dryRun: true });
   if (config.client === 'container') await assertDockerReachable(log);
   return false;
 }

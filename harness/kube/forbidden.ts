@@ -32,6 +32,6 @@ export function asRefusal(error: unknown, kubeconfig: string): unknown {
   const resource = refusal.group ? `${refusal.resource}.${refusal.group}` : refusal.resource;
   return new UsageError(
     `the user of ${kubeconfig} (${refusal.user}) may not ${refusal.verb} ${resource} ${refusal.scope}`,
-    `grant it that (a Role or ClusterRole and a binding), or pass a --kubeconfig whose user may`,
+    "grant it that (`certify --print-rbac` prints every role certify needs), or pass a --kubeconfig whose user may",
   );
 }

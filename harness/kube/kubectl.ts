@@ -120,6 +120,9 @@ export class Kubectl {
     } catch (error) {
       if (this.defaults.signal?.aborted) throw error;
       const detail = error instanceof CommandError ? error.stderr.trim().split('\n').pop() : error instanceof Error ? error.message : String(error);
+      if (/\bUnauthorized\b/.test(detail ?? '')) {
+        throw new UsageError(`the API server in ${this.kubeconfig} refuses its credentials (${detail})`, 'renew the token or certificate in it (an expired ServiceAccount token: kubectl create token), or pass another --kubeconfig');
+      }
       throw new UsageError(
         `the API server in ${this.kubeconfig} does not answer (${detail})`,
         'start the cluster, or pass --kubeconfig for a cluster that is running',

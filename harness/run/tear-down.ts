@@ -1,3 +1,4 @@
+import pMap from 'p-map';
 import { existsSync } from 'node:fs';
 import { releaseLease } from '../cluster/cluster-lease.js';
 import { nodeContainers, removeLabelledContainers } from '../cluster/docker.js';
@@ -8,15 +9,20 @@ import { resolveKubectl } from '../tools/tool-resolver.js';
 import { RUN_LABEL } from '../traffic/client-labels.js';
 import type { Logger } from '../util/log.js';
 import { providerFor, resolveTools } from './providers.js';
+import { runNamespaces } from './run-namespaces.js';
 import { readClusterState, type ClusterSource, type RunConfig } from './run-config.js';
 
 type KindSource = Extract<ClusterSource, { kind: 'kind' }>;
+
+/** What the features make in a namespace: the app, the client pods and the Services. */
+const LAB_KINDS = 'deployments.apps,daemonsets.apps,services';
 
 export type TearDownOutcome = 'nothing-made' | 'kept' | 'done';
 
 /**
  * Removes what one run made, as far as it is still there: its traffic containers always, then
- * (unless --keep) the cluster it booted or the namespaces it created (the lab's and the features'). Safe to call again: certify's
+ * (unless --keep) the cluster it booted, or the namespaces it created (the lab's and the
+ * features') and the objects it made in those it found. Safe to call again: certify's
  * clean-up calls it on every exit path, `npm test`'s teardown project once the shared chain ends.
  */
 export async function tearDownRun(run: RunConfig, log: Logger): Promise<TearDownOutcome> {
@@ -38,20 +44,28 @@ export async function tearDownRun(run: RunConfig, log: Logger): Promise<TearDown
     await deleteKindClusterIfThere(run.cluster, log);
     return 'done';
   }
-  const namespaces = [...(state.namespaceCreated ? [run.namespace] : []), ...(state.featureNamespacesCreated ?? [])];
-  if (namespaces.length === 0) return 'done';
+  const created = new Set([...(state.namespaceCreated ? [run.namespace] : []), ...(state.featureNamespacesCreated ?? [])]);
+  const used = runNamespaces(run);
+  if (created.size === 0 && !state.survey) return 'done';
   const tools = await resolveTools(run.cluster, log);
   const kubectl = new Kubectl(tools.kubectl ?? (await resolveKubectl(log)).path, state.info.kubeconfig);
-  for (const namespace of namespaces) {
+  // A few at once: each is a few kubectl calls that wait on the API server, not on this host.
+  await pMap([...new Set([...created, ...used])], async (namespace) => {
     const meta = await namespaceMeta(kubectl, namespace);
-    if (meta && !meta.deletionTimestamp && meta.labels?.[MANAGED_BY_LABEL] === MANAGED_BY) {
+    if (!meta || meta.deletionTimestamp || meta.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY) return;
+    if (created.has(namespace)) {
       log.step(`deleting namespace ${namespace}`);
       await kubectl.run(['delete', 'namespace', namespace, '--ignore-not-found', '--wait=false']);
-      // Terminating, the namespace takes no new pods; its own pods need not drain for their grace
-      // periods (up to 15 s), which a run right after would wait out before it makes the namespace again.
-      await kubectl.run(['delete', 'pods', '--all', '--grace-period=1', '--ignore-not-found', '--wait=false'], { namespace });
+    } else {
+      // Made before the run (by an admin from --print-rbac, or kept by an earlier run): the
+      // namespace stays, what the features put in it goes, so no NodePort stays open.
+      log.step(`deleting the lab's objects in namespace ${namespace}`);
+      await kubectl.run(['delete', LAB_KINDS, '--all', '--ignore-not-found', '--wait=false'], { namespace });
     }
-  }
+    // Going, the pods need not drain for their grace periods (up to 15 s), which a run right
+    // after would wait out before it makes them again.
+    await kubectl.run(['delete', 'pods', '--all', '--grace-period=1', '--ignore-not-found', '--wait=false'], { namespace });
+  }, { concurrency: 4 });
   return 'done';
 }
 
