@@ -1,5 +1,5 @@
 import { RBAC_NAME, renderRbac } from '../kube/rbac.js';
-import { MANAGED_BY, MANAGED_BY_LABEL } from '../lab/namespace-guard.js';
+import { CLEARED_AFTER_EACH_RUN, MANAGED_BY, MANAGED_BY_LABEL } from '../lab/namespace-guard.js';
 import type { RunConfig } from '../run/run-config.js';
 import { runNamespaces } from '../run/run-namespaces.js';
 
@@ -18,5 +18,5 @@ export function printRbac(config: Pick<RunConfig, 'namespace' | 'features' | 'pr
     'These namespaces are made here, ahead: certify uses them, deletes what it made in them, and',
     'never creates or deletes a namespace itself. Run certify with the same --namespace and profile.',
   ].join('\n');
-  return renderRbac({ namespaces, managedByLabel: { [MANAGED_BY_LABEL]: MANAGED_BY } }, header);
+  return renderRbac({ namespaces, managedByLabel: { [MANAGED_BY_LABEL]: MANAGED_BY }, namespaceAnnotations: { [CLEARED_AFTER_EACH_RUN]: 'true' } }, header);
 }

@@ -47,6 +47,8 @@ export interface RbacPlan {
   /** Every namespace a run works in: the lab's first, then the features' own. */
   namespaces: readonly string[];
   managedByLabel: Record<string, string>;
+  /** On each namespace: what tells a run to delete what it made there. */
+  namespaceAnnotations: Record<string, string>;
 }
 
 /**
@@ -63,7 +65,7 @@ export function rbacObjects(plan: RbacPlan): object[] {
   const meta = (extra: object = {}) => ({ name, labels: plan.managedByLabel, ...extra });
   const rbac = 'rbac.authorization.k8s.io/v1';
   return [
-    ...[lab, ...rest].map((namespace) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: plan.managedByLabel } })),
+    ...[lab, ...rest].map((namespace) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: plan.managedByLabel, annotations: plan.namespaceAnnotations } })),
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: RBAC_NAME, namespace: lab, labels: plan.managedByLabel } },
     { apiVersion: rbac, kind: 'ClusterRole', metadata: meta(), rules: clusterRules(plan.namespaces) },
     { apiVersion: rbac, kind: 'ClusterRoleBinding', metadata: meta(), roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name }, subjects: [subject] },

@@ -5,6 +5,11 @@ import { notYet, waitFor } from '../util/wait.js';
 
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 export const MANAGED_BY = 'kube-proxy-conformance';
+/**
+ * On a namespace an admin made from `certify --print-rbac`: each run deletes what it made there
+ * (certify may not delete the namespace). Other namespaces a run finds are left as they are.
+ */
+export const CLEARED_AFTER_EACH_RUN = 'kube-proxy-conformance/cleared-after-each-run';
 
 /** Objects every namespace gets from Kubernetes itself; they do not make a namespace "someone else's". */
 const BUILT_IN = new Set(['configmap/kube-root-ca.crt', 'serviceaccount/default']);
@@ -60,6 +65,7 @@ const NAMESPACE_GONE_TIMEOUT_MS = 120_000;
 interface NamespaceMeta {
   deletionTimestamp?: string;
   labels?: Record<string, string>;
+  annotations?: Record<string, string>;
 }
 
 export async function namespaceMeta(kubectl: Kubectl, namespace: string): Promise<NamespaceMeta | undefined> {

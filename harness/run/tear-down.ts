@@ -4,7 +4,7 @@ import { releaseLease } from '../cluster/cluster-lease.js';
 import { nodeContainers, removeLabelledContainers } from '../cluster/docker.js';
 import { Kubectl } from '../kube/kubectl.js';
 import { kubectlCacheDir } from '../kube/kubectl-env.js';
-import { MANAGED_BY, MANAGED_BY_LABEL, namespaceMeta } from '../lab/namespace-guard.js';
+import { CLEARED_AFTER_EACH_RUN, MANAGED_BY, MANAGED_BY_LABEL, namespaceMeta } from '../lab/namespace-guard.js';
 import { resolveKubectl } from '../tools/tool-resolver.js';
 import { RUN_LABEL } from '../traffic/client-labels.js';
 import type { Logger } from '../util/log.js';
@@ -22,7 +22,7 @@ export type TearDownOutcome = 'nothing-made' | 'kept' | 'done';
 /**
  * Removes what one run made, as far as it is still there: its traffic containers always, then
  * (unless --keep) the cluster it booted, or the namespaces it created (the lab's and the
- * features') and the objects it made in those it found. Safe to call again: certify's
+ * features') and the objects it made in those an admin made for it (--print-rbac). Safe to call again: certify's
  * clean-up calls it on every exit path, `npm test`'s teardown project once the shared chain ends.
  */
 export async function tearDownRun(run: RunConfig, log: Logger): Promise<TearDownOutcome> {
@@ -56,11 +56,14 @@ export async function tearDownRun(run: RunConfig, log: Logger): Promise<TearDown
     if (created.has(namespace)) {
       log.step(`deleting namespace ${namespace}`);
       await kubectl.run(['delete', 'namespace', namespace, '--ignore-not-found', '--wait=false']);
-    } else {
-      // Made before the run (by an admin from --print-rbac, or kept by an earlier run): the
-      // namespace stays, what the features put in it goes, so no NodePort stays open.
+    } else if (meta.annotations?.[CLEARED_AFTER_EACH_RUN] === 'true') {
+      // Made ahead by an admin from --print-rbac: the namespace stays, what the features put in
+      // it goes, so no NodePort stays open.
       log.step(`deleting the lab's objects in namespace ${namespace}`);
       await kubectl.run(['delete', LAB_KINDS, '--all', '--ignore-not-found', '--wait=false'], { namespace });
+    } else {
+      // Kept by an earlier run (--keep): the user's; it stays as it is.
+      return;
     }
     // Going, the pods need not drain for their grace periods (up to 15 s), which a run right
     // after would wait out before it makes them again.

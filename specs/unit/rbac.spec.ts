@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test, expect } from '@playwright/test';
 import { printRbac } from '../../harness/cli/print-rbac.js';
+import { CLEARED_AFTER_EACH_RUN } from '../../harness/lab/namespace-guard.js';
 import { PROFILES } from '../../harness/features/registry.js';
 import type { PolicyRule } from '../../harness/kube/rbac.js';
 import { runNamespaces } from '../../harness/run/run-namespaces.js';
@@ -10,7 +11,7 @@ import { yaml } from '../../harness/util/yaml.js';
 
 interface RbacObject {
   kind: string;
-  metadata: { name: string; namespace?: string };
+  metadata: { name: string; namespace?: string; annotations?: Record<string, string> };
   rules?: PolicyRule[];
   roleRef?: { kind: string; name: string };
   subjects?: { kind: string; name: string; namespace: string }[];
@@ -28,6 +29,8 @@ test("every namespace of the run is made ahead and bound to the lab's rules, and
   const namespaces = runNamespaces(ALL);
   expect(namespaces).toHaveLength(1 + PROFILES.all.filter((id) => id !== 'NodePort').length);
   expect(printed.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name)).toEqual(namespaces);
+  // Marked so that each run deletes what it made in them (tear-down.ts): certify may not delete them.
+  for (const ns of printed.filter((o) => o.kind === 'Namespace')) expect(ns.metadata.annotations?.[CLEARED_AFTER_EACH_RUN], ns.metadata.name).toBe('true');
   const labBindings = printed.filter((o) => o.kind === 'RoleBinding' && o.roleRef?.name === 'kube-proxy-conformance:lab');
   expect(labBindings.map((o) => o.metadata.namespace)).toEqual(namespaces);
   // The one ClusterRole bound cluster-wide reads namespaces by name: only the run's.
