@@ -12,10 +12,12 @@ ESBUILD="$ROOT_DIR/node_modules/esbuild/bin/esbuild"
 # app/dist in a clone; an installed package passes a directory outside itself (KPC_APP_DIST).
 DIST="${KPC_APP_DIST:-$APP_DIR/dist}"
 
-# out-name=entry point. burst.js is the harness's traffic client, run by the container client.
+# out-name=entry point. burst.js is the harness's traffic client, run by the container client;
+# reaper.js deletes a killed run's namespaces (harness/lab/reaper.ts).
 ENTRIES=(
   "server=$APP_DIR/src/main.ts"
   "burst=$ROOT_DIR/harness/traffic/burst-cli.ts"
+  "reaper=$ROOT_DIR/harness/lab/reaper-cli.ts"
 )
 
 die() { printf 'error: %s\n' "$*" >&2; exit 2; }
@@ -28,7 +30,7 @@ INPUTS="$DIST.inputs"
 fingerprint() {
   { cat "${BASH_SOURCE[0]}" "$(dirname "$ESBUILD")/../package.json" && (cd "$ROOT_DIR" && xargs -d '\n' sha256sum < "$INPUTS"); } | sha256sum
 }
-if [[ -s "$DIST/server.js" && -s "$DIST/burst.js" && -s "$INPUTS" && -s "$STAMP" ]] && [[ "$(fingerprint 2>/dev/null)" == "$(cat "$STAMP")" ]]; then
+if [[ -s "$DIST/server.js" && -s "$DIST/burst.js" && -s "$DIST/reaper.js" && -s "$INPUTS" && -s "$STAMP" ]] && [[ "$(fingerprint 2>/dev/null)" == "$(cat "$STAMP")" ]]; then
   exit 0
 fi
 

@@ -40,6 +40,7 @@ export interface CertifyOptions {
   implementationVersion?: string;
   implementationUrl?: string;
   printRbac?: boolean;
+  expireAfter: number;
 }
 
 export function certifyCommand(): Command {
@@ -66,8 +67,17 @@ export function certifyCommand(): Command {
     .option('--implementation-version <version>', 'its version (default: read from the cluster)')
     .option('--implementation-url <url>', 'where it is published')
     .option('--proxy-manifest <file|dir>', 'boot with no kube-proxy, install the proxy from these manifests (a file, or a directory of them) and certify it', pathArg('--proxy-manifest'))
+    .option('--expire-after <seconds>', `with --kubeconfig: if certify is killed, a pod it started in the cluster deletes the run's namespaces (and so its NodePorts) this long after certify last renewed its Lease (at least ${MIN_EXPIRY_SECONDS})`, positiveInt('--expire-after'), DEFAULT_EXPIRY_SECONDS)
     .option('--print-rbac', 'print the namespaces, ServiceAccount and roles a cluster admin applies so that certify runs with only the permissions it needs (for --namespace and --profile or --features), and exit');
 }
+
+/**
+ * certify renews its Lease every third of this, so a run is reaped only after it has missed two
+ * renewals in a row; two minutes keeps a killed run's NodePorts open about two minutes.
+ */
+export const DEFAULT_EXPIRY_SECONDS = 120;
+/** Below this, a renewal every few seconds on a loaded API server could miss twice and reap a live run. */
+export const MIN_EXPIRY_SECONDS = 15;
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
@@ -99,6 +109,9 @@ export function toRunConfig(options: CertifyOptions): RunConfig {
   if (options.proxyManifest && options.proxyMode && options.proxyMode !== 'none') {
     throw new UsageError(`--proxy-manifest boots the cluster with no kube-proxy, not in mode ${options.proxyMode}`, 'drop --proxy-mode: the mode is the one your manifest configures');
   }
+  if (options.expireAfter < MIN_EXPIRY_SECONDS) {
+    throw new UsageError(`--expire-after ${options.expireAfter}: a run would risk being reaped while it runs`, `pass at least ${MIN_EXPIRY_SECONDS} seconds`);
+  }
   const reportDir = ensureWritableDir(options.reportDir);
   const cluster: RunConfig['cluster'] = options.kubeconfig
     ? { kind: 'existing', kubeconfig: path.resolve(options.kubeconfig), expectedProxyMode: options.proxyMode }
@@ -129,6 +142,8 @@ export function toRunConfig(options: CertifyOptions): RunConfig {
     requestsPerNode: options.requests ?? null,
     concurrency: options.concurrency,
     reportDir,
+    // A cluster certify boots goes with the run (and a killed run's, with the next: ClusterLease).
+    ...(options.kubeconfig && !options.keep ? { reaper: { expirySeconds: options.expireAfter } } : {}),
   };
 }
 

@@ -6,6 +6,7 @@ import { ApiProxies } from '../kube/api-proxies.js';
 import { Kubectl } from '../kube/kubectl.js';
 import { resolveKubectl } from '../tools/tool-resolver.js';
 import { claimNamespace } from '../lab/namespace-guard.js';
+import { settleEarlierRuns } from '../lab/earlier-runs.js';
 import { validateKindOptions } from '../cluster/kind-cluster-provider.js';
 import { countNodes } from '../cluster/kind-config.js';
 import { checkRequestsForRun } from '../features/check-requests.js';
@@ -29,6 +30,7 @@ import { deleteKindClusterIfThere, tearDownRun } from '../run/tear-down.js';
 import { bootWithProxy, preflightProxyManifest } from '../run/proxy-boot.js';
 import type { ProxyManifests } from '../cluster/proxy-manifest.js';
 import { setUpCluster } from '../run/cluster-setup.js';
+import { RunGuard } from '../run/run-guard.js';
 import { TrafficLane } from '../traffic/traffic-lane.js';
 
 const program = certifyCommand();
@@ -90,13 +92,16 @@ async function prepare(asked: RunConfig, manifests: ProxyManifests | undefined, 
   cleanup.push('traffic client containers, lab namespace or cluster of this run, if still there', async () => {
     await tearDownRun(config, log);
   });
+  const guard = RunGuard.for(config, log);
+  // Registered after the teardown, so it runs first: no renewal races the Lease's deletion.
+  if (guard) cleanup.push("stop renewing the run's Lease", async () => guard.stop(), { quiet: true });
 
   if (manifests) {
     if (!createsCluster) throw new UsageError(`--proxy-manifest needs a cluster of its own, but "${options.name}" exists`, 'pick another --name, or delete it with `npm run cluster:down`');
     config = (await bootWithProxy(config, manifests, log, signal)).run;
   }
   try {
-    return { config, startedAt, state: await setUpCluster(config, log, signal, api) };
+    return { config, startedAt, state: await setUpCluster(config, log, signal, api, guard) };
   } catch (error) {
     // No verdict without a cluster: exit 2, never the proxy's failure (1).
     if (signal.aborted || error instanceof UsageError) throw error;
@@ -140,6 +145,8 @@ async function preflight(config: RunConfig, api: ApiProxies, log: Logger): Promi
       throw new UsageError(`the cluster runs proxy mode "${actual}", not "${expected}"`, 'drop --proxy-mode, or point --kubeconfig at a cluster running that mode');
     }
   }
+  // Another run's live Lease stops this one; what a killed run left goes.
+  await settleEarlierRuns(kubectl, { namespace: config.namespace, namespaces: runNamespaces(config) }, log);
   // The lab's namespace and each feature's own: one that holds someone else's objects is refused before anything is made.
   for (const namespace of runNamespaces(config)) await claimNamespace(kubectl, namespace, { dryRun: true });
   if (config.client === 'container') await assertDockerReachable(log);

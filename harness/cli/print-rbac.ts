@@ -1,5 +1,6 @@
 import { RBAC_NAME, renderRbac } from '../kube/rbac.js';
-import { CLEARED_AFTER_EACH_RUN, MANAGED_BY, MANAGED_BY_LABEL } from '../lab/namespace-guard.js';
+import { REAPER_NAME } from '../kube/reaper-names.js';
+import { CLEARED_AFTER_EACH_RUN, OWN_LABELS } from '../lab/ownership.js';
 import type { RunConfig } from '../run/run-config.js';
 import { runNamespaces } from '../run/run-namespaces.js';
 
@@ -17,6 +18,8 @@ export function printRbac(config: Pick<RunConfig, 'namespace' | 'features' | 'pr
     `objects only in ${namespaces.join(', ')}.`,
     'These namespaces are made here, ahead: certify uses them, deletes what it made in them, and',
     'never creates or deletes a namespace itself. Run certify with the same --namespace and profile.',
+    `If certify is killed, the pod it started as the ServiceAccount ${REAPER_NAME} deletes what the`,
+    'run made in them once its Lease has gone unrenewed for --expire-after (README: "Killed runs").',
   ].join('\n');
-  return renderRbac({ namespaces, managedByLabel: { [MANAGED_BY_LABEL]: MANAGED_BY }, namespaceAnnotations: { [CLEARED_AFTER_EACH_RUN]: 'true' } }, header);
+  return renderRbac({ namespaces, managedByLabel: OWN_LABELS, namespaceAnnotations: { [CLEARED_AFTER_EACH_RUN]: 'true' } }, header);
 }

@@ -1,4 +1,5 @@
 import { yaml } from '../util/yaml.js';
+import { REAPER_NAME, RUN_LEASE } from './reaper-names.js';
 
 /** One RBAC rule, as a Role or ClusterRole holds it. */
 export interface PolicyRule {
@@ -28,25 +29,62 @@ const PROXY_CONFIG_RULES: PolicyRule[] = [{ apiGroups: [''], resources: ['config
  * What certify does inside each of its namespaces: makes the app (a Deployment), its Services and
  * the client pods (a DaemonSet); scales and restarts the app (EndpointChurn, NoEndpoints); runs
  * requests from inside its pods (`kubectl exec`: `get` for the WebSocket upgrade, `create` for
- * SPDY); watches EndpointSlices and pods; and at the end deletes what it made.
+ * SPDY); watches EndpointSlices and pods; takes and renews the run's Lease and starts the pod
+ * that reaps the run if certify is killed; and at the end deletes what it made.
  */
 export const LAB_RULES: readonly PolicyRule[] = [
   { apiGroups: [''], resources: ['services'], verbs: ['get', 'list', 'create', 'patch', 'delete'] },
-  { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch', 'delete'] },
+  { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch', 'create', 'delete'] },
   { apiGroups: [''], resources: ['pods/exec'], verbs: ['get', 'create'] },
   { apiGroups: [''], resources: ['events'], verbs: ['list'] },
   { apiGroups: ['apps'], resources: ['deployments', 'daemonsets'], verbs: ['get', 'list', 'create', 'patch', 'delete'] },
   { apiGroups: ['apps'], resources: ['deployments/scale'], verbs: ['get', 'patch'] },
   { apiGroups: ['apps'], resources: ['replicasets'], verbs: ['get', 'list'] },
   { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] },
+  { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'list', 'create', 'patch', 'delete'] },
 ];
+
+/**
+ * What the reaper may do in one namespace of a run, once the run's Lease has gone unrenewed: read
+ * the Lease and the namespace, then delete the namespace (one certify made, `owns: 'namespace'`)
+ * or, in one an admin made for it, what the run put there (`owns: 'objects'`). A Role may name
+ * its own namespace: the API server checks a request on /namespaces/<ns> in namespace <ns>.
+ */
+export function reaperRules(namespace: string, owns: 'namespace' | 'objects'): PolicyRule[] {
+  const self: PolicyRule = { apiGroups: [''], resources: ['namespaces'], verbs: owns === 'namespace' ? ['get', 'delete'] : ['get'], resourceNames: [namespace] };
+  const lease: PolicyRule = { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'delete'], resourceNames: [RUN_LEASE] };
+  if (owns === 'namespace') return [self, lease];
+  return [
+    self,
+    lease,
+    { apiGroups: [''], resources: ['services', 'pods'], verbs: ['list', 'delete'] },
+    { apiGroups: ['apps'], resources: ['deployments', 'daemonsets'], verbs: ['list', 'delete'] },
+  ];
+}
+
+/** The reaper's Role and RoleBinding in one namespace of a run, and its ServiceAccount in the lab's. */
+export function reaperAccess(namespace: string, labNamespace: string, owns: 'namespace' | 'objects', labels: Readonly<Record<string, string>>): object[] {
+  const rbac = 'rbac.authorization.k8s.io/v1';
+  const metadata = { name: REAPER_NAME, namespace, labels };
+  return [
+    ...(namespace === labNamespace ? [{ apiVersion: 'v1', kind: 'ServiceAccount', metadata }] : []),
+    { apiVersion: rbac, kind: 'Role', metadata, rules: reaperRules(namespace, owns) },
+    {
+      apiVersion: rbac,
+      kind: 'RoleBinding',
+      metadata,
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: REAPER_NAME },
+      subjects: [{ kind: 'ServiceAccount', name: REAPER_NAME, namespace: labNamespace }],
+    },
+  ];
+}
 
 export const RBAC_NAME = 'kube-proxy-conformance';
 
 export interface RbacPlan {
   /** Every namespace a run works in: the lab's first, then the features' own. */
   namespaces: readonly string[];
-  managedByLabel: Record<string, string>;
+  managedByLabel: Readonly<Record<string, string>>;
   /** On each namespace: what tells a run to delete what it made there. */
   namespaceAnnotations: Record<string, string>;
 }
@@ -79,6 +117,7 @@ export function rbacObjects(plan: RbacPlan): object[] {
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `${RBAC_NAME}:lab` },
       subjects: [subject],
     })),
+    ...plan.namespaces.flatMap((namespace) => reaperAccess(namespace, lab, 'objects', plan.managedByLabel)),
   ];
 }
 

@@ -1,18 +1,25 @@
 import type { Kubectl } from '../kube/kubectl.js';
+import { reaperAccess } from '../kube/rbac.js';
+import { CLEARED_AFTER_EACH_RUN, MANAGED_BY, MANAGED_BY_LABEL, OWN_LABELS, REAPED_WITH } from './ownership.js';
 import { UsageError } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
 import { notYet, waitFor } from '../util/wait.js';
 
-export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
-export const MANAGED_BY = 'kube-proxy-conformance';
-/**
- * On a namespace an admin made from `certify --print-rbac`: each run deletes what it made there
- * (certify may not delete the namespace). Other namespaces a run finds are left as they are.
- */
-export const CLEARED_AFTER_EACH_RUN = 'kube-proxy-conformance/cleared-after-each-run';
+/** What the features make in a namespace: the app, the client pods, the Services; and the run's Lease. */
+const LAB_KINDS = 'deployments.apps,daemonsets.apps,services,leases.coordination.k8s.io';
 
 /** Objects every namespace gets from Kubernetes itself; they do not make a namespace "someone else's". */
 const BUILT_IN = new Set(['configmap/kube-root-ca.crt', 'serviceaccount/default']);
+
+export interface ClaimOptions {
+  dryRun?: boolean;
+  log?: Logger;
+  beforeCreate?: () => void;
+  /** The lab namespace of a run guarded by a reaper: a namespace made now gets the reaper's Role, bound to its ServiceAccount there. */
+  reapedFrom?: string;
+  /** Made in the same request as the namespace, after it (the run's Lease). */
+  withObjects?: readonly object[];
+}
 
 export interface NamespaceClaim {
   namespace: string;
@@ -25,7 +32,7 @@ export interface NamespaceClaim {
  * refuses one that holds someone else's objects. Never touches a namespace it does not own.
  * `beforeCreate` runs just before it creates one, so a caller can record that it will own it.
  */
-export async function claimNamespace(kubectl: Kubectl, namespace: string, options: { dryRun?: boolean; log?: Logger; beforeCreate?: () => void } = {}): Promise<NamespaceClaim> {
+export async function claimNamespace(kubectl: Kubectl, namespace: string, options: ClaimOptions = {}): Promise<NamespaceClaim> {
   let meta = await namespaceMeta(kubectl, namespace);
   const ours = meta?.labels?.[MANAGED_BY_LABEL] === MANAGED_BY;
   if (meta?.deletionTimestamp && ours) {
@@ -43,8 +50,7 @@ export async function claimNamespace(kubectl: Kubectl, namespace: string, option
       // Created with its label in one request: a Ctrl-C between a create and a label would leave
       // a namespace the clean-up cannot tell is ours.
       options.beforeCreate?.();
-      const manifest = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: { [MANAGED_BY_LABEL]: MANAGED_BY } } };
-      await kubectl.run(['create', '-f', '-'], { input: JSON.stringify(manifest) });
+      await kubectl.run(['create', '-f', '-'], { input: JSON.stringify(newNamespace(namespace, options)) });
     }
     return { namespace, created: true };
   }
@@ -57,6 +63,31 @@ export async function claimNamespace(kubectl: Kubectl, namespace: string, option
     );
   }
   return { namespace, created: false };
+}
+
+/**
+ * A namespace labelled as ours, and, for a run guarded by a reaper, what lets the reaper delete it,
+ * as one List: no moment has one without the other.
+ */
+function newNamespace(namespace: string, { reapedFrom, withObjects = [] }: ClaimOptions): object {
+  const object = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: OWN_LABELS, ...(reapedFrom ? { annotations: { [REAPED_WITH]: reapedFrom } } : {}) } };
+  return { apiVersion: 'v1', kind: 'List', items: [object, ...(reapedFrom ? reaperAccess(namespace, reapedFrom, 'namespace', OWN_LABELS) : []), ...withObjects] };
+}
+
+/** Deletes a namespace without waiting; its pods need not drain their grace periods (up to 15 s), which a run right after would wait out. */
+export async function deleteNamespace(kubectl: Kubectl, namespace: string): Promise<void> {
+  await kubectl.run(['delete', 'namespace', namespace, '--ignore-not-found', '--wait=false']);
+  await kubectl.run(['delete', 'pods', '--all', '--grace-period=1', '--ignore-not-found', '--wait=false'], { namespace });
+}
+
+/**
+ * Deletes what runs made in a namespace an admin made for them (CLEARED_AFTER_EACH_RUN), which
+ * stays: the Services (so no NodePort stays open), the app, the clients and the Lease, then the
+ * pods without their grace periods.
+ */
+export async function clearLabObjects(kubectl: Kubectl, namespace: string): Promise<void> {
+  await kubectl.run(['delete', LAB_KINDS, '--all', '--ignore-not-found', '--wait=false'], { namespace });
+  await kubectl.run(['delete', 'pods', '--all', '--grace-period=1', '--ignore-not-found', '--wait=false'], { namespace });
 }
 
 /** Deleting the lab's namespace waits out its pods' grace period (10 s in the manifest); ample room. */

@@ -7,17 +7,18 @@ import { run as exec } from '../util/exec.js';
 import { REPO_ROOT } from '../util/repo-root.js';
 import type { Logger } from '../util/log.js';
 import { surveyCluster } from './cluster-survey.js';
+import type { RunGuard } from './run-guard.js';
 import { providerFor, resolveTools } from './providers.js';
 import { writeClusterState, type ClusterState, type RunConfig } from './run-config.js';
 
 /**
  * Boots the run's cluster (or attaches to the one given), puts the app image on its nodes, claims
- * the lab namespace and surveys the cluster; the state it writes is what every spec and the
+ * the lab namespace (and with `guard`, takes the run's Lease and starts its reaper) and surveys the cluster; the state it writes is what every spec and the
  * teardown read (its reads through `api` when given). certify calls it in its own process; `npm test`'s setup project calls it for the
  * cluster the projects share. The state is written before each step that makes something, so a
  * clean-up after a failure or Ctrl-C knows what to delete.
  */
-export async function setUpCluster(run: RunConfig, log: Logger, signal: AbortSignal, api?: ApiProxies): Promise<ClusterState> {
+export async function setUpCluster(run: RunConfig, log: Logger, signal: AbortSignal, api?: ApiProxies, guard?: RunGuard): Promise<ClusterState> {
   const tools = await resolveTools(run.cluster, log);
   const provider = providerFor(run.cluster, tools, log, api);
   // The image build needs no cluster: it runs while the cluster boots (or is attached to), and
@@ -43,8 +44,16 @@ export async function setUpCluster(run: RunConfig, log: Logger, signal: AbortSig
   const kubectl = await ApiProxies.attachIfAny(api, direct);
   const [, claim, survey] = await settledAll([
     run.appImage ? Promise.resolve() : provider.loadImage(appImage, signal),
-    // Recorded before the namespace is made, so a Ctrl-C just after still deletes it.
-    claimNamespace(kubectl, run.namespace, { log, beforeCreate: () => writeClusterState(run, { info, created, namespaceCreated: true, appImage }) }),
+    // Recorded before the namespace is made, so a Ctrl-C just after still deletes it; guarded,
+    // the run's Lease is made with it, and renewed from the moment it is claimed.
+    claimNamespace(kubectl, run.namespace, {
+      log,
+      beforeCreate: () => writeClusterState(run, { info, created, namespaceCreated: true, appImage }),
+      ...(guard ? { reapedFrom: run.namespace, withObjects: [guard.lease()] } : {}),
+    }).then(async (claim) => {
+      await guard?.start(kubectl, claim, appImage);
+      return claim;
+    }),
     surveyCluster(kubectl, info, run),
   ] as const);
   const state = { info, created, namespaceCreated: claim.created, appImage, survey, kubectl: direct.binary };

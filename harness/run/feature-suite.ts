@@ -66,7 +66,8 @@ export class FeatureExecution {
     if (this.feature.inLabNamespace) return;
     const { run, kubectl, log } = this.suite;
     const { namespace } = this.ctx.options;
-    await this.result.step('namespace', () => claimNamespace(kubectl, namespace, { log, beforeCreate: () => recordFeatureNamespace(run, namespace) }));
+    const reapedFrom = run.reaper ? { reapedFrom: run.namespace } : {};
+    await this.result.step('namespace', () => claimNamespace(kubectl, namespace, { log, beforeCreate: () => recordFeatureNamespace(run, namespace), ...reapedFrom }));
   }
 
   /** Runs one step; a failure fails the feature, naming the step, and is thrown on. */

@@ -52,6 +52,12 @@ export interface RunConfig {
   concurrency: number;
   /** Absolute. */
   reportDir: string;
+  /**
+   * On a cluster certify did not boot: the run holds a Lease in its lab namespace, renewed while it
+   * runs, and a pod there reaps the run's namespaces once the Lease has gone unrenewed this long
+   * (certify killed). Unset: no Lease, no reaper (--keep, the clusters certify or `npm test` boot).
+   */
+  reaper?: { expirySeconds: number };
 }
 
 /** The cluster the setup (setUpCluster) made or attached to, for the specs and the teardown. */

@@ -3,8 +3,11 @@ import { existsSync } from 'node:fs';
 import { releaseLease } from '../cluster/cluster-lease.js';
 import { nodeContainers, removeLabelledContainers } from '../cluster/docker.js';
 import { Kubectl } from '../kube/kubectl.js';
+import { RUN_LEASE } from '../kube/reaper-names.js';
+import { leaseHolder } from '../lab/run-lease.js';
 import { kubectlCacheDir } from '../kube/kubectl-env.js';
-import { CLEARED_AFTER_EACH_RUN, MANAGED_BY, MANAGED_BY_LABEL, namespaceMeta } from '../lab/namespace-guard.js';
+import { clearLabObjects, deleteNamespace, namespaceMeta } from '../lab/namespace-guard.js';
+import { CLEARED_AFTER_EACH_RUN, MANAGED_BY, MANAGED_BY_LABEL } from '../lab/ownership.js';
 import { resolveKubectl } from '../tools/tool-resolver.js';
 import { RUN_LABEL } from '../traffic/client-labels.js';
 import type { Logger } from '../util/log.js';
@@ -13,9 +16,6 @@ import { runNamespaces } from './run-namespaces.js';
 import { readClusterState, type ClusterSource, type RunConfig } from './run-config.js';
 
 type KindSource = Extract<ClusterSource, { kind: 'kind' }>;
-
-/** What the features make in a namespace: the app, the client pods and the Services. */
-const LAB_KINDS = 'deployments.apps,daemonsets.apps,services';
 
 export type TearDownOutcome = 'nothing-made' | 'kept' | 'done';
 
@@ -49,25 +49,30 @@ export async function tearDownRun(run: RunConfig, log: Logger): Promise<TearDown
   if (created.size === 0 && !state.survey) return 'done';
   const tools = await resolveTools(run.cluster, log);
   const kubectl = new Kubectl(tools.kubectl ?? (await resolveKubectl(log)).path, state.info.kubeconfig);
+  const holder = run.reaper ? await leaseHolder(kubectl, run.namespace) : undefined;
+  if (holder !== undefined && holder !== run.runId) {
+    // Another run took the namespaces between this one's preflight and its Lease: they are its.
+    log.step(`namespace ${run.namespace} is held by certify run ${holder}: left to it`);
+    return 'done';
+  }
   // A few at once: each is a few kubectl calls that wait on the API server, not on this host.
   await pMap([...new Set([...created, ...used])], async (namespace) => {
     const meta = await namespaceMeta(kubectl, namespace);
-    if (!meta || meta.deletionTimestamp || meta.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY) return;
-    if (created.has(namespace)) {
+    if (!meta || meta.deletionTimestamp) return;
+    const ours = meta.labels?.[MANAGED_BY_LABEL] === MANAGED_BY;
+    if (ours && created.has(namespace)) {
       log.step(`deleting namespace ${namespace}`);
-      await kubectl.run(['delete', 'namespace', namespace, '--ignore-not-found', '--wait=false']);
-    } else if (meta.annotations?.[CLEARED_AFTER_EACH_RUN] === 'true') {
+      await deleteNamespace(kubectl, namespace);
+    } else if (ours && meta.annotations?.[CLEARED_AFTER_EACH_RUN] === 'true') {
       // Made ahead by an admin from --print-rbac: the namespace stays, what the features put in
-      // it goes, so no NodePort stays open.
+      // it goes (the Lease too), so no NodePort stays open.
       log.step(`deleting the lab's objects in namespace ${namespace}`);
-      await kubectl.run(['delete', LAB_KINDS, '--all', '--ignore-not-found', '--wait=false'], { namespace });
-    } else {
-      // Kept by an earlier run (--keep): the user's; it stays as it is.
-      return;
+      await clearLabObjects(kubectl, namespace);
+    } else if (namespace === run.namespace && holder === run.runId) {
+      // Kept by an earlier run (--keep), or the user's: it stays as it is; only this run's Lease
+      // goes, so that no later run takes it for a killed run's.
+      await kubectl.run(['delete', 'lease', RUN_LEASE, '--ignore-not-found'], { namespace });
     }
-    // Going, the pods need not drain for their grace periods (up to 15 s), which a run right
-    // after would wait out before it makes them again.
-    await kubectl.run(['delete', 'pods', '--all', '--grace-period=1', '--ignore-not-found', '--wait=false'], { namespace });
   }, { concurrency: 4 });
   return 'done';
 }

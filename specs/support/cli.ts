@@ -15,11 +15,13 @@ export type CliName = 'certify' | 'cluster-up' | 'cluster-down' | 'matrix' | 'up
 const BIN = path.join(REPO_ROOT, 'bin/kube-proxy-conformance.mjs');
 
 /** Starts one of the commands as the npm scripts do (`node bin/kube-proxy-conformance.mjs cluster up ...`), with an argument array. */
-export function startCli(name: CliName, args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; done: Promise<CliResult>; output: () => string } {
+export function startCli(name: CliName, args: string[], env: NodeJS.ProcessEnv = {}, options: { detached?: boolean } = {}): { child: ChildProcess; done: Promise<CliResult>; output: () => string } {
   const child = spawn(process.execPath, [BIN, ...name.split('-'), ...args], {
     cwd: REPO_ROOT,
     env: { ...parentEnv(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: a spec can kill it with its children (`kubectl proxy`), as a lost VM would.
+    detached: options.detached,
   });
   let stdout = '';
   let stderr = '';

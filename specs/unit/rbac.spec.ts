@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test, expect } from '@playwright/test';
 import { printRbac } from '../../harness/cli/print-rbac.js';
-import { CLEARED_AFTER_EACH_RUN } from '../../harness/lab/namespace-guard.js';
+import { CLEARED_AFTER_EACH_RUN } from '../../harness/lab/ownership.js';
 import { PROFILES } from '../../harness/features/registry.js';
 import type { PolicyRule } from '../../harness/kube/rbac.js';
 import { runNamespaces } from '../../harness/run/run-namespaces.js';
