@@ -3,6 +3,9 @@ import { UsageError } from '../util/errors.js';
 import { ContainerTrafficClient } from './container-client.js';
 import { HostTrafficClient } from './host-client.js';
 import type { ClientKind, TrafficClient } from './traffic-client.js';
+import type { Kubectl } from '../kube/kubectl.js';
+import { ensureClientPods } from '../lab/client-pods.js';
+import { SpreadPodsClient } from './spread-pods-client.js';
 import type { TrafficTarget } from './traffic-plan.js';
 
 export interface ClientContext {
@@ -10,14 +13,27 @@ export interface ClientContext {
   appImage: string;
   dockerNetwork?: string;
   targets: TrafficTarget[];
+  /** Where `pods` puts its client pods (a DaemonSet in the feature's namespace); unset: the feature's traffic must come from outside the cluster. */
+  inCluster?: { kubectl: Kubectl; namespace: string };
 }
 
 /**
+ * pods: the client pods on every node, for a feature that allows it (`inCluster`), else auto.
  * auto: the host when it can reach every node (it connects, or the node refuses: either way the
  * node answered), else a container on the cluster's network. A refusal counts because a port the
  * proxy has not programmed yet, or one it rejects, says nothing of whether the host can route there.
  */
-export async function chooseClient(kind: ClientKind, context: ClientContext): Promise<TrafficClient> {
+export async function chooseClient(asked: ClientKind, context: ClientContext): Promise<TrafficClient> {
+  let kind = asked;
+  if (kind === 'pods') {
+    if (context.inCluster) {
+      const { kubectl, namespace } = context.inCluster;
+      const pods = await ensureClientPods(kubectl, namespace, context.appImage, [...new Set(context.targets.map((t) => t.node))]);
+      return new SpreadPodsClient(kubectl, namespace, pods.map((p) => p.pod));
+    }
+    // A feature whose check is of traffic from outside the cluster (a source address, a refusal) keeps an outside client.
+    kind = 'auto';
+  }
   if (kind === 'host') return new HostTrafficClient();
   if (kind === 'auto') {
     const reachable = await Promise.all(context.targets.map((t) => answers(t.address, t.port)));

@@ -38,16 +38,21 @@ export class PodTrafficClient implements TrafficClient {
       plan.targets.map(async (target) => {
         const pod = this.podOnNode.get(target.node);
         if (!pod) throw new Error(`no client pod on node ${target.node}`);
-        const part: TrafficPlan = { ...plan, targets: [target], concurrency };
-        const exec = () => this.kubectl.run(['exec', pod, '--', 'node', BURST_ENTRY, JSON.stringify(part)], { namespace: this.namespace, signal, timeoutMs: 30 * 60_000 });
-        const { stdout } = await pRetry(exec, { retries: STREAM_RETRIES, signal, minTimeout: 200, shouldRetry: (error) => STREAM_BROKEN.test(error.message) });
+        const records = await burstInPod(this.kubectl, this.namespace, pod, { ...plan, targets: [target], concurrency }, signal);
         done += plan.requestsPerNode;
         onProgress?.(done, total);
-        return stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as RequestRecord);
+        return records;
       }),
     );
     return perTarget.flat().map((record, seq) => ({ ...record, seq }));
   }
 
   async close(): Promise<void> {}
+}
+
+/** Runs the burst code in `pod` with `plan`; its records, from the exec's stdout. A broken exec stream sends the plan again. */
+export async function burstInPod(kubectl: Kubectl, namespace: string, pod: string, plan: TrafficPlan, signal?: AbortSignal): Promise<RequestRecord[]> {
+  const exec = () => kubectl.run(['exec', pod, '--', 'node', BURST_ENTRY, JSON.stringify(plan)], { namespace, signal, timeoutMs: 30 * 60_000 });
+  const { stdout } = await pRetry(exec, { retries: STREAM_RETRIES, signal, minTimeout: 200, shouldRetry: (error) => STREAM_BROKEN.test(error.message) });
+  return stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as RequestRecord);
 }

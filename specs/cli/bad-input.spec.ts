@@ -43,7 +43,7 @@ const cases: { name: string; command?: CliName; args: string[]; env?: NodeJS.Pro
   { name: '--replicas 0', args: ['--replicas', '0'], says: /--replicas must be a whole number >= 1/ },
   { name: '--requests not a number', args: ['--requests', 'many'], says: /--requests must be a whole number/ },
   { name: '--workers 0', args: ['--workers', '0'], says: /--workers must be a whole number >= 1/ },
-  { name: 'unknown client', args: ['--client', 'browser'], says: /unknown client "browser".*host, container, auto/ },
+  { name: 'unknown client', args: ['--client', 'browser'], says: /unknown client "browser".*host, container, pods, auto/ },
   { name: 'unknown option', args: ['--frobnicate'], says: /unknown option '--frobnicate'/ },
   { name: 'an argument where only options go', args: ['nftables'], says: /unexpected argument "nftables" \(this command takes options only\)/ },
   { name: 'missing kubeconfig file', args: ['--kubeconfig', path.join(scratch, 'nope.kubeconfig')], says: /kubeconfig .*nope\.kubeconfig does not exist or is not readable/ },

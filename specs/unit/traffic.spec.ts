@@ -6,6 +6,7 @@ import { validateReply } from '../../harness/traffic/http-prober.js';
 import { hostPort, schedule, splitPlan } from '../../harness/traffic/traffic-plan.js';
 import { TrafficLane } from '../../harness/traffic/traffic-lane.js';
 import { answers, chooseClient } from '../../harness/traffic/choose-client.js';
+import { shareOut } from '../../harness/traffic/spread-pods-client.js';
 import { unreachedOutcome } from '../../harness/report/unreached-check.js';
 import { describeOutcome } from '../../harness/features/no-endpoints/refusal.js';
 
@@ -224,3 +225,11 @@ test('a refusal read after the timeout was due (the client stalled) is sent agai
   expect(failedAfterTimeout({ ...refused, latencyMs: 1_020 }, 3_000), 'on the retransmission, in time').toBe(false);
   expect(failedAfterTimeout({ ...refused, latencyMs: 3_080, error: 'ECONNABORTED: timeout of 3000ms exceeded' }, 3_000), "a timeout is timedOutLate's").toBe(false);
 });
+
+test('--client pods shares each node\'s requests out over the client pods as evenly as whole numbers allow', () => {
+  expect(shareOut(1_095, 3)).toEqual([365, 365, 365]);
+  expect(shareOut(10, 4)).toEqual([3, 3, 2, 2]);
+  expect(shareOut(1, 3), 'a probe: one pod sends it').toEqual([1, 0, 0]);
+  for (const [requests, parts] of [[964, 7], [5, 5], [0, 2]] as const) expect(shareOut(requests, parts).reduce((a, b) => a + b, 0)).toBe(requests);
+});
+

@@ -109,8 +109,9 @@ export function nodePortSteps(): FeatureStep[] {
         const targets = discovery.addressed.map((n) => ({ node: n.name, address: n.address, port }));
         const sized = requestsPerNodeFor(options.requestsPerNode, { nodes: targets.length, endpoints: endpoints.length }, { familyAlpha });
         // "auto" takes the host client only if it reaches every node: the NodePort must answer first.
-        await awaitProgrammed(targets, 'world1');
-        const client = await chooseClient(options.client, { runId: options.runId, appImage: cluster.appImage, dockerNetwork: cluster.dockerNetwork, targets });
+        if (options.client !== 'pods') await awaitProgrammed(targets, 'world1');
+        const inCluster = { kubectl: ctx.kubectl, namespace: options.namespace };
+        const client = await chooseClient(options.client, { runId: options.runId, appImage: cluster.appImage, dockerNetwork: cluster.dockerNetwork, targets, inCluster });
         try {
           await measureTraffic(ctx, {
             name: `NodePort ${port} through every node`,
