@@ -54,6 +54,22 @@ async function withCluster<T>(name: string, mode: Mode, workers: number | undefi
 
 type Rows = [string, string, string][];
 
+interface ScalingPoint {
+  nodes: number;
+  perNode: number;
+  requests: number;
+  ms: number;
+}
+
+/** time = a + b * requests, by least squares over the points. */
+function fitLine(points: readonly ScalingPoint[]): { a: number; b: number } {
+  const n = points.length;
+  const mx = points.reduce((s, p) => s + p.requests, 0) / n;
+  const my = points.reduce((s, p) => s + p.ms, 0) / n;
+  const b = points.reduce((s, p) => s + (p.requests - mx) * (p.ms - my), 0) / points.reduce((s, p) => s + (p.requests - mx) ** 2, 0);
+  return { a: my - b * mx, b };
+}
+
 const SECTIONS: Record<string, { title: string; measure: (row: (what: string, value: string, goal?: string) => void) => Promise<void> }> = {
   image: {
     title: 'Node image',
@@ -143,9 +159,9 @@ const SECTIONS: Record<string, { title: string; measure: (row: (what: string, va
     },
   },
   scaling: {
-    title: 'Larger clusters: 1, 2, 3 and 5 workers (replicas = workers + 1)',
+    title: 'Larger clusters: 1, 2, 3 and 5 workers (replicas = workers + 1), traffic from this host and from client pods (--client pods)',
     measure: async (row) => {
-      const points: { nodes: number; requests: number; ms: number }[] = [];
+      const points = { host: [] as ScalingPoint[], pods: [] as ScalingPoint[] };
       for (const workers of [1, 2, 3, 5]) {
         const name = `kpc-bench-w${workers}`;
         await clusterDown(name);
@@ -158,23 +174,32 @@ const SECTIONS: Record<string, { title: string; measure: (row: (what: string, va
           const peak = sampler.stop();
           const nodes = workers + 1;
           const perNode = measurementOf(r.report).requestsPerNode;
-          points.push({ nodes, requests: nodes * perNode, ms: r.ms });
+          points.host.push({ nodes, perNode, requests: nodes * perNode, ms: r.ms });
           row(`${workers} workers (${nodes} nodes, ${replicas} endpoints, ${perNode} requests/node)`, `boot ${seconds(boot.ms)}, time to verdict ${seconds(r.ms)} (exit ${r.code}), peak memory ${peak.toFixed(0)} MiB (${(peak / nodes).toFixed(0)} MiB per node)`);
+          // The client pods in place first (their DaemonSet's rollout is not the traffic's time).
+          await certifyOn(name, ['--replicas', String(replicas), '--client', 'pods']);
+          const pods = await certifyOn(name, ['--replicas', String(replicas), '--client', 'pods']);
+          points.pods.push({ nodes, perNode, requests: nodes * perNode, ms: pods.ms });
+          row(`${workers} workers, --client pods (a client pod on each of ${nodes} nodes)`, `time to verdict ${seconds(pods.ms)} (exit ${pods.code}; ${seconds(pods.ms - r.ms)} against this host's client)`);
         } finally {
           sampler.stop();
           await clusterDown(name);
         }
       }
-      // time = a + b * requests, by least squares over the points.
-      const n = points.length;
-      const mx = points.reduce((s, p) => s + p.requests, 0) / n;
-      const my = points.reduce((s, p) => s + p.ms, 0) / n;
-      const b = points.reduce((s, p) => s + (p.requests - mx) * (p.ms - my), 0) / points.reduce((s, p) => s + (p.requests - mx) ** 2, 0);
-      const a = my - b * mx;
-      row('model: time to verdict = a + b x (nodes x requests per node)', `a = ${seconds(a)}, b = ${(b).toFixed(2)} ms per request (${(1000 / b).toFixed(0)} requests/s)`);
+      const host = fitLine(points.host);
+      const pods = fitLine(points.pods);
+      row('model, this host\'s client: time to verdict = a + b x (nodes x requests per node)', `a = ${seconds(host.a)}, b = ${host.b.toFixed(2)} ms per request (${(1000 / host.b).toFixed(0)} requests/s)`);
+      row('model, --client pods: the same fit', `a = ${seconds(pods.a)}, b = ${pods.b.toFixed(2)} ms per request; growth per request ${(pods.b / host.b).toFixed(2)} x this host's client`, '<= 0.5');
+      // Client pods: each sends one node's worth of requests (its share of every node's), all at
+      // once. Here every pod shares this host's 2 cores; on a real cluster each node brings its
+      // own, so one pod's rate at the largest point here is a floor for each pod's there.
+      const last = points.pods.at(-1)!;
+      const msPerPodRequest = (last.ms - pods.a) / last.perNode;
       for (const k of [3, 10]) {
-        const perNode = sizeRun({ nodes: 100, endpoints: k }).recommended;
-        row(`extrapolated: 100 nodes, ${k} endpoints (${perNode} requests/node)`, `${seconds(a + b * 100 * perNode)} of traffic and fixed costs, at this machine's client rate`);
+        for (const nodes of [100, 1000]) {
+          const perNode = sizeRun({ nodes, endpoints: k }).recommended;
+          row(`extrapolated: ${nodes} nodes, ${k} endpoints (${perNode} requests/node)`, `this host's client ${seconds(host.a + host.b * nodes * perNode)}; client pods ${seconds(pods.a + msPerPodRequest * perNode)} (each pod at no less than its rate here)`);
+        }
       }
     },
   },
