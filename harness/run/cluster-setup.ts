@@ -51,11 +51,13 @@ export async function setUpCluster(run: RunConfig, log: Logger, signal: AbortSig
       beforeCreate: () => writeClusterState(run, { info, created, namespaceCreated: true, appImage }),
       ...(guard ? { reapedFrom: run.namespace, withObjects: [guard.lease()] } : {}),
     }).then(async (claim) => {
-      await guard?.start(kubectl, claim, appImage);
+      await guard?.hold(kubectl, claim);
       return claim;
     }),
     surveyCluster(kubectl, info, run),
   ] as const);
+  // The reaper runs the app image: on the nodes by now.
+  await guard?.startReaper(kubectl, claim, appImage);
   const state = { info, created, namespaceCreated: claim.created, appImage, survey, kubectl: direct.binary };
   writeClusterState(run, state);
   log.step(`cluster "${info.name}" ready: ${info.kubeconfig}`);

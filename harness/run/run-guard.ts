@@ -35,16 +35,20 @@ export class RunGuard {
     return runLeaseObject(this.run.namespace, this.run.runId, this.run.reaper.expirySeconds, OWN_LABELS);
   }
 
-  /**
-   * Once the lab namespace is claimed: takes the Lease if the namespace was there before, renews
-   * it from now on, and starts the reaper where it may reap: in a namespace this run made, or one
-   * an admin made for certify. A namespace kept by an earlier run (--keep) is the user's: no reaper.
-   */
-  async start(kubectl: Kubectl, claim: NamespaceClaim, image: string): Promise<void> {
-    const { namespace, reaper } = this.run;
-    if (!claim.created) await takeRunLease(kubectl, this.lease(), namespace);
-    this.timer = setInterval(() => void this.renew(kubectl), (reaper.expirySeconds * 1000) / 3);
+  /** Once the lab namespace is claimed: takes the Lease if the namespace was there before, and renews it from now on. */
+  async hold(kubectl: Kubectl, claim: NamespaceClaim): Promise<void> {
+    if (!claim.created) await takeRunLease(kubectl, this.lease(), this.run.namespace);
+    this.timer = setInterval(() => void this.renew(kubectl), (this.run.reaper.expirySeconds * 1000) / 3);
     this.timer.unref();
+  }
+
+  /**
+   * Once the app image is on the nodes: starts the reaper where it may reap, in a namespace this
+   * run made or one an admin made for certify. A namespace kept by an earlier run (--keep) is the
+   * user's: no reaper.
+   */
+  async startReaper(kubectl: Kubectl, claim: NamespaceClaim, image: string): Promise<void> {
+    const { namespace, reaper } = this.run;
     if (!claim.created && (await namespaceMeta(kubectl, namespace))?.annotations?.[CLEARED_AFTER_EACH_RUN] !== 'true') {
       this.log.step(`namespace ${namespace} was kept by an earlier run (--keep): no reaper; what this run makes there stays if it is killed`);
       return;
