@@ -18,6 +18,7 @@ interface NamespaceList {
  * so do those of killed runs under other --namespace names.
  */
 export async function settleEarlierRuns(kubectl: Kubectl, run: { namespace: string; namespaces: readonly string[] }, log: Logger, now = Date.now()): Promise<void> {
+  const listed = await ownNamespaces(kubectl);
   const lease = await kubectl.jsonIfAny<RunLeaseObject>(['get', 'lease', RUN_LEASE], { namespace: run.namespace });
   if (lease) {
     const standing = leaseStanding(lease, now);
@@ -28,11 +29,23 @@ export async function settleEarlierRuns(kubectl: Kubectl, run: { namespace: stri
       );
     }
     log.step(`namespace ${run.namespace}: run ${standing.holder} stopped renewing its Lease ${standing.renewedAgoS} s ago (expiry ${standing.expirySeconds} s): removing what it left`);
-    await removeLeftovers(kubectl, run.namespaces, run.namespace, log);
+    // This run's namespaces, and those of the killed run's features that this run does not have.
+    const itsOwn = listed?.items.filter((n) => n.metadata.annotations?.[REAPED_WITH] === run.namespace).map((n) => n.metadata.name) ?? [];
+    await removeLeftovers(kubectl, [...new Set([...run.namespaces, ...itsOwn])], run.namespace, log);
     // In a namespace kept by an earlier --keep run, only the stale Lease goes.
     await kubectl.run(['delete', 'lease', RUN_LEASE, '--ignore-not-found'], { namespace: run.namespace });
   }
-  await removeOtherExpiredRuns(kubectl, run.namespace, now, log);
+  if (listed) await removeOtherExpiredRuns(kubectl, listed, run.namespace, now, log);
+}
+
+/** The namespaces labelled as the harness's, or undefined where the user may not list namespaces (least privilege reads its own by name). */
+async function ownNamespaces(kubectl: Kubectl): Promise<NamespaceList | undefined> {
+  try {
+    return await kubectl.json<NamespaceList>(['get', 'namespaces', '-l', `${MANAGED_BY_LABEL}=${MANAGED_BY}`]);
+  } catch (error) {
+    if (error instanceof UsageError) return undefined;
+    throw error;
+  }
 }
 
 async function removeLeftovers(kubectl: Kubectl, namespaces: readonly string[], labNamespace: string, log: Logger): Promise<void> {
@@ -50,15 +63,7 @@ async function removeLeftovers(kubectl: Kubectl, namespaces: readonly string[], 
 }
 
 /** The namespaces of other lab namespaces' runs whose Lease expired, or whose lab namespace is gone. */
-async function removeOtherExpiredRuns(kubectl: Kubectl, labNamespace: string, now: number, log: Logger): Promise<void> {
-  let list: NamespaceList;
-  try {
-    list = await kubectl.json<NamespaceList>(['get', 'namespaces', '-l', `${MANAGED_BY_LABEL}=${MANAGED_BY}`]);
-  } catch (error) {
-    // Least privilege reads its own namespaces by name only: it settles those alone (above).
-    if (error instanceof UsageError) return;
-    throw error;
-  }
+async function removeOtherExpiredRuns(kubectl: Kubectl, list: NamespaceList, labNamespace: string, now: number, log: Logger): Promise<void> {
   const existing = new Set(list.items.map((n) => n.metadata.name));
   const runs = new Map<string, string[]>();
   for (const { metadata } of list.items) {

@@ -71,8 +71,12 @@ test.describe('a certify run killed during its traffic', () => {
     });
     const opened = await openedNodePorts(kubectl, namespaces);
     expect(opened.length, 'NodePorts the run opened').toBeGreaterThan(0);
-    // The probe can tell an open port: each answers now.
-    expect(await Promise.all(opened.map((o) => portState(o.address, o.port)))).toEqual(opened.map(() => 'open'));
+    // The probe can tell an open port: each answers once the proxy has programmed it (certify's step 7 waits for that too).
+    await waitFor(async () => ((await Promise.all(opened.map((o) => portState(o.address, o.port)))).every((s) => s === 'open') ? true : notYet('a NodePort does not answer yet')), {
+      what: 'every NodePort of the run to answer',
+      timeoutMs: PROXY_PROGRAMMING_TIMEOUT_MS,
+      intervalMs: 250,
+    });
     process.kill(-certify.child.pid!, 'SIGKILL');
     const killedAt = Date.now();
     expect((await certify.done).code).toBeNull();
