@@ -9,38 +9,13 @@
 #                       and exit 2: that is a precise block, to be lifted upstream or by a decision
 #                       (a replace), never worked around silently.
 source "$(dirname "$0")/../lib/common.sh"
+source "$IMAGES_DIR/cilium/source.sh"
 
-CILIUM_VERSION="${CILIUM_VERSION:-v1.20.2}"
-CILIUM_MODULE="github.com/cilium/cilium"
-
-# binary -> "main package|build tags" (daemon/Makefile, operator/Makefile and Makefile.defs).
-declare -A PACKAGES=(
-  [cilium-agent]="./daemon|osusergo"
-  [cilium-operator-generic]="./operator|osusergo,ipam_provider_operator"
-  [cilium-dbg]="./cilium-dbg|osusergo"
-  [cilium-cni]="./plugins/cilium-cni|osusergo"
-  [cilium-mount]="./tools/mount|osusergo"
-  [cilium-sysctlfix]="./tools/sysctlfix|osusergo"
-)
-
-command -v go >/dev/null || die "Go toolchain not found: install Go 1.26+ (Cilium $CILIUM_VERSION is built from its Go module)"
-
-SRC="$KPC_CACHE_DIR/src/cilium-$CILIUM_VERSION"
-if [[ ! -f "$SRC/go.mod" ]]; then
-  log "downloading $CILIUM_MODULE@$CILIUM_VERSION"
-  dir="$(go mod download -json "$CILIUM_MODULE@$CILIUM_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')"
-  [[ -d "$dir" ]] || die "the Go module proxy did not serve $CILIUM_MODULE@$CILIUM_VERSION: check GOPROXY and the network"
-  mkdir -p "$(dirname "$SRC")"
-  rm -rf "$SRC.partial"
-  cp -r "$dir" "$SRC.partial"
-  chmod -R u+w "$SRC.partial"
-  mv "$SRC.partial" "$SRC"
-fi
-
+SRC="$(cilium_source)"
 declare -A ANSWER=() NEEDED_BY=() # module@version -> the proxy's answer / the binaries that need it
 cd "$SRC"
-for bin in $(printf '%s\n' "${!PACKAGES[@]}" | sort); do
-  IFS='|' read -r pkg tags <<<"${PACKAGES[$bin]}"
+for bin in $(printf '%s\n' "${!CILIUM_PACKAGES[@]}" | sort); do
+  IFS='|' read -r pkg tags <<<"${CILIUM_PACKAGES[$bin]}"
   log "$bin: resolving the packages of $pkg (tags $tags)"
   # One quoted line per package that could not be loaded: "module@version: reading URL: answer".
   while IFS= read -r line; do
