@@ -12,6 +12,13 @@ export interface Implementation {
 }
 
 const KUBE_PROXY_URL = 'https://kubernetes.io/docs/reference/command-line-tools-reference/kube-proxy/';
+/**
+ * Replacements whose DaemonSet is not named like a proxy: taken when no DaemonSet is (with
+ * kube-proxy beside it, Cilium is the CNI and kube-proxy the proxy). Name -> documentation.
+ */
+const KNOWN_REPLACEMENTS: Record<string, string> = {
+  cilium: 'https://docs.cilium.io/en/stable/network/kubernetes/kubeproxy-free/',
+};
 
 interface DaemonSetList {
   items: { metadata: { name: string; namespace: string }; spec: { template: { spec: { containers?: { image?: string }[] } } } }[];
@@ -24,11 +31,15 @@ export function imageVersion(image: string): string | null {
   return colon > withoutDigest.lastIndexOf('/') ? withoutDigest.slice(colon + 1) : null;
 }
 
-/** The DaemonSets that look like a service proxy: kube-system/kube-proxy as kubeadm deploys it, or any named like one. */
+/**
+ * The DaemonSets that look like a service proxy: kube-system/kube-proxy as kubeadm deploys it, or
+ * any named like one; else a known replacement's (KNOWN_REPLACEMENTS).
+ */
 async function proxyDaemonSets(kubectl: Kubectl): Promise<ImplementationDaemonSet[]> {
   const list = await kubectl.jsonIfAny<DaemonSetList>(['get', 'daemonsets', '--all-namespaces']);
-  return (list?.items ?? [])
-    .filter((d) => /proxy/i.test(d.metadata.name))
+  const items = list?.items ?? [];
+  const proxies = items.filter((d) => /proxy/i.test(d.metadata.name));
+  return (proxies.length > 0 ? proxies : items.filter((d) => d.metadata.name in KNOWN_REPLACEMENTS))
     .map((d) => ({
       namespace: d.metadata.namespace,
       name: d.metadata.name,
@@ -54,7 +65,7 @@ export async function surveyImplementation(kubectl: Kubectl, given: { name?: str
   return {
     name: names.join(', '),
     version: given.version ?? (image ? imageVersion(image) : null),
-    url: given.url ?? (names.every((n) => n.includes('kube-proxy')) ? KUBE_PROXY_URL : null),
+    url: given.url ?? (names.every((n) => n.includes('kube-proxy')) ? KUBE_PROXY_URL : names.length === 1 ? (KNOWN_REPLACEMENTS[names[0]!] ?? null) : null),
     source: `${proxyManifest ? `--proxy-manifest ${proxyManifest}: ` : ''}DaemonSet ${described.daemonSets.join(', ')} (${described.images.join(', ')})`,
   };
 }

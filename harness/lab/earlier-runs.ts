@@ -19,7 +19,9 @@ interface NamespaceList {
  */
 export async function settleEarlierRuns(kubectl: Kubectl, run: { namespace: string; namespaces: readonly string[] }, log: Logger, now = Date.now()): Promise<void> {
   const listed = await ownNamespaces(kubectl);
-  const lease = await kubectl.jsonIfAny<RunLeaseObject>(['get', 'lease', RUN_LEASE], { namespace: run.namespace });
+  // A lab namespace being deleted is an ended run's: its Lease goes with it (the claim waits for that).
+  const lab = await namespaceMeta(kubectl, run.namespace);
+  const lease = lab && !lab.deletionTimestamp ? await kubectl.jsonIfAny<RunLeaseObject>(['get', 'lease', RUN_LEASE], { namespace: run.namespace }) : undefined;
   if (lease) {
     const standing = leaseStanding(lease, now);
     if (standing.live) {

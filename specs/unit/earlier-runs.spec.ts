@@ -8,7 +8,7 @@ import { UsageError } from '../../harness/util/errors.js';
 
 const NOW = Date.parse('2026-12-06T22:00:00Z');
 const lease = (agoS: number) => ({ spec: { holderIdentity: 'run-old', leaseDurationSeconds: 20, renewTime: microTime(new Date(NOW - agoS * 1000)) } });
-const ns = (name: string, annotations: Record<string, string> = {}) => ({ metadata: { name, labels: { ...OWN_LABELS }, annotations } });
+const ns = (name: string, annotations: Record<string, string> = {}, deletionTimestamp?: string) => ({ metadata: { name, labels: { ...OWN_LABELS }, annotations, ...(deletionTimestamp ? { deletionTimestamp } : {}) } });
 
 /** A cluster of namespaces and Leases, as settleEarlierRuns reads it through kubectl; the deletes it asks for are recorded. */
 function fakeCluster(namespaces: ReturnType<typeof ns>[], leases: Record<string, object>, mayList = true) {
@@ -38,6 +38,12 @@ const run = { namespace: 'lab', namespaces: ['lab', 'lab-cluster-ip'] };
 test("another run's live Lease stops the run, touching nothing", async () => {
   const { kubectl, deleted } = fakeCluster([ns('lab', { [REAPED_WITH]: 'lab' })], { lab: lease(10) });
   await expect(settleEarlierRuns(kubectl, run, quiet, NOW)).rejects.toThrow(/namespace "lab" is in use by another certify run \(run run-old: its Lease was renewed 10 s ago\)/);
+  expect(deleted).toEqual([]);
+});
+
+test("the Lease in a lab namespace being deleted is an ended run's: no refusal, nothing deleted", async () => {
+  const { kubectl, deleted } = fakeCluster([ns('lab', { [REAPED_WITH]: 'lab' }, '2026-12-06T21:59:58Z')], { lab: lease(2) });
+  await settleEarlierRuns(kubectl, run, quiet, NOW);
   expect(deleted).toEqual([]);
 });
 
