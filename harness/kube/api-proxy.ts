@@ -1,11 +1,46 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { AxiosInstance, AxiosStatic } from 'axios';
 import { CommandError } from '../util/errors.js';
 import { kubectlEnv } from './kubectl-env.js';
+
+const SOCKET_DIR_PREFIX = 'kpc-api-';
+/** Older than this, a socket directory whose socket refuses is a killed process's, not one starting. */
+const DEAD_SOCKET_AGE_MS = 60_000;
+
+/**
+ * Removes the socket directories of proxies whose process was killed (SIGKILL leaves no chance
+ * to remove them): older than a minute, and nothing listens on their socket.
+ */
+export async function removeDeadSockets(tmp = os.tmpdir(), now = Date.now()): Promise<string[]> {
+  const removed: string[] = [];
+  for (const entry of readdirSync(tmp).filter((e) => e.startsWith(SOCKET_DIR_PREFIX))) {
+    const dir = path.join(tmp, entry);
+    try {
+      if (now - statSync(dir).mtimeMs < DEAD_SOCKET_AGE_MS || (await listening(path.join(dir, 'api.sock')))) continue;
+      rmSync(dir, { recursive: true, force: true });
+      removed.push(dir);
+    } catch {
+      // Another user's, or gone meanwhile: not ours to remove.
+    }
+  }
+  return removed;
+}
+
+function listening(socket: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const connection = net.connect(socket);
+    connection.once('connect', () => {
+      connection.destroy();
+      resolve(true);
+    });
+    connection.once('error', () => resolve(false));
+  });
+}
 
 /** kubectl proxy prints this once it listens. */
 const SERVING = /Starting to serve on /;
@@ -31,7 +66,8 @@ export class ApiProxy {
 
   /** Starts kubectl proxy on a socket in a new private directory. */
   static async start(binary: string, kubeconfig: string): Promise<ApiProxy> {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'kpc-api-'));
+    await removeDeadSockets();
+    const dir = mkdtempSync(path.join(os.tmpdir(), SOCKET_DIR_PREFIX));
     const socket = path.join(dir, 'api.sock');
     const child = spawn(binary, ['--kubeconfig', kubeconfig, 'proxy', `--unix-socket=${socket}`], { stdio: ['ignore', 'pipe', 'pipe'], env: kubectlEnv(kubeconfig) });
     const kill = () => {

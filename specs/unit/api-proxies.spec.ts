@@ -1,9 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import net from 'node:net';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { test, expect } from '@playwright/test';
-import { ApiProxy } from '../../harness/kube/api-proxy.js';
+import { ApiProxy, removeDeadSockets } from '../../harness/kube/api-proxy.js';
 import { Kubectl } from '../../harness/kube/kubectl.js';
 import { refusalIn } from '../../harness/kube/forbidden.js';
 import { UsageError } from '../../harness/util/errors.js';
@@ -100,4 +102,23 @@ test.describe('a refusal by RBAC', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+test("a killed run's proxy socket directory is removed by the next proxy's start; a live or just-made one stays", async () => {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'kpc-unit-sockets-'));
+  try {
+    for (const name of ['kpc-api-dead', 'kpc-api-live', 'other']) mkdirSync(path.join(tmp, name));
+    writeFileSync(path.join(tmp, 'kpc-api-dead', 'api.sock'), '');
+    const server = net.createServer().listen(path.join(tmp, 'kpc-api-live', 'api.sock'));
+    await once(server, 'listening');
+    try {
+      expect(await removeDeadSockets(tmp, Date.now()), 'made just now: could be a proxy starting').toEqual([]);
+      expect(await removeDeadSockets(tmp, Date.now() + 120_000)).toEqual([path.join(tmp, 'kpc-api-dead')]);
+      expect(readdirSync(tmp).sort()).toEqual(['kpc-api-live', 'other']);
+    } finally {
+      server.close();
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
 });
