@@ -140,12 +140,18 @@ async function podError(kubectl: Kubectl, namespace: string, label: string, prob
   );
 }
 
+/**
+ * kubelet's answer (200, as if it were the log) when a container's log file is gone, as it can be
+ * for a crashed instance already replaced: no log, so the other instance's is read instead.
+ */
+const LOG_GONE = /^unable to retrieve container logs for /;
+
 export async function lastLogLines(kubectl: Kubectl, namespace: string, problem: PodProblem, lines = 5): Promise<string> {
   const args = ['logs', problem.pod, `--tail=${lines}`];
   if (problem.container) args.push('-c', problem.container);
   const read = async (previous: boolean) => {
     const { stdout, exitCode } = await kubectl.run(previous ? [...args, '--previous'] : args, { namespace, check: false, timeoutMs: 20_000 });
-    return exitCode === 0 ? stdout : '';
+    return exitCode === 0 && !LOG_GONE.test(stdout.trim()) ? stdout : '';
   };
   // A crashed container's own log is the previous instance's; fall back to the other one.
   const text = problem.restarted ? (await read(true)) || (await read(false)) : (await read(false)) || (await read(true));

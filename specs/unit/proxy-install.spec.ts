@@ -3,7 +3,9 @@ import { describeImplementation, declaredMode, implementationInputsFromManifests
 import { kubeProxyConfigMode } from '../../harness/queries/proxy-mode.js';
 import { parseProxyManifests } from '../../harness/cluster/proxy-manifest.js';
 import { podsToAwait, daemonSetReady } from '../../harness/kube/cluster-readiness.js';
-import { judgeDaemonSet, readyTimeoutMs, RUNNING_READY_BUDGET_MS, SETTLE_MS, START_BUDGET_MS, PULL_BUDGET_MS, type DaemonSetJson, type PodJson } from '../../harness/kube/daemonset-readiness.js';
+import { judgeDaemonSet, readyTimeoutMs, RUNNING_READY_BUDGET_MS, SETTLE_MS, START_BUDGET_MS, PULL_BUDGET_MS, type DaemonSetJson, type PodJson, type PodProblem } from '../../harness/kube/daemonset-readiness.js';
+import { lastLogLines } from '../../harness/cluster/proxy-installer.js';
+import type { Kubectl } from '../../harness/kube/kubectl.js';
 
 const ds = (status: DaemonSetJson['status'], generation = 1, containers: NonNullable<NonNullable<DaemonSetJson['spec']>['template']>['spec'] = undefined): DaemonSetJson => ({
   metadata: { name: 'proxy', namespace: 'net', generation },
@@ -131,4 +133,18 @@ test('a container that runs past its readiness budget without being ready has fa
   const set = ds({ observedGeneration: 1, desiredNumberScheduled: 1, numberReady: 0, updatedNumberScheduled: 1 });
   expect(judgeDaemonSet(set, [running('2026-11-30T12:00:00Z')], started + RUNNING_READY_BUDGET_MS - 1_000).state).toBe('waiting');
   expect(judgeDaemonSet(set, [running('2026-11-30T12:00:00Z')], started + RUNNING_READY_BUDGET_MS + 1_000)).toMatchObject({ state: 'failed', pod: { pod: 'p-a', node: 'a', condition: expect.stringMatching(/^Running for 121 s, never ready/) } });
+});
+
+test("a crashed container's log that kubelet no longer has: the other instance's log is read instead", async () => {
+  const calls: string[][] = [];
+  const kubectl = {
+    async run(args: string[]) {
+      calls.push(args);
+      const stdout = args.includes('--previous') ? 'unable to retrieve container logs for containerd://e37bb13f' : 'flag provided but not defined: -bogus\n';
+      return { stdout, stderr: '', exitCode: 0, signal: null };
+    },
+  } as unknown as Kubectl;
+  const lines = await lastLogLines(kubectl, 'ns', { pod: 'p', node: 'n', condition: 'CrashLoopBackOff', restarted: true, container: 'c' } satisfies PodProblem);
+  expect(lines).toBe('flag provided but not defined: -bogus');
+  expect(calls.map((c) => c.includes('--previous'))).toEqual([true, false]);
 });
