@@ -5,6 +5,7 @@ import type { RunConfig } from './harness/run/run-config.js';
 import { runEpoch } from './harness/util/log.js';
 import { EACH_MODE } from './specs/support/tags.js';
 import { testRuns } from './specs/support/test-runs.js';
+import { CHROMIUM } from './specs/support/chromium.js';
 
 /**
  * `npm test`: "unit", "browser" and "cli" (no cluster); "byo-proxy" and "modes" (each test boots
@@ -62,15 +63,6 @@ const projects: Project<RunOptions>[] = [
   { name: 'modes', testDir: 'specs/modes' },
   ...sharedAndOtherMode(),
 ];
-
-/**
- * Debian's chromium, never a browser Playwright downloads (no such download here). As root it
- * needs --no-sandbox; the rest keeps it from reaching for the network at start.
- */
-const CHROMIUM = {
-  executablePath: process.env.KPC_CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-};
 
 export default defineConfig<RunOptions>({
   timeout: 10 * 60_000,

@@ -10,6 +10,13 @@ import type { Matrix } from '../harness/report/matrix.js';
 import type { Report } from '../harness/report/report-types.js';
 import { sizeRun } from '../harness/stats/sizing.js';
 import { MemorySampler } from './memory-sampler.js';
+import { chromium } from '@playwright/test';
+import { pathToFileURL } from 'node:url';
+import { Kubectl } from '../harness/kube/kubectl.js';
+import { resolveKubectl } from '../harness/tools/tool-resolver.js';
+import { createLogger } from '../harness/util/log.js';
+import { notYet, waitFor } from '../harness/util/wait.js';
+import { CHROMIUM } from '../specs/support/chromium.js';
 import { harness, NODE } from './harness-cli.js';
 import { compareWithPeers } from './traffic-peers.js';
 import { certifyNodeBehaviours, labelWorkerZones, runUpstream } from './upstream-runs.js';
@@ -48,6 +55,40 @@ async function withCluster<T>(name: string, mode: Mode, workers: number | undefi
   try {
     return await body();
   } finally {
+    await clusterDown(name);
+  }
+}
+
+/**
+ * A fault in Cilium on one node: its agent kept off worker2 (the DaemonSet given a node affinity
+ * that excludes it, worker2 cordoned so that no endpoint lands where no agent serves pods). The
+ * BPF programs stay attached with maps that no longer change, so a NodePort made afterwards is
+ * not there on worker2 alone. certify must fail that node and no other, and pass once it is back.
+ */
+async function ciliumFault(row: (what: string, value: string, goal?: string) => void): Promise<void> {
+  const name = 'kpc-bench-cilium';
+  const worker2 = `${name}-worker2`;
+  await clusterDown(name);
+  const reportDir = mkdtempSync(path.join(os.tmpdir(), 'kpc-bench-'));
+  try {
+    const boot = await timed(() => run(NODE, [...harness('certify'), '--proxy-manifest', path.join(REPO_ROOT, 'examples/cilium-kpr'), '--name', name, '--keep', '--report-dir', reportDir], { check: false, onStderrLine: (line) => log(line) }));
+    row('Cilium: `certify --proxy-manifest examples/cilium-kpr` (NodePort), boot to verdict', `${seconds(boot.ms)}, exit ${boot.value.exitCode}`);
+    const kubectl = new Kubectl((await resolveKubectl(createLogger('bench'))).path, kubeconfigOf(name));
+    const agentsOn = async (node: string) => (await kubectl.json<{ items: unknown[] }>(['get', 'pods', '-n', 'kube-system', '-l', 'k8s-app=cilium', '--field-selector', `spec.nodeName=${node}`])).items.length;
+    await kubectl.run(['cordon', worker2]);
+    const affinity = { spec: { template: { spec: { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'NotIn', values: [worker2] }] }] } } } } } } };
+    await kubectl.run(['patch', 'daemonset', 'cilium', '-n', 'kube-system', '--type', 'merge', '-p', JSON.stringify(affinity)]);
+    await waitFor(async () => ((await agentsOn(worker2)) === 0 ? true : notYet(`Cilium's agent still on ${worker2}`)), { what: `Cilium's agent to leave ${worker2}`, timeoutMs: 120_000 });
+    const broken = await certifyOn(name);
+    const failing = broken.report.checks.filter((c) => c.status === 'fail');
+    row(`Cilium, agent kept off ${worker2}: \`certify --kubeconfig\``, `exit ${broken.code}, ${seconds(broken.ms)}; failing: ${failing.map((c) => c.id).join(', ') || 'none'}`, `exit 1, only ${worker2} failing`);
+    await kubectl.run(['patch', 'daemonset', 'cilium', '-n', 'kube-system', '--type', 'json', '-p', JSON.stringify([{ op: 'remove', path: '/spec/template/spec/affinity' }])]);
+    await kubectl.run(['uncordon', worker2]);
+    await kubectl.run(['rollout', 'status', 'daemonset/cilium', '-n', 'kube-system', '--timeout', '300s']);
+    const healed = await certifyOn(name);
+    row(`Cilium, agent back on ${worker2}: \`certify --kubeconfig\``, `exit ${healed.code}, ${seconds(healed.ms)}`, 'exit 0');
+  } finally {
+    rmSync(reportDir, { recursive: true, force: true });
     await clusterDown(name);
   }
 }
@@ -222,6 +263,37 @@ const SECTIONS: Record<string, { title: string; measure: (row: (what: string, va
         }
       }
       log(`matrix page: ${path.join(reportDir, 'matrix.html')}`);
+    },
+  },
+  cilium: {
+    title: "Cilium's kube-proxy replacement next to kube-proxy (needs `npm run build:cilium` first)",
+    measure: async (row) => {
+      const build = await timed(() => run('bash', [path.join(REPO_ROOT, 'images/cilium/build.sh')], { onStderrLine: (line) => log(line) }));
+      row('warm `npm run build:cilium` (binaries and images up to date; renders examples/cilium-kpr/cilium.yaml)', seconds(build.ms));
+      // The matrix page: its screenshot goes to docs/.
+      const reportDir = mkdtempSync(path.join(os.tmpdir(), 'kpc-bench-cilium-'));
+      const entries = ['kube-proxy:nftables', 'examples/cilium-kpr'];
+      const total = await timed(() => run(NODE, [...harness('matrix'), ...entries, '--profile', 'all', '--report-dir', reportDir], { check: false, onStderrLine: (line) => log(line) }));
+      const matrix = JSON.parse(readFileSync(path.join(reportDir, 'matrix.json'), 'utf8')) as Matrix;
+      row(`\`npm run certify:matrix -- ${entries.join(' ')} --profile all\`: total`, `${seconds(total.ms)}, exit ${total.value.exitCode}`);
+      for (const [i, c] of matrix.columns.entries()) {
+        const report = c.reportDir ? readReportJson(c.reportDir) : undefined;
+        const failing = report?.checks.filter((check) => check.status !== 'pass').map((check) => check.id) ?? [];
+        row(`${c.entry} (${c.implementation ?? '?'}): boot, proxy install, certify, teardown`, `${c.seconds?.toFixed(0) ?? '?'} s, ${c.verdict ?? `error: ${c.error}`}${failing.length > 0 ? ` (not passing: ${failing.join(', ')})` : ''}`);
+        for (const l of matrix.latencies.filter((x) => x.column === i)) {
+          row(`EndpointChurn, ${c.entry}, ${l.node}: joined p50 / p99, left p50 / p99 (ms)`, `${l.joinedP50} / ${l.joinedP99}, ${l.leftP50} / ${l.leftP99}`);
+        }
+      }
+      const browser = await chromium.launch(CHROMIUM);
+      try {
+        const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+        await page.goto(pathToFileURL(path.join(reportDir, 'matrix.html')).href);
+        await page.screenshot({ path: path.join(REPO_ROOT, 'docs/cilium-matrix.png'), fullPage: true });
+      } finally {
+        await browser.close();
+      }
+      log(`matrix page: ${path.join(reportDir, 'matrix.html')} (screenshot: docs/cilium-matrix.png)`);
+      await ciliumFault(row);
     },
   },
   ci: {

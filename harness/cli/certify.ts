@@ -27,7 +27,7 @@ import type { Logger } from '../util/log.js';
 import { REPORT_FILES, writeReportFiles } from '../report/write-report.js';
 import { compileReportSchemas } from '../report/report-validator.js';
 import { deleteKindClusterIfThere, tearDownRun } from '../run/tear-down.js';
-import { bootWithProxy, preflightProxyManifest } from '../run/proxy-boot.js';
+import { assertImagesLocal, bootWithProxy, preflightProxyManifest } from '../run/proxy-boot.js';
 import type { ProxyManifests } from '../cluster/proxy-manifest.js';
 import { setUpCluster } from '../run/cluster-setup.js';
 import { RunGuard } from '../run/run-guard.js';
@@ -78,7 +78,7 @@ await runCli('certify', async (ctx) => {
  */
 async function prepare(asked: RunConfig, manifests: ProxyManifests | undefined, api: ApiProxies, { log, cleanup, signal }: CliContext): Promise<{ config: RunConfig; startedAt: string; state: ClusterState } | CliFailure> {
   let config = asked;
-  const createsCluster = await preflight(config, api, log);
+  const createsCluster = await preflight(config, manifests, api, log);
   const cluster = config.cluster;
   if (createsCluster && !config.keep && cluster.kind === 'kind') {
     // tearDownRun deletes it once the setup has recorded it; this covers the moments before.
@@ -96,11 +96,9 @@ async function prepare(asked: RunConfig, manifests: ProxyManifests | undefined, 
   // Registered after the teardown, so it runs first: no renewal races the Lease's deletion.
   if (guard) cleanup.push("stop renewing the run's Lease", async () => guard.stop(), { quiet: true });
 
-  if (manifests) {
-    if (!createsCluster) throw new UsageError(`--proxy-manifest needs a cluster of its own, but "${options.name}" exists`, 'pick another --name, or delete it with `npm run cluster:down`');
-    config = (await bootWithProxy(config, manifests, log, signal)).run;
-  }
+  if (manifests && !createsCluster) throw new UsageError(`--proxy-manifest needs a cluster of its own, but "${options.name}" exists`, 'pick another --name, or delete it with `npm run cluster:down`');
   try {
+    if (manifests) config = (await bootWithProxy(config, manifests, log, signal)).run;
     return { config, startedAt, state: await setUpCluster(config, log, signal, api, guard) };
   } catch (error) {
     // No verdict without a cluster: exit 2, never the proxy's failure (1).
@@ -113,11 +111,12 @@ async function prepare(asked: RunConfig, manifests: ProxyManifests | undefined, 
  * Every check that can fail before anything is made: bad input exits 2 and leaves nothing behind.
  * Returns true when the run will boot a kind cluster of its own.
  */
-async function preflight(config: RunConfig, api: ApiProxies, log: Logger): Promise<boolean> {
+async function preflight(config: RunConfig, manifests: ProxyManifests | undefined, api: ApiProxies, log: Logger): Promise<boolean> {
   if (config.cluster.kind === 'kind') {
     // The shape is known from the options alone: a too small --requests fails before anything runs.
     checkRequestsForRun(config.requestsPerNode, config.features, { nodes: countNodes(validateKindOptions(config.cluster)), endpoints: config.replicas });
     await assertDockerReachable(log);
+    if (manifests) await assertImagesLocal(manifests);
   }
   const tools = await resolveTools(config.cluster, log);
   const provider = providerFor(config.cluster, tools, log);

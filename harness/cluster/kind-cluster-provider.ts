@@ -1,16 +1,17 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { run } from '../util/exec.js';
+import { yaml } from '../util/yaml.js';
 import { UsageError } from '../util/errors.js';
 import { Kubectl } from '../kube/kubectl.js';
 import { kubectlCacheDir } from '../kube/kubectl-env.js';
 import { readKubeconfig } from '../kube/kubeconfig-file.js';
 import { resolveKubectl } from '../tools/tool-resolver.js';
-import { waitForClusterReady } from '../kube/cluster-readiness.js';
+import { waitForClusterReady, type ProxyPresence } from '../kube/cluster-readiness.js';
 import { assertDockerReachable, nodeContainers, removeNetwork, removeNodeContainersUntilQuiet, runningNodeContainers } from './docker.js';
 import { loadImageUnlessHeld } from './node-images.js';
 import { chooseNodeImage } from './node-image.js';
-import { countNodes, readKindConfig, renderKindConfig } from './kind-config.js';
+import { countNodes, readKindConfig, renderKindConfig, type PodNetwork } from './kind-config.js';
 import { assertHostCouldHold, assertHostHolds } from './host-capacity.js';
 import { assertModeRunsHere, type ProxyMode } from './proxy-mode.js';
 import { labelZones } from './zone-labels.js';
@@ -34,7 +35,15 @@ export interface KindClusterOptions {
   leaseHolder?: number;
   /** The mode the proxy installed on it told (--proxy-manifest): what the report says instead of proxyMode. */
   reportedMode?: ProxyMode | 'unknown';
+  /** 'proxy': boot without kind's CNI, and do not wait for Ready nodes (the proxy installed next makes the pod network). */
+  podNetwork?: PodNetwork;
 }
+
+const WAITING_FOR: Record<ProxyPresence, string> = {
+  installed: 'waiting for nodes and kube-system pods',
+  none: 'waiting for nodes, the pod network and the control plane (proxy mode none: not for what needs a service proxy)',
+  'none-and-no-cni': 'waiting for the nodes to register and the control plane (no proxy and no pod network until the proxy is installed)',
+};
 
 const CLUSTER_NAME = /^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/;
 
@@ -55,11 +64,11 @@ export function assertClusterName(name: string): void {
  * The checks that need neither tools nor Docker: run first, so bad input fails at once (before,
  * say, the kind CLI is built) and leaves nothing behind. Returns the rendered kind config.
  */
-export function validateKindOptions(options: Pick<KindClusterOptions, 'name' | 'proxyMode' | 'configFile' | 'workers'>): string {
+export function validateKindOptions(options: Pick<KindClusterOptions, 'name' | 'proxyMode' | 'configFile' | 'workers' | 'podNetwork'>): string {
   assertClusterName(options.name);
   assertModeRunsHere(options.proxyMode);
   if (options.workers !== undefined) assertHostCouldHold(options.workers);
-  return renderKindConfig(readKindConfig(options.configFile), { proxyMode: options.proxyMode, workers: options.workers });
+  return renderKindConfig(readKindConfig(options.configFile), { proxyMode: options.proxyMode, workers: options.workers, podNetwork: options.podNetwork });
 }
 
 export class KindClusterProvider implements ClusterProvider {
@@ -134,10 +143,10 @@ export class KindClusterProvider implements ClusterProvider {
       }
     }
     const kubectl = new Kubectl(this.options.kubectl ?? (await resolveKubectl(this.log)).path, kubeconfig);
-    const proxy = this.options.proxyMode === 'none' ? 'none' : 'installed';
-    this.log.step(proxy === 'none' ? 'waiting for nodes, the pod network and the control plane (proxy mode none: not for what needs a service proxy)' : 'waiting for nodes and kube-system pods');
+    const proxy = this.options.proxyMode !== 'none' ? 'installed' : this.options.podNetwork === 'proxy' ? 'none-and-no-cni' : 'none';
+    this.log.step(WAITING_FOR[proxy]);
     const { notAwaited } = await waitForClusterReady(kubectl, expectedNodes, this.log, signal, undefined, proxy);
-    if (notAwaited.length > 0) {
+    if (notAwaited.length > 0 && proxy === 'none') {
       this.log.info(`not waiting for ${notAwaited.join(', ')}: they reach the API server through the kubernetes Service's ClusterIP, which only a service proxy programs; they become ready once one runs`);
     }
     await labelZones(kubectl, proxy === 'installed', this.log, signal);
@@ -175,6 +184,19 @@ export class KindClusterProvider implements ClusterProvider {
   async loadImage(ref: string, signal: AbortSignal): Promise<void> {
     const load = () => run(this.options.kind, ['load', 'docker-image', ref, '--name', this.options.name], { signal }).then(() => {});
     await loadImageUnlessHeld(await runningNodeContainers(this.options.name), ref, load);
+  }
+
+  /**
+   * The API server's address as the nodes reach it on the cluster's network (`kind get kubeconfig
+   * --internal`: the control plane, or the load balancer in front of several).
+   */
+  async internalApiServer(): Promise<{ host: string; port: number }> {
+    const { stdout } = await run(this.options.kind, ['get', 'kubeconfig', '--internal', '--name', this.options.name]);
+    const config = yaml().parse(stdout) as { clusters?: { cluster?: { server?: string } }[] } | null;
+    const server = config?.clusters?.[0]?.cluster?.server;
+    if (!server) throw new Error(`kind get kubeconfig --internal --name ${this.options.name} named no API server`);
+    const url = new URL(server);
+    return { host: url.hostname, port: Number(url.port || 443) };
   }
 
   private async exportKubeconfig(): Promise<void> {

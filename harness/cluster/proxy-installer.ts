@@ -5,7 +5,7 @@ import { CommandError, UsageError } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
 import { notYet, waitFor } from '../util/wait.js';
 import { imageExists } from './docker.js';
-import { record, type ProxyDaemonSet, type ProxyManifests } from './proxy-manifest.js';
+import { neverPulledImages, type ProxyDaemonSet, type ProxyManifests } from './proxy-manifest.js';
 
 export interface ProxyInstallOptions {
   kubectl: Kubectl;
@@ -37,19 +37,11 @@ export async function installProxy(manifests: ProxyManifests, options: ProxyInst
   const started = Date.now();
   const loadedImages = options.loadImage ? await loadLocalImages(manifests.images, options.loadImage, options.log, options.signal) : [];
   await applyManifests(options.kubectl, manifests, options.log, options.signal);
-  const imagesOnNodes = manifests.images.every((image) => loadedImages.includes(image) || neverPulled(manifests, image));
+  const neverPulled = neverPulledImages(manifests);
+  const imagesOnNodes = manifests.images.every((image) => loadedImages.includes(image) || neverPulled.includes(image));
   const timeoutMs = options.timeoutMs ?? readyTimeoutMs(manifests.daemonSets.map((d) => d.object as unknown as DaemonSetJson), imagesOnNodes);
   const daemonSets = await waitForDaemonSets(options.kubectl, manifests.daemonSets, { timeoutMs, log: options.log, signal: options.signal });
   return { daemonSets, loadedImages, elapsedMs: Date.now() - started };
-}
-
-/** True when every container that uses the image says imagePullPolicy: Never (it must be on the nodes already). */
-function neverPulled(manifests: ProxyManifests, image: string): boolean {
-  const containers = manifests.daemonSets.flatMap((d) => {
-    const spec = record(record(record(d.object.spec).template).spec);
-    return [spec.initContainers, spec.containers].flatMap((list) => (Array.isArray(list) ? list.map(record) : []));
-  });
-  return containers.filter((c) => c.image === image).every((c) => c.imagePullPolicy === 'Never');
 }
 
 /** Loads each image that the local Docker engine has into the nodes; returns those it loaded. */

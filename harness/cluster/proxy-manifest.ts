@@ -33,7 +33,7 @@ export interface ProxyManifests {
   /** Every object, Namespaces and CustomResourceDefinitions first, then in file order (the order they are applied in). */
   objects: ManifestObject[];
   daemonSets: ProxyDaemonSet[];
-  /** Every image the DaemonSets use, without repeats. */
+  /** Every image the workloads (DaemonSets, Deployments, ...) use, without repeats: what the nodes need. */
   images: string[];
 }
 
@@ -65,9 +65,12 @@ export function readProxyManifests(source: string): ProxyManifests {
       .sort();
     if (files.length === 0) {
       const dirs = entries.filter((e) => e.isDirectory()).map((e) => `${e.name}/`);
+      const readme = entries.find((e) => e.isFile() && e.name.toLowerCase() === 'readme.md');
       throw new UsageError(
         `${absolute} holds no .yaml, .yml or .json files${dirs.length > 0 ? ` (only the directories ${dirs.join(', ')})` : ''}`,
-        dirs.length > 0 ? `pass one of those directories, e.g. --proxy-manifest ${path.join(source, dirs[0]!)}` : 'pass a manifest file or a directory that holds manifest files',
+        // A directory whose manifests are built (examples/cilium-kpr) says how in its README.
+        readme ? `run what ${path.join(source, readme.name)} says to make them, or pass a directory that holds manifest files`
+        : dirs.length > 0 ? `pass one of those directories, e.g. --proxy-manifest ${path.join(source, dirs[0]!)}` : 'pass a manifest file or a directory that holds manifest files',
       );
     }
   } else {
@@ -111,7 +114,8 @@ export function parseProxyManifests(source: string, files: readonly { file: stri
     );
   }
   const ordered = [...objects.filter((o) => FIRST_KINDS.includes(o.kind)), ...objects.filter((o) => !FIRST_KINDS.includes(o.kind))];
-  return { source, files: files.map((f) => f.file), objects: ordered, daemonSets, images: unique(daemonSets.flatMap((d) => d.images)) };
+  const images = unique(objects.flatMap((o) => containersOf(o.object).map((c) => c.image).filter((i): i is string => typeof i === 'string' && i !== '')));
+  return { source, files: files.map((f) => f.file), objects: ordered, daemonSets, images };
 }
 
 function parseFile(file: string, text: string): ManifestObject[] {
@@ -155,10 +159,19 @@ function toObjects(value: unknown, file: string, document: number): ManifestObje
   }];
 }
 
+/** The pod template's spec of a workload (DaemonSet, Deployment, StatefulSet, Job, ...); empty for other objects. */
+function podSpecOf(object: Record<string, unknown>): Record<string, unknown> {
+  return record(record(record(object.spec).template).spec);
+}
+
+/** The init containers and containers of a workload's pod template, in order. */
+function containersOf(object: Record<string, unknown>): Record<string, unknown>[] {
+  const spec = podSpecOf(object);
+  return [spec.initContainers, spec.containers].flatMap((list) => (Array.isArray(list) ? list.map(record) : []));
+}
+
 function daemonSetImages(o: ManifestObject): string[] {
-  const podSpec = record(record(record(o.object.spec).template).spec);
-  const containers = [podSpec.initContainers, podSpec.containers].flatMap((list) => (Array.isArray(list) ? list : []));
-  const images = containers.map((c) => (isRecord(c) && typeof c.image === 'string' ? c.image : '')).filter(Boolean);
+  const images = containersOf(o.object).map((c) => (typeof c.image === 'string' ? c.image : '')).filter(Boolean);
   if (images.length === 0) {
     throw new UsageError(`${where(o)}: DaemonSet ${o.name} has no container with an image`, 'fix the DaemonSet: spec.template.spec.containers[].image names the proxy image');
   }
@@ -175,4 +188,48 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 /** The value as a record, or an empty one: for reading optional nested fields. */
 export function record(value: unknown): Record<string, unknown> {
   return isRecord(value) ? value : {};
+}
+
+/**
+ * Where a DaemonSet that is the cluster's CNI plugin writes its network config: kubelet reads it
+ * there (kind's own CNI, kindnet, is one such DaemonSet). A proxy whose DaemonSet mounts it from
+ * the host is also the pod network (Cilium, Calico, kube-router), so the cluster boots without
+ * kind's default CNI and its nodes become Ready only once that proxy runs.
+ */
+export const CNI_CONFIG_DIR = '/etc/cni/net.d';
+
+/** The DaemonSets that mount the host's CNI config directory: non-empty when the proxy is the pod network. */
+export function podNetworkDaemonSets(manifests: Pick<ProxyManifests, 'daemonSets'>): ProxyDaemonSet[] {
+  return manifests.daemonSets.filter((d) => {
+    const volumes = podSpecOf(d.object).volumes;
+    return Array.isArray(volumes) && volumes.some((v) => {
+      const hostPath = record(record(v).hostPath).path;
+      return typeof hostPath === 'string' && hostPath.replace(/\/+$/, '') === CNI_CONFIG_DIR;
+    });
+  });
+}
+
+/**
+ * What the manifests may say instead of the API server's address, which only the cluster booted
+ * for them knows (a kube-proxy replacement cannot reach it through the kubernetes Service it has
+ * yet to program). Replaced in every string of every object before they are applied.
+ */
+export const API_SERVER_PLACEHOLDERS = { host: '${KPC_API_SERVER_HOST}', port: '${KPC_API_SERVER_PORT}' } as const;
+
+/** The manifests with the API server placeholders replaced by its host and port. */
+export function bindApiServer(manifests: ProxyManifests, apiServer: { host: string; port: number }): ProxyManifests {
+  const bind = (value: unknown): unknown => {
+    if (typeof value === 'string') return value.replaceAll(API_SERVER_PLACEHOLDERS.host, apiServer.host).replaceAll(API_SERVER_PLACEHOLDERS.port, String(apiServer.port));
+    if (Array.isArray(value)) return value.map(bind);
+    if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, bind(v)]));
+    return value;
+  };
+  const objects = manifests.objects.map((o) => ({ ...o, object: bind(o.object) as Record<string, unknown> }));
+  return { ...manifests, objects, daemonSets: manifests.daemonSets.map((d) => ({ ...d, object: bind(d.object) as Record<string, unknown> })) };
+}
+
+/** Images that every container using them says `imagePullPolicy: Never` for: they must be on the nodes already. */
+export function neverPulledImages(manifests: Pick<ProxyManifests, 'objects' | 'images'>): string[] {
+  const containers = manifests.objects.flatMap((o) => containersOf(o.object));
+  return manifests.images.filter((image) => containers.filter((c) => c.image === image).every((c) => c.imagePullPolicy === 'Never'));
 }

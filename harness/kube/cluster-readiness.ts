@@ -15,31 +15,24 @@ export interface PodList {
   }[];
 }
 
-/** Whether a service proxy runs: kind installed kube-proxy ("installed"), or kubeProxyMode none ("none"). */
-export type ProxyPresence = 'installed' | 'none';
+/**
+ * Whether a service proxy runs: kind installed kube-proxy ("installed"), kubeProxyMode none
+ * ("none"), or none and no pod network either ("none-and-no-cni": the proxy to be installed is also
+ * the CNI, so until it runs the nodes register but are not Ready).
+ */
+export type ProxyPresence = 'installed' | 'none' | 'none-and-no-cni';
 
 /**
  * Waits until `expectedNodes` nodes are Ready and every kube-system pod Running with its containers
  * ready. Without a proxy, only what can be ready without one: the nodes, every kube-system
  * DaemonSet (the pod network) and the host-network pods (control plane, CNI agent); the pods on the
  * pod network (CoreDNS) reach the API server through the kubernetes Service's ClusterIP, which only
- * a proxy programs, so they are returned as not awaited.
+ * a proxy programs, so they are returned as not awaited. Without a pod network either, the nodes
+ * only need to have registered, and there is no DaemonSet to wait for.
  */
 export async function waitForClusterReady(kubectl: Kubectl, expectedNodes: number, log: Logger, signal: AbortSignal, timeoutMs = 300_000, proxy: ProxyPresence = 'installed'): Promise<{ notAwaited: string[] }> {
-  let lastReport = '';
-  const report = (line: string) => {
-    if (line !== lastReport) log.info(line);
-    lastReport = line;
-  };
-  await waitFor(
-    async () => {
-      const nodes = await kubectl.json<NodeList>(['get', 'nodes'], { signal });
-      const ready = nodes.items.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
-      report(`nodes Ready: ${ready.length}/${expectedNodes}`);
-      return ready.length >= expectedNodes ? true : notYet(`${ready.length} of ${expectedNodes} nodes Ready`);
-    },
-    { what: `${expectedNodes} nodes to be Ready`, timeoutMs, signal },
-  );
+  const report = changesOnly(log);
+  await waitForNodes(kubectl, expectedNodes, proxy === 'none-and-no-cni' ? 'registered' : 'Ready', report, signal, timeoutMs);
   if (proxy === 'none') {
     await waitFor(
       async () => {
@@ -59,14 +52,36 @@ export async function waitForClusterReady(kubectl: Kubectl, expectedNodes: numbe
       const { awaited, skipped } = podsToAwait(pods.items, proxy);
       notAwaited = skipped.map((p) => p.metadata.name);
       const waiting = awaited.filter((p) => p.status?.phase !== 'Running' || !(p.status.containerStatuses ?? []).every((c) => c.ready));
-      const which = proxy === 'none' ? 'kube-system host-network pods' : 'kube-system pods';
+      const which = proxy === 'installed' ? 'kube-system pods' : 'kube-system host-network pods';
       report(`${which} Running and ready: ${awaited.length - waiting.length}/${awaited.length}`);
       if (awaited.length > 0 && waiting.length === 0) return true;
       return notYet(waiting.map((p) => `${p.metadata.name}: ${describePod(p)}`).join(', ') || 'no pods yet');
     },
-    { what: proxy === 'none' ? 'the kube-system host-network pods to be Running' : 'every kube-system pod to be Running', timeoutMs, signal },
+    { what: proxy === 'installed' ? 'every kube-system pod to be Running' : 'the kube-system host-network pods to be Running', timeoutMs, signal },
   );
   return { notAwaited };
+}
+
+/** A progress reporter that logs a line only when it differs from the one before. */
+export function changesOnly(log: Logger): (line: string) => void {
+  let last = '';
+  return (line) => {
+    if (line !== last) log.info(line);
+    last = line;
+  };
+}
+
+/** Waits until `expectedNodes` nodes have registered, or are Ready, reporting the count as it changes. */
+export async function waitForNodes(kubectl: Kubectl, expectedNodes: number, state: 'registered' | 'Ready', report: (line: string) => void, signal: AbortSignal, timeoutMs: number): Promise<void> {
+  await waitFor(
+    async () => {
+      const nodes = await kubectl.json<NodeList>(['get', 'nodes'], { signal });
+      const counted = state === 'registered' ? nodes.items : nodes.items.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+      report(`nodes ${state}: ${counted.length}/${expectedNodes}`);
+      return counted.length >= expectedNodes ? true : notYet(`${counted.length} of ${expectedNodes} nodes ${state}`);
+    },
+    { what: `${expectedNodes} nodes to be ${state}`, timeoutMs, signal },
+  );
 }
 
 /** Without a proxy only host-network pods can be ready: the others reach the API server through a ClusterIP. */

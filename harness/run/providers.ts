@@ -1,5 +1,5 @@
 import { ExistingClusterProvider } from '../cluster/existing-cluster-provider.js';
-import { KindClusterProvider } from '../cluster/kind-cluster-provider.js';
+import { KindClusterProvider, type KindClusterOptions } from '../cluster/kind-cluster-provider.js';
 import type { ClusterProvider } from '../cluster/cluster-provider.js';
 import type { ApiProxies } from '../kube/api-proxies.js';
 import { resolveKind, resolveKubectl } from '../tools/tool-resolver.js';
@@ -22,19 +22,22 @@ export function providerFor(source: ClusterSource, tools: Tools, log: Logger, ap
     if (!tools.kubectl) throw new Error('an existing cluster needs kubectl resolved first');
     return new ExistingClusterProvider(source.kubeconfig, tools.kubectl, log, api);
   }
-  return new KindClusterProvider(
-    {
-      name: source.name,
-      proxyMode: source.proxyMode,
-      workers: source.workers,
-      configFile: source.configFile,
-      kubeconfig: source.kubeconfig,
-      reuse: source.reuse,
-      leaseHolder: source.leaseHolder,
-      reportedMode: source.reportedMode,
-      kind: tools.kind ?? 'kind',
-      kubectl: tools.kubectl,
-    },
-    log,
-  );
+  return new KindClusterProvider(kindOptions(source, tools), log);
+}
+
+/** The kind provider's options for a run's kind cluster. */
+export function kindOptions(source: Extract<ClusterSource, { kind: 'kind' }>, tools: Tools): KindClusterOptions {
+  return {
+    name: source.name,
+    proxyMode: source.proxyMode,
+    workers: source.workers,
+    configFile: source.configFile,
+    kubeconfig: source.kubeconfig,
+    reuse: source.reuse,
+    leaseHolder: source.leaseHolder,
+    reportedMode: source.reportedMode,
+    podNetwork: source.podNetwork,
+    kind: tools.kind ?? 'kind',
+    kubectl: tools.kubectl,
+  };
 }

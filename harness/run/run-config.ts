@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ClusterInfo } from '../cluster/cluster-provider.js';
 import type { ProxyMode } from '../cluster/proxy-mode.js';
+import type { PodNetwork } from '../cluster/kind-config.js';
 import type { ClientKind } from '../traffic/traffic-client.js';
 import type { ClusterSurvey } from './cluster-survey.js';
 import { writeAtomically } from '../util/write-atomically.js';
@@ -21,6 +22,8 @@ export type ClusterSource =
       proxyManifest?: string;
       /** The mode the installed proxy told (--proxy-manifest), for the report; unset: proxyMode. */
       reportedMode?: ProxyMode | 'unknown';
+      /** 'proxy': the --proxy-manifest proxy is also the CNI, so the cluster boots without kind's. */
+      podNetwork?: PodNetwork;
     }
   | { kind: 'existing'; kubeconfig: string; expectedProxyMode?: ProxyMode };
 

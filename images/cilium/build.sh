@@ -6,15 +6,19 @@
 #                                                     compiles at start, clang and llc 19 (Debian's,
 #                                                     the LLVM Cilium's own image ships), iptables,
 #                                                     ipset, bpftool, and the chart's init scripts;
-#   kube-proxy-conformance/cilium-operator:<version>  cilium-operator-generic.
+#   kube-proxy-conformance/cilium-operator:<version>  cilium-operator-generic;
+#   examples/cilium-kpr/cilium.yaml                   the chart rendered for them (render.sh).
 # Each is made again only when its inputs changed. Exit 2 with one "error:" line when a
-# prerequisite is missing.
+# prerequisite is missing. `build.sh --print-refs` prints the two image references, builds nothing.
 source "$(dirname "$0")/../lib/common.sh"
 source "$IMAGES_DIR/lib/parts.sh"
 source "$IMAGES_DIR/cilium/source.sh"
 
-AGENT_IMAGE="kube-proxy-conformance/cilium:$CILIUM_VERSION"
-OPERATOR_IMAGE="kube-proxy-conformance/cilium-operator:$CILIUM_VERSION"
+case "${1:-}" in
+  '') ;;
+  --print-refs) printf '%s\n' "$AGENT_IMAGE" "$OPERATOR_IMAGE"; exit 0 ;;
+  *) die "unknown argument '$1' (use --print-refs or nothing)" ;;
+esac
 # The scripts the chart's containers run (clean-cilium-state, install-cni-binaries, the agent's
 # preStop), from the module, where Cilium's own Dockerfile puts them: image path -> module path.
 declare -A SCRIPTS=(
@@ -68,3 +72,4 @@ else
   docker_build "$OPERATOR_IMAGE" "$IMAGE_KEY" "$CONTEXT/operator"
 fi
 log "cilium: $AGENT_IMAGE and $OPERATOR_IMAGE ready"
+bash "$IMAGES_DIR/cilium/render.sh"

@@ -5,6 +5,9 @@
 # are not; images/cilium/README.md), and it supports Kubernetes 1.31 to 1.34 (this project runs 1.34).
 CILIUM_VERSION="${CILIUM_VERSION:-v1.19.5}"
 CILIUM_MODULE="github.com/cilium/cilium"
+# The images build.sh makes and render.sh puts in the manifests.
+AGENT_IMAGE="kube-proxy-conformance/cilium:$CILIUM_VERSION"
+OPERATOR_IMAGE="kube-proxy-conformance/cilium-operator:$CILIUM_VERSION"
 
 # binary -> "main package|build tags" (daemon/Makefile, operator/Makefile and Makefile.defs); the
 # agent runs cilium-health-responder for its endpoint health checks.

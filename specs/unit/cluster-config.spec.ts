@@ -21,6 +21,14 @@ test('the repository kind config: one control plane and two workers', () => {
   expect(rendered.nodes.map((n: { role: string }) => n.role)).toEqual(['control-plane', 'worker', 'worker']);
 });
 
+test("a proxy that is the pod network: kind's default CNI off, the user's other networking kept", () => {
+  const file = write('net.yaml', 'kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnetworking: {podSubnet: 10.9.0.0/16}\nnodes:\n- role: control-plane\n');
+  const own = parse(renderKindConfig(readKindConfig(file), { proxyMode: 'none', podNetwork: 'proxy' }));
+  expect(own.networking).toEqual({ podSubnet: '10.9.0.0/16', kubeProxyMode: 'none', disableDefaultCNI: true });
+  const kinds = parse(renderKindConfig(readKindConfig(file), { proxyMode: 'none', podNetwork: 'kind' }));
+  expect(kinds.networking.disableDefaultCNI).toBeUndefined();
+});
+
 test('--workers sets the worker count and keeps the user settings of the first worker', () => {
   const file = write('c.yaml', 'kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnodes:\n- role: control-plane\n- role: worker\n  labels: {tier: a}\n');
   const rendered = parse(renderKindConfig(readKindConfig(file), { proxyMode: 'nftables', workers: 3 }));

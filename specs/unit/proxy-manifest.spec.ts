@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test, expect } from '@playwright/test';
-import { parseProxyManifests, readProxyManifests } from '../../harness/cluster/proxy-manifest.js';
+import { API_SERVER_PLACEHOLDERS, bindApiServer, neverPulledImages, parseProxyManifests, podNetworkDaemonSets, readProxyManifests } from '../../harness/cluster/proxy-manifest.js';
 import { UsageError } from '../../harness/util/errors.js';
 import { REPO_ROOT } from '../../harness/util/repo-root.js';
 import { run } from '../../harness/util/exec.js';
@@ -80,6 +80,64 @@ test('refusals: one line naming the file and the fix', () => {
   mkdirSync(path.join(dir, 'variants/a'), { recursive: true });
   mkdirSync(path.join(dir, 'variants/b'), { recursive: true });
   expect(refusal(() => readProxyManifests(path.join(dir, 'variants')))).toMatch(/holds no \.yaml, \.yml or \.json files \(only the directories a\/, b\/\): pass one of those directories/);
+  // A directory whose manifests are built, before the build: its README says how.
+  write('built/README.md', '# run the build first');
+  write('built/helm/values.yaml', 'a: 1\n');
+  expect(refusal(() => readProxyManifests(path.join(dir, 'built')))).toMatch(/built holds no \.yaml.*\(only the directories helm\/\): make them as .*built\/README\.md says/);
+});
+
+const cniProxy = `
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent, namespace: kube-system}
+spec:
+  template:
+    spec:
+      volumes: [{name: cni, hostPath: {path: /etc/cni/net.d/, type: DirectoryOrCreate}}, {name: run, hostPath: {path: /run}}]
+      containers:
+      - name: agent
+        image: own/agent:1
+        imagePullPolicy: Never
+        env: [{name: KUBERNETES_SERVICE_HOST, value: "${API_SERVER_PLACEHOLDERS.host}"}, {name: KUBERNETES_SERVICE_PORT, value: "${API_SERVER_PLACEHOLDERS.port}"}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: operator, namespace: kube-system}
+spec:
+  template:
+    spec:
+      containers: [{name: operator, image: own/operator:1, imagePullPolicy: Never, args: ["--api=https://${API_SERVER_PLACEHOLDERS.host}:${API_SERVER_PLACEHOLDERS.port}"]}]
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: pulled, namespace: kube-system}
+spec:
+  template:
+    spec:
+      volumes: [{name: cni, hostPath: {path: /etc/cni/net.d.bak}}]
+      containers: [{name: a, image: own/agent:1}, {name: b, image: public/b:2}]
+`;
+
+test('a proxy that is the CNI: the DaemonSet that mounts /etc/cni/net.d, every workload image, those never pulled', () => {
+  const m = parseProxyManifests('/cni.yaml', [{ file: '/cni.yaml', text: cniProxy }]);
+  expect(podNetworkDaemonSets(m).map((d) => d.name)).toEqual(['agent']);
+  expect(podNetworkDaemonSets(parseProxyManifests('/ds.yaml', [{ file: '/ds.yaml', text: daemonSet('p', 'i') }]))).toEqual([]);
+  // The operator's image too: the nodes need it as much as the DaemonSets'.
+  expect(m.images).toEqual(['own/agent:1', 'own/operator:1', 'public/b:2']);
+  // own/agent:1 is pulled by one container that does not say Never: it may come from a registry.
+  expect(neverPulledImages(m)).toEqual(['own/operator:1']);
+});
+
+test('the API server placeholders are replaced in every string of every object, and nothing else changes', () => {
+  const m = parseProxyManifests('/cni.yaml', [{ file: '/cni.yaml', text: cniProxy }]);
+  const bound = bindApiServer(m, { host: 'kpc-x-control-plane', port: 6443 });
+  const agent = bound.daemonSets.find((d) => d.name === 'agent')!;
+  expect(JSON.stringify(agent.object)).toContain('{"name":"KUBERNETES_SERVICE_HOST","value":"kpc-x-control-plane"},{"name":"KUBERNETES_SERVICE_PORT","value":"6443"}');
+  expect(JSON.stringify(bound.objects.map((o) => o.object))).toContain('--api=https://kpc-x-control-plane:6443');
+  expect(JSON.stringify(bound.objects.map((o) => o.object))).not.toContain('KPC_API_SERVER');
+  // The manifests read are left as they were.
+  expect(JSON.stringify(m.objects.map((o) => o.object))).toContain(API_SERVER_PLACEHOLDERS.host);
+  expect(bound.objects.map((o) => `${o.kind}/${o.name}`)).toEqual(m.objects.map((o) => `${o.kind}/${o.name}`));
 });
 
 test('the kube-proxy v1.33 example: one DaemonSet, the image build-example-proxies.sh builds, two variants that differ only in the mode', async () => {
