@@ -83,7 +83,7 @@ test('refusals: one line naming the file and the fix', () => {
   // A directory whose manifests are built, before the build: its README says how.
   write('built/README.md', '# run the build first');
   write('built/helm/values.yaml', 'a: 1\n');
-  expect(refusal(() => readProxyManifests(path.join(dir, 'built')))).toMatch(/built holds no \.yaml.*\(only the directories helm\/\): make them as .*built\/README\.md says/);
+  expect(refusal(() => readProxyManifests(path.join(dir, 'built')))).toMatch(/built holds no \.yaml.*\(only the directories helm\/\): run what .*built\/README\.md says to make them/);
 });
 
 const cniProxy = `
