@@ -188,6 +188,11 @@ const SECTIONS: Record<string, { title: string; measure: (row: (what: string, va
             const r = await certifyOn(`kpc-bench-${mode}`, ['--profile', profile]);
             const summary = r.report.features.map((f) => `${f.id} ${f.status}`).join(', ');
             row(`\`certify --profile ${profile}\` on a running cluster, 3 workers, ${mode}`, `${seconds(r.ms)}, exit ${r.code} (${summary})`);
+            if (profile === 'all') {
+              // Side by side, so each feature's own span (start to end), not its share of the wall time.
+              const spans = r.report.features.map((f) => `${f.id} ${seconds(Date.parse(f.finishedAt) - Date.parse(f.startedAt))}`);
+              row(`each feature's own span in \`--profile all\`, ${mode}`, spans.join(', '));
+            }
             const churn = r.report.features.find((f) => f.id === 'EndpointChurn')?.figures[0];
             if (churn && profile === 'all') {
               for (const [node, joined50, joined99, , left50, left99, , failed] of churn.rows) {

@@ -8,13 +8,13 @@ export class ConfigError extends Error {
 
 export const DEFAULT_PORT = 8080;
 
-/** PORT: an integer 0–65535 (0 picks a free port); unset or empty means 8080. */
-export function parsePort(value: string | undefined): number {
+/** PORT (or `name`): an integer 0–65535 (0 picks a free port); unset or empty means 8080. */
+export function parsePort(value: string | undefined, name = 'PORT'): number {
   if (value === undefined || value.trim() === '') return DEFAULT_PORT;
   const trimmed = value.trim();
   const port = Number(trimmed);
   if (!/^\d+$/.test(trimmed) || !Number.isInteger(port) || port > 65_535) {
-    throw new ConfigError(`PORT must be an integer from 0 to 65535, got ${JSON.stringify(value)}`);
+    throw new ConfigError(`${name} must be an integer from 0 to 65535, got ${JSON.stringify(value)}`);
   }
   return port;
 }

@@ -5,11 +5,14 @@ import { DEFAULT_DRAIN_MS, createHelloServer } from './server.js';
 
 async function main(): Promise<void> {
   const port = parsePort(process.env['PORT']);
+  // A second port serves the same API: a Service with two ports can target both (MultiPort).
+  const altPort = process.env['ALT_PORT'] ? parsePort(process.env['ALT_PORT'], 'ALT_PORT') : undefined;
   const identity = identityFromEnv();
-  const app = createHelloServer({ identity });
-  const address = await app.listen(port);
+  const apps = [createHelloServer({ identity }), ...(altPort === undefined ? [] : [createHelloServer({ identity })])];
+  const address = await apps[0]!.listen(port);
+  const alt = altPort === undefined ? '' : ` (and ${(await apps[1]!.listen(altPort)).port})`;
   console.log(
-    `helloworld listening on port ${address.port} pod=${identity.pod} podIP=${identity.podIP ?? '-'} node=${identity.node ?? '-'}`,
+    `helloworld listening on port ${address.port}${alt} pod=${identity.pod} podIP=${identity.podIP ?? '-'} node=${identity.node ?? '-'}`,
   );
 
   let stopping = false;
@@ -17,8 +20,8 @@ async function main(): Promise<void> {
     if (stopping) return; // a second signal changes nothing: the drain is already bounded
     stopping = true;
     const started = Date.now();
-    void app.shutdown(DEFAULT_DRAIN_MS).then(({ forced }) => {
-      const outcome = forced ? `cut connections after ${DEFAULT_DRAIN_MS} ms` : 'drained';
+    void Promise.all(apps.map((app) => app.shutdown(DEFAULT_DRAIN_MS))).then((results) => {
+      const outcome = results.some((r) => r.forced) ? `cut connections after ${DEFAULT_DRAIN_MS} ms` : 'drained';
       console.log(`helloworld stopped on ${signal}: ${outcome} in ${Date.now() - started} ms`);
       process.exit(0);
     });

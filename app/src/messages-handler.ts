@@ -15,6 +15,8 @@ export type MessageReply = {
   readonly node: string | null;
   /** The source address the pod saw, so a client can tell whether the proxy preserved its own. */
   readonly client: string | null;
+  /** The pod's port the request came in on, so a client can tell which of a Service's target ports the proxy chose. */
+  readonly port: number | null;
 };
 
 export type ParsedMessage =
@@ -48,7 +50,7 @@ export function parseMessage(body: Buffer): ParsedMessage {
   return { ok: true, sender };
 }
 
-export function buildReply(sender: string, identity: Identity, client: string | null = null, newId: () => string = randomUUID): MessageReply {
+export function buildReply(sender: string, identity: Identity, client: string | null = null, port: number | null = null, newId: () => string = randomUUID): MessageReply {
   return {
     id: newId(),
     sender,
@@ -58,6 +60,7 @@ export function buildReply(sender: string, identity: Identity, client: string | 
     podIP: identity.podIP,
     node: identity.node,
     client,
+    port,
   };
 }
 
@@ -88,7 +91,7 @@ export async function handleMessages(req: IncomingMessage, res: ServerResponse, 
     sendError(res, 400, parsed.error);
     return;
   }
-  sendJson(res, 200, buildReply(parsed.sender, ctx.identity, unmapped(req.socket.remoteAddress)));
+  sendJson(res, 200, buildReply(parsed.sender, ctx.identity, unmapped(req.socket.remoteAddress), req.socket.localPort ?? null));
 }
 
 /** "::ffff:10.244.1.1" (an IPv4 peer on a dual-stack socket) -> "10.244.1.1". */

@@ -11,6 +11,7 @@ interface MessageReply {
   podIP?: unknown;
   node?: unknown;
   client?: unknown;
+  port?: unknown;
 }
 
 /** An agent that never reuses a connection and tells who asked which socket it opened. */
@@ -77,6 +78,7 @@ export class HttpProber {
         pod: typeof body.host === 'string' ? body.host : null,
         podIP: typeof body.podIP === 'string' ? body.podIP : null,
         backendNode: typeof body.node === 'string' ? body.node : null,
+        ...(typeof body.port === 'number' ? { servedPort: body.port } : {}),
         latencyMs: performance.now() - started,
         error: validateReply(response.status, body, sender),
       };

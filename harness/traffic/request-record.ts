@@ -20,6 +20,8 @@ export interface RequestRecord {
   pod: string | null;
   podIP: string | null;
   backendNode: string | null;
+  /** The pod's port the request came in on, as the app reports it (which target port the proxy chose); absent when it did not say. */
+  servedPort?: number;
   latencyMs: number;
   error: string | null;
   /**

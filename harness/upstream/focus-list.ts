@@ -20,6 +20,7 @@ const SERVICES = '[sig-network] Services';
 export const UPSTREAM_FOCUS: readonly UpstreamTest[] = [
   { name: `${SERVICES} should be able to create a functioning NodePort service [Conformance]`, behaviour: 'NodePort answers through the service name, the ClusterIP and the NodePort of (at most) 2 nodes' },
   { name: `${SERVICES} should serve a basic endpoint from pods [Conformance]`, behaviour: 'ClusterIP service endpoints follow pods being added and removed' },
+  { name: `${SERVICES} should serve multiport endpoints from pods [Conformance]`, behaviour: 'a ClusterIP Service with two ports reaches each pod on the right container port, as pods come and go' },
   { name: `${SERVICES} should be able to up and down services`, behaviour: 'ClusterIP services keep working while others are deleted and created' },
   { name: `${SERVICES} should be rejected when no endpoints exist`, behaviour: 'a Service without endpoints refuses connections (REJECT, not a hang)' },
   { name: `${SERVICES} should be able to update service type to NodePort listening on same port number but different protocols`, behaviour: 'type change ClusterIP -> NodePort, then TCP and UDP on the same port' },

@@ -106,7 +106,7 @@ test.describe('helloworld HTTP API', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^application\/json\b/);
     const body = json(res.data) as Record<string, unknown>;
-    expect(Object.keys(body)).toEqual(['id', 'sender', 'message', 'host', 'pod', 'podIP', 'node', 'client']);
+    expect(Object.keys(body)).toEqual(['id', 'sender', 'message', 'host', 'pod', 'podIP', 'node', 'client', 'port']);
     expect(body).toMatchObject({
       sender: 'world1',
       message: 'Hello world1 (direct)',
@@ -116,6 +116,8 @@ test.describe('helloworld HTTP API', () => {
       node: IDENTITY.node,
       // The source address the pod saw: this test's own loopback connection.
       client: '127.0.0.1',
+      // The port it came in on.
+      port,
     });
     expect(body['id']).toMatch(UUID_V4);
   });
@@ -496,6 +498,27 @@ test.describe('helloworld bundle (node app/dist/server.js)', () => {
     });
   }
 
+  test('ALT_PORT: the same API on a second port, each answer naming the port it came in on', async () => {
+    const free = await new Promise<number>((resolve) => {
+      const probe = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as net.AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    const app = await startBundle({ ALT_PORT: String(free) });
+    try {
+      expect(app.stdout()).toMatch(new RegExp(`listening on port ${app.port} \\(and ${free}\\)`));
+      for (const port of [app.port, free]) {
+        const res = await client(port).post('/api/messages', { sender: 'two-ports' });
+        expect(json(res.data)).toMatchObject({ sender: 'two-ports', port });
+      }
+      app.child.kill('SIGTERM');
+      expect(await app.exited).toEqual({ code: 0, signal: null });
+    } finally {
+      app.child.kill('SIGKILL');
+    }
+  });
+
   test('a bad PORT exits 2 with one error line', async () => {
     const child = spawn(process.execPath, [serverJs], { env: { PORT: 'http' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
@@ -503,5 +526,10 @@ test.describe('helloworld bundle (node app/dist/server.js)', () => {
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(code).toBe(2);
     expect(err).toBe('error: PORT must be an integer from 0 to 65535, got "http"\n');
+    const alt = spawn(process.execPath, [serverJs], { env: { PORT: '0', ALT_PORT: '70000' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let altErr = '';
+    alt.stderr.setEncoding('utf8').on('data', (chunk: string) => (altErr += chunk));
+    expect(await new Promise<number | null>((resolve) => alt.on('exit', resolve))).toBe(2);
+    expect(altErr).toBe('error: ALT_PORT must be an integer from 0 to 65535, got "70000"\n');
   });
 });

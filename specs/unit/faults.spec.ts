@@ -60,3 +60,11 @@ test('several faults go into one table, each with its own matches, one masquerad
   expect(script.match(/masquerade/g)).toHaveLength(1);
   expect(faultScript([{ kind: 'drop' }], 8080)).toBe(faultScript({ kind: 'drop' }, 8080));
 });
+
+test('a fault on one NodePort sends it to another container port, and leaves the node\'s other NodePorts alone', () => {
+  const fault = { kind: 'skew' as const, weights: endpoints.map((endpoint) => ({ endpoint, weight: 1 })), matches: [{ kind: 'node-port' as const, port: 31234 }] };
+  const script = faultScript(fault, 8080);
+  expect(script).toContain('fib daddr type local tcp dport 31234 ct mark set 0x6b7063 dnat to numgen random mod 3 map { 0 : 10.244.1.2, 1 : 10.244.2.3, 2 : 10.244.2.4 } : 8080');
+  expect(script).not.toContain('30000-32767');
+  expect(describeFault(fault)).toBe('sends NodePort 31234 with weights hw-a=1, hw-b=1, hw-c=1');
+});
