@@ -74,7 +74,7 @@ export async function bootWithProxy(run: RunConfig, manifests: ProxyManifests, l
     // written, which the DaemonSets being ready implies; the bound allows for its status update.
     await waitForNodes(kubectl, nodes.length, 'Ready', changesOnly(log), signal, COREDNS_TIMEOUT_MS).catch((error: unknown) => {
       if (signal.aborted) throw error;
-      throw new UsageError(`the proxy's pod network did not make every node Ready (${errorMessage(error)})`, `look at ${cni.map((d) => `kubectl -n ${d.namespace} logs ds/${d.name}`).join(', ')}; certify --keep leaves the cluster`);
+      throw new UsageError(`the proxy's pod network did not make every node Ready (${errorMessage(error)})`, `see why in ${cni.map((d) => `kubectl -n ${d.namespace} logs ds/${d.name}`).join(', ')} (certify --keep leaves the cluster)`);
     });
   }
   // A proxy that does not program the kubernetes Service leaves CoreDNS unready: not a reason to
