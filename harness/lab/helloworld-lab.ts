@@ -38,7 +38,7 @@ const IN_CLUSTER_POST_TIMEOUT_MS = 5_000;
 
 /**
  * Asks each target (argv) from inside a helloworld pod, one after the other, with the lab's
- * request body; one JSON line per target, up to the first that is not a 200. A connection is
+ * request body; one JSON line per target (with the pod's node), up to the first that is not a 200. A connection is
  * attempted afresh every IN_CLUSTER_CONNECT_ATTEMPT_MS while it is refused or, to an address, not
  * made (a name's connect is not cut short: its lookup through CoreDNS may take longer). Constant:
  * no input goes in.
@@ -69,7 +69,7 @@ const post = async (host) => {
 (async () => {
   for (const host of process.argv.slice(1)) {
     const reply = await post(host);
-    console.log(JSON.stringify(reply));
+    console.log(JSON.stringify({ ...reply, node: process.env.NODE_NAME || null }));
     if (reply.status !== 200) break;
   }
 })();`;
@@ -81,6 +81,8 @@ export interface InClusterReply {
   status?: number;
   body?: string;
   error?: string;
+  /** The node of the pod that asked (its NODE_NAME): a broken proxy there is what a failure points at. */
+  node?: string | null;
 }
 
 /** The NodePort lab's steps, one method each, against one namespace. */
@@ -167,7 +169,8 @@ export class HelloworldLab {
         const first = notOk < 0 ? replies.length : notOk;
         if (first === targets.length) return replies;
         const reply = replies[first] ?? { error: 'no reply' };
-        return notYet(`${targets[first]}: ${reply.error ?? `HTTP ${reply.status}: ${reply.body?.slice(0, 200)}`}`);
+        const from = reply.node ? ` from a pod on ${reply.node}` : '';
+        return notYet(`${targets[first]}${from}: ${reply.error ?? `HTTP ${reply.status}: ${reply.body?.slice(0, 200)}`}`);
       },
       { what: `a 200 from ${targets.map((t) => `${t}:${APP_PORT}`).join(' and ')} inside the cluster`, timeoutMs: PROXY_PROGRAMMING_TIMEOUT_MS, intervalMs: 500 },
     );
