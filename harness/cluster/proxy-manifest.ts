@@ -114,7 +114,7 @@ export function parseProxyManifests(source: string, files: readonly { file: stri
     );
   }
   const ordered = [...objects.filter((o) => FIRST_KINDS.includes(o.kind)), ...objects.filter((o) => !FIRST_KINDS.includes(o.kind))];
-  const images = unique(objects.flatMap((o) => containersOf(o.object).map((c) => c.image).filter((i): i is string => typeof i === 'string' && i !== '')));
+  const images = unique(objects.flatMap((o) => imagesOf(o.object)));
   return { source, files: files.map((f) => f.file), objects: ordered, daemonSets, images };
 }
 
@@ -170,8 +170,13 @@ function containersOf(object: Record<string, unknown>): Record<string, unknown>[
   return [spec.initContainers, spec.containers].flatMap((list) => (Array.isArray(list) ? list.map(record) : []));
 }
 
+/** The images a workload's containers name, in order. */
+function imagesOf(object: Record<string, unknown>): string[] {
+  return containersOf(object).flatMap((c) => (typeof c.image === 'string' && c.image !== '' ? [c.image] : []));
+}
+
 function daemonSetImages(o: ManifestObject): string[] {
-  const images = containersOf(o.object).map((c) => (typeof c.image === 'string' ? c.image : '')).filter(Boolean);
+  const images = imagesOf(o.object);
   if (images.length === 0) {
     throw new UsageError(`${where(o)}: DaemonSet ${o.name} has no container with an image`, 'fix the DaemonSet: spec.template.spec.containers[].image names the proxy image');
   }
@@ -224,8 +229,10 @@ export function bindApiServer(manifests: ProxyManifests, apiServer: { host: stri
     if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, bind(v)]));
     return value;
   };
-  const objects = manifests.objects.map((o) => ({ ...o, object: bind(o.object) as Record<string, unknown> }));
-  return { ...manifests, objects, daemonSets: manifests.daemonSets.map((d) => ({ ...d, object: bind(d.object) as Record<string, unknown> })) };
+  // Each object once: a DaemonSet's object is the same one the objects list holds.
+  const bound = new Map(manifests.objects.map((o) => [o.object, bind(o.object) as Record<string, unknown>]));
+  const objects = manifests.objects.map((o) => ({ ...o, object: bound.get(o.object)! }));
+  return { ...manifests, objects, daemonSets: manifests.daemonSets.map((d) => ({ ...d, object: bound.get(d.object)! })) };
 }
 
 /** Images that every container using them says `imagePullPolicy: Never` for: they must be on the nodes already. */
