@@ -127,3 +127,32 @@ export async function kindClusterOfNodes(nodeNames: readonly string[]): Promise<
   const network = networks.find((n) => n === 'kind' || n.startsWith('kpc-')) ?? networks[0];
   return network ? { name, network, nodes: [...nodeNames].sort().map((node) => ({ name: node, id: containers.get(node)?.id ?? '' })) } : undefined;
 }
+
+/** A Docker network's IPv4 subnet and the IPv4 addresses its containers hold. */
+export async function networkIPv4(network: string): Promise<{ subnet: string; used: string[] }> {
+  interface Inspect {
+    IPAM?: { Config?: { Subnet?: string; Gateway?: string }[] };
+    Containers?: Record<string, { IPv4Address?: string }>;
+  }
+  const [inspect] = JSON.parse((await run('docker', ['network', 'inspect', network])).stdout) as Inspect[];
+  const configs = inspect?.IPAM?.Config ?? [];
+  const v4 = configs.find((c) => c.Subnet !== undefined && !c.Subnet.includes(':'));
+  if (!v4?.Subnet) throw new Error(`Docker network ${network} has no IPv4 subnet`);
+  const held = Object.values(inspect?.Containers ?? {}).flatMap((c) => (c.IPv4Address ? [c.IPv4Address.split('/')[0]!] : []));
+  return { subnet: v4.Subnet, used: [...held, ...(v4.Gateway ? [v4.Gateway] : [])] };
+}
+
+/** The image a container runs. */
+export async function containerImage(container: string): Promise<string> {
+  return (await run('docker', ['inspect', '--format', '{{.Config.Image}}', container])).stdout.trim();
+}
+
+/**
+ * Runs `ip -batch -` with these commands in the network namespace of `container`, from `image`
+ * (which must hold iproute2: a kind node image does), as a container of its own with NET_ADMIN
+ * that is removed when it ends; the container itself needs neither the tool nor the capability.
+ */
+export async function ipInNetworkOf(container: string, image: string, commands: readonly string[], labels: Record<string, string>): Promise<void> {
+  const labelArgs = Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
+  await run('docker', ['run', '--rm', '-i', '--network', `container:${container}`, '--cap-add', 'NET_ADMIN', ...labelArgs, '--entrypoint', 'ip', image, '-batch', '-'], { input: commands.join('\n') + '\n' });
+}

@@ -36,6 +36,12 @@ export class ContainerTrafficClient implements TrafficClient {
     return client;
   }
 
+  /** The container's id (another container may join its network namespace by it). */
+  get id(): string {
+    if (!this.container) throw new Error('the traffic container is not running');
+    return this.container.getId();
+  }
+
   /** The container's address on the cluster's network: the source address the nodes see. */
   get address(): string {
     if (!this.container) throw new Error('the traffic container is not running');

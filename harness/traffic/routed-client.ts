@@ -1,0 +1,45 @@
+import { containerImage, ipInNetworkOf, networkIPv4 } from '../cluster/docker.js';
+import { ROLE_LABEL, RUN_LABEL } from './client-labels.js';
+import { ContainerTrafficClient } from './container-client.js';
+import { virtualIps } from './virtual-ips.js';
+
+/** One virtual IP and the node that the client's packets to it go through. */
+export interface VirtualIpRoute {
+  node: string;
+  /** The virtual IP (a Service's external or load-balancer IP). */
+  address: string;
+  /** The node's address on the cluster's Docker network: the next hop. */
+  via: string;
+}
+
+export interface RoutedClientOptions {
+  appImage: string;
+  dockerNetwork: string;
+  runId: string;
+  /** The nodes to route through, each with its address on the Docker network. */
+  nodes: readonly { name: string; address: string }[];
+  /** Which block of virtual IPs (virtual-ips.ts): one per feature. */
+  block: number;
+}
+
+/**
+ * A container client on the cluster's Docker network with one virtual IP per node, each routed
+ * through its node: what a router in front of the cluster does for an external or load-balancer
+ * IP, one node at a time, so each node's proxy is judged on the traffic it alone received. The
+ * routes are set by a container of the first node's image (kind node images hold iproute2) that
+ * joins the client's network namespace.
+ */
+export async function startRoutedClient(options: RoutedClientOptions): Promise<{ client: ContainerTrafficClient; routes: VirtualIpRoute[] }> {
+  const { subnet, used } = await networkIPv4(options.dockerNetwork);
+  const addresses = virtualIps(subnet, used, options.block, options.nodes.length);
+  const routes = options.nodes.map((n, i) => ({ node: n.name, address: addresses[i]!, via: n.address }));
+  const client = await ContainerTrafficClient.start(options.appImage, options.dockerNetwork, options.runId);
+  try {
+    const image = await containerImage(options.nodes[0]!.name);
+    await ipInNetworkOf(client.id, image, routes.map((r) => `route replace ${r.address}/32 via ${r.via}`), { [ROLE_LABEL]: 'route-setter', [RUN_LABEL]: options.runId });
+  } catch (error) {
+    await client.close();
+    throw error;
+  }
+  return { client, routes };
+}
