@@ -1,5 +1,6 @@
 import type { Endpoint } from '../queries/types.js';
 import { requestsPerNodeFor, requestsPerSourceFor } from '../stats/requests-per-node.js';
+import type { ContainerTrafficClient } from '../traffic/container-client.js';
 import type { RequestRecord } from '../traffic/request-record.js';
 import { startRoutedClient, type VirtualIpRoute } from '../traffic/routed-client.js';
 import type { TrafficClient } from '../traffic/traffic-client.js';
@@ -16,7 +17,7 @@ export function routedUntestable(facts: ClusterFacts): string | null {
 }
 
 /** The feature's routed client (closed when the feature ends) and its routes, one virtual IP through each addressed node. */
-export async function routeVirtualIps(ctx: FeatureContext, slug: keyof typeof BLOCKS): Promise<{ client: TrafficClient; routes: VirtualIpRoute[] }> {
+export async function routeVirtualIps(ctx: FeatureContext, slug: keyof typeof BLOCKS): Promise<{ client: ContainerTrafficClient; routes: VirtualIpRoute[] }> {
   const { cluster, options } = ctx;
   if (!cluster.dockerNetwork) throw new Error('routed virtual IPs need the kind cluster\'s Docker network');
   const started = await startRoutedClient({ appImage: cluster.appImage, dockerNetwork: cluster.dockerNetwork, runId: options.runId, nodes: cluster.discovery.addressed, block: BLOCKS[slug] });

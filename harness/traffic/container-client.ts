@@ -5,8 +5,13 @@ import type { ProgressListener } from './burst.js';
 import type { TrafficClient } from './traffic-client.js';
 import { splitPlan, type TrafficPlan } from './traffic-plan.js';
 
-/** The host client reports every quarter; so does this one. */
+/** The host client reports every quarter; so does this one, on plans long enough to watch. */
 const PROGRESS_PARTS = 4;
+/**
+ * Requests below which a plan goes in one exec: each exec starts Node.js in the container (about
+ * a second here), and a round of probes that time out would wait out its timeout once per part.
+ */
+const SPLIT_FROM = 400;
 
 /** Inside the app image: the same burst code as the host client, bundled by app/build.sh. */
 const BURST_ENTRY = '/app/burst.js';
@@ -55,7 +60,7 @@ export class ContainerTrafficClient implements TrafficClient {
     const skipNodes = new Set(plan.skipNodes ?? []);
     let planned = 0;
     // An exec answers only when it ends; sending in parts lets progress show on long runs.
-    for (const part of splitPlan(plan, PROGRESS_PARTS)) {
+    for (const part of splitPlan(plan, total < SPLIT_FROM ? 1 : PROGRESS_PARTS)) {
       signal?.throwIfAborted();
       const offset = records.length;
       const sent = await this.sendPart({ ...part, skipNodes: [...skipNodes] });
