@@ -1,13 +1,19 @@
-// Rewrites the README's table of features (between <!-- features:start --> and <!-- features:end -->) from the registry.
+// Rewrites the README's tables made from the registry: the features (between <!-- features:start -->
+// and <!-- features:end -->) and the side-by-side with upstream (<!-- side-by-side:start --> ...).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { featuresTable } from '../harness/features/features-table.js';
+import { sideBySideTable } from '../harness/upstream/side-by-side-table.js';
 import { REPO_ROOT } from '../harness/util/repo-root.js';
 
 const file = `${REPO_ROOT}/README.md`;
-const readme = readFileSync(file, 'utf8');
-const marked = /(<!-- features:start -->\n)[\s\S]*?(<!-- features:end -->)/;
-if (!marked.test(readme)) {
-  process.stderr.write('error: README.md has no <!-- features:start --> ... <!-- features:end --> section: add the markers where the table goes\n');
-  process.exit(2);
+const sections = { features: featuresTable(), 'side-by-side': sideBySideTable() };
+let text = readFileSync(file, 'utf8');
+for (const [name, table] of Object.entries(sections)) {
+  const marked = new RegExp(`(<!-- ${name}:start -->\n)[\\s\\S]*?(<!-- ${name}:end -->)`);
+  if (!marked.test(text)) {
+    process.stderr.write(`error: README.md has no <!-- ${name}:start --> ... <!-- ${name}:end --> section: add the markers where the table goes\n`);
+    process.exit(2);
+  }
+  text = text.replace(marked, (_, start: string, end: string) => `${start}${table}\n${end}`);
 }
-writeFileSync(file, readme.replace(marked, `$1${featuresTable()}\n$2`));
+writeFileSync(file, text);

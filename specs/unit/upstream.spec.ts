@@ -95,3 +95,15 @@ test("Ginkgo's JSON report: only the focus specs, with state, time and message",
   expect(results[1]!.message).toMatch(/^service is not reachable/);
   expect(countResults(results)).toEqual({ passed: 1, failed: 1, skipped: 0, 'not-run': 2 + UPSTREAM_NOT_RUN.length });
 });
+
+test('every upstream test names features of the registry; the README carries the side-by-side table as they make it', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { FEATURES } = await import('../../harness/features/registry.js');
+  const { UPSTREAM_FOCUS } = await import('../../harness/upstream/focus-list.js');
+  const { sideBySideTable } = await import('../../harness/upstream/side-by-side-table.js');
+  const ids = FEATURES.map((f) => f.id);
+  expect(UPSTREAM_FOCUS.flatMap((t) => t.features).filter((id) => !ids.includes(id))).toEqual([]);
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const section = /<!-- side-by-side:start -->\n([\s\S]*?)\n<!-- side-by-side:end -->/.exec(readme)?.[1];
+  expect(section, 'README has the side-by-side table between its markers (npm run docs:features writes it)').toBe(sideBySideTable());
+});
