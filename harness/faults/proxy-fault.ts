@@ -20,7 +20,7 @@ export type ProxyFault = (
 ) & { matches?: FaultMatch[] };
 
 /** Which new connections a fault takes: to any NodePort of the node, to one of them, or to one address and port (a ClusterIP), optionally from one source. */
-export type FaultMatch = { kind: 'node-ports' } | { kind: 'node-port'; port: number } | { kind: 'address'; address: string; port: number; from?: string };
+export type FaultMatch = { kind: 'node-ports' } | { kind: 'node-port'; port: number; protocol?: 'tcp' | 'udp' } | { kind: 'address'; address: string; port: number; from?: string };
 
 export const FAULT_TABLE = 'kpc_fault';
 const NODEPORT_RANGE = '30000-32767';
@@ -28,7 +28,7 @@ const FAULT_MARK = '0x6b7063';
 
 function matchRule(match: FaultMatch): string {
   if (match.kind === 'node-ports') return `fib daddr type local tcp dport ${NODEPORT_RANGE}`;
-  if (match.kind === 'node-port') return `fib daddr type local tcp dport ${match.port}`;
+  if (match.kind === 'node-port') return `fib daddr type local ${match.protocol ?? 'tcp'} dport ${match.port}`;
   return `${match.from ? `ip saddr ${match.from} ` : ''}ip daddr ${match.address} tcp dport ${match.port}`;
 }
 
@@ -73,7 +73,7 @@ export function faultScript(faults: ProxyFault | readonly ProxyFault[], targetPo
 }
 
 export function describeFault(fault: ProxyFault): string {
-  const where = (fault.matches ?? [{ kind: 'node-ports' }]).map((m) => (m.kind === 'node-ports' ? 'every NodePort' : m.kind === 'node-port' ? `NodePort ${m.port}` : `${m.from ? `from ${m.from} ` : ''}to ${m.address}:${m.port}`)).join(' and ');
+  const where = (fault.matches ?? [{ kind: 'node-ports' }]).map((m) => (m.kind === 'node-ports' ? 'every NodePort' : m.kind === 'node-port' ? `${m.protocol === 'udp' ? 'UDP ' : ''}NodePort ${m.port}` : `${m.from ? `from ${m.from} ` : ''}to ${m.address}:${m.port}`)).join(' and ');
   switch (fault.kind) {
     case 'no-forwarding':
       return `refuses connections to ${where}`;

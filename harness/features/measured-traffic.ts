@@ -18,6 +18,8 @@ export interface MeasuredTraffic extends Pick<TrafficEvidence, 'name' | 'sources
   what: string;
   /** Connections in flight at once; the run's --concurrency unless the feature needs its own. */
   concurrency?: number;
+  /** udp: each message one datagram from a new source port; unset: HTTP, each on a new connection. */
+  protocol?: 'udp';
 }
 
 /**
@@ -26,9 +28,9 @@ export interface MeasuredTraffic extends Pick<TrafficEvidence, 'name' | 'sources
  */
 export async function sendMeasured(ctx: FeatureContext, traffic: Omit<MeasuredTraffic, 'name' | 'sources' | 'endpoints' | 'expected' | 'unreachable'>): Promise<RequestRecord[]> {
   const { client, targets, sized, what } = traffic;
-  const silent = await awaitProgrammed(targets, 'world1', undefined, client);
+  const silent = await awaitProgrammed(targets, 'world1', undefined, client, traffic.protocol);
   if (silent.length > 0) ctx.log.step(`no answer yet through ${silent.join(', ')} after 30 s; measuring anyway`);
-  const plan = { targets, requestsPerNode: sized.requestsPerNode, concurrency: traffic.concurrency ?? ctx.options.concurrency, timeoutMs: DEFAULT_TIMEOUT_MS, sender: 'world1', giveUpAfter: GIVE_UP_AFTER, resendUnanswered: true };
+  const plan = { targets, requestsPerNode: sized.requestsPerNode, concurrency: traffic.concurrency ?? ctx.options.concurrency, timeoutMs: DEFAULT_TIMEOUT_MS, sender: 'world1', giveUpAfter: GIVE_UP_AFTER, resendUnanswered: true, protocol: traffic.protocol };
   return sendGuarded({ kubectl: ctx.kubectl, namespace: ctx.options.namespace, selector: APP_SELECTOR, client, plan, log: ctx.log, lane: ctx.lane, what });
 }
 

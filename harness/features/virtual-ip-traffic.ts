@@ -1,3 +1,4 @@
+import { virtualIpsHeldOutside } from '../kube/service-virtual-ips.js';
 import type { Endpoint } from '../queries/types.js';
 import { requestsPerNodeFor, requestsPerSourceFor } from '../stats/requests-per-node.js';
 import type { ContainerTrafficClient } from '../traffic/container-client.js';
@@ -20,7 +21,8 @@ export function routedUntestable(facts: ClusterFacts): string | null {
 export async function routeVirtualIps(ctx: FeatureContext, slug: keyof typeof BLOCKS): Promise<{ client: ContainerTrafficClient; routes: VirtualIpRoute[] }> {
   const { cluster, options } = ctx;
   if (!cluster.dockerNetwork) throw new Error('routed virtual IPs need the kind cluster\'s Docker network');
-  const started = await startRoutedClient({ appImage: cluster.appImage, dockerNetwork: cluster.dockerNetwork, runId: options.runId, nodes: cluster.discovery.addressed, block: BLOCKS[slug] });
+  const heldByServices = await virtualIpsHeldOutside(ctx.kubectl, options.namespace);
+  const started = await startRoutedClient({ appImage: cluster.appImage, dockerNetwork: cluster.dockerNetwork, runId: options.runId, nodes: cluster.discovery.addressed, block: BLOCKS[slug], heldByServices });
   ctx.onEnd(() => started.client.close());
   ctx.log.step(`routes: ${started.routes.map((r) => `${r.address} via ${r.node}`).join(', ')}`);
   return started;

@@ -11,13 +11,16 @@ export interface PolicyRule {
 
 /**
  * What certify does outside its own namespaces: reads only. Nodes: their addresses, readiness and
- * zones; DaemonSets in every namespace: which proxy runs (the implementation survey); the
- * namespaces it works in, by name (that they exist and are labelled as its own).
+ * zones; DaemonSets in every namespace: which proxy runs (the implementation survey); Services in
+ * every namespace: the external and load-balancer IPs they hold, which ExternalIPs and
+ * LoadBalancerIP must not take; the namespaces it works in, by name (that they exist and are
+ * labelled as its own).
  */
 function clusterRules(namespaces: readonly string[]): PolicyRule[] {
   return [
     { apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list'] },
     { apiGroups: ['apps'], resources: ['daemonsets'], verbs: ['list'] },
+    { apiGroups: [''], resources: ['services'], verbs: ['list'] },
     { apiGroups: [''], resources: ['namespaces'], verbs: ['get'], resourceNames: [...namespaces] },
   ];
 }

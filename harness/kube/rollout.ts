@@ -47,3 +47,16 @@ export async function waitForRollout(kubectl: Kubectl, namespace: string, name: 
     { what: `deployment ${name} to roll out`, timeoutMs, intervalMs: kubectl.pollIntervalMs, rethrow: (error) => error instanceof UsageError },
   );
 }
+
+/** Waits until `selector` lists exactly `count` pods and none is being deleted: what a scale-down or a deletion leaves, once done. */
+export async function waitForPodsSettled(kubectl: Kubectl, namespace: string, selector: string, count: number, timeoutMs = 120_000): Promise<void> {
+  await waitFor(
+    async () => {
+      const pods = await kubectl.json<{ items: { metadata: { name: string; deletionTimestamp?: string } }[] }>(['get', 'pods', '-l', selector], { namespace });
+      const leaving = pods.items.filter((p) => p.metadata.deletionTimestamp).map((p) => p.metadata.name);
+      if (leaving.length > 0) return notYet(`${leaving.join(', ')} still being deleted`);
+      return pods.items.length === count ? true : notYet(`${pods.items.length} pods, not ${count}`);
+    },
+    { what: `the pods of ${selector} to settle at ${count}`, timeoutMs, intervalMs: kubectl.pollIntervalMs },
+  );
+}

@@ -36,3 +36,31 @@ export function renderAppManifest(file: string, options: { image: string; replic
   }
   return { apiVersion: 'v1', kind: 'List', items };
 }
+
+/** A container port of the app and the environment variable that makes the app serve on it. */
+export interface ExtraPort {
+  /** The app's setting for it: ALT_PORT (a second HTTP port) or UDP_PORT. */
+  env: 'ALT_PORT' | 'UDP_PORT';
+  name: string;
+  containerPort: number;
+  protocol: 'TCP' | 'UDP';
+}
+
+export interface AppContainer {
+  ports?: { name?: string; containerPort: number; protocol?: string }[];
+  env?: { name: string; value?: string }[];
+}
+
+export interface AppList {
+  items: { kind?: string; spec?: { template?: { spec?: { containers?: AppContainer[] } } } }[];
+}
+
+/** The lab's Deployment, also serving on `extra` ports (each a named port of the pod). */
+export function appWithPorts(image: string, replicas: number, extra: readonly ExtraPort[]): AppList {
+  const list = renderAppManifest(LAB_DEPLOYMENT, { image, replicas }) as AppList;
+  for (const container of list.items.flatMap((i) => i.spec?.template?.spec?.containers ?? [])) {
+    container.env = [...(container.env ?? []), ...extra.map((p) => ({ name: p.env, value: String(p.containerPort) }))];
+    container.ports = [...(container.ports ?? []), ...extra.map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: p.protocol }))];
+  }
+  return list;
+}

@@ -24,6 +24,8 @@ export interface AwaitEachOptions {
   intervalMs?: number;
   /** A plain request instead of the app's POST (see TrafficPlan.request). */
   request?: PlainRequest;
+  /** The app's message over UDP instead (see TrafficPlan.protocol). */
+  protocol?: 'udp';
 }
 
 /**
@@ -38,7 +40,7 @@ export async function awaitEach(client: TrafficClient, targets: readonly Traffic
   await waitFor(
     async () => {
       const probe = waiting();
-      const records = await client.send({ targets: probe, requestsPerNode: 1, concurrency: probe.length, timeoutMs: options.probeTimeoutMs ?? 2_000, sender: options.sender ?? 'world1', giveUpAfter: GIVE_UP_AFTER, request: options.request });
+      const records = await client.send({ targets: probe, requestsPerNode: 1, concurrency: probe.length, timeoutMs: options.probeTimeoutMs ?? 2_000, sender: options.sender ?? 'world1', giveUpAfter: GIVE_UP_AFTER, request: options.request, protocol: options.protocol });
       const at = Date.now() - since;
       for (const record of records) {
         const entry = result.get(record.node)!;
@@ -63,7 +65,8 @@ export async function awaitProgrammed(
   sender: string,
   timeoutMs = PROXY_PROGRAMMING_TIMEOUT_MS,
   client: TrafficClient = new HostTrafficClient(),
+  protocol?: 'udp',
 ): Promise<string[]> {
-  const converged = await awaitEach(client, targets, (r) => r.error === null, { timeoutMs, sender });
+  const converged = await awaitEach(client, targets, (r) => r.error === null, { timeoutMs, sender, protocol });
   return converged.filter((c) => c.afterMs === null).map((c) => c.node);
 }

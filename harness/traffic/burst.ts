@@ -1,5 +1,6 @@
 import type { RequestRecord } from './request-record.js';
 import { HttpProber } from './http-prober.js';
+import { UdpProber } from './udp-prober.js';
 import { schedule, type TrafficPlan } from './traffic-plan.js';
 import { APP_STALLED, CLIENT_STALLED, isConnectionFailure } from './traffic-matrix.js';
 
@@ -12,7 +13,7 @@ export type ProgressListener = (done: number, total: number) => void;
  */
 export async function runBurst(plan: TrafficPlan, onProgress?: ProgressListener, signal?: AbortSignal): Promise<RequestRecord[]> {
   const order = schedule(plan);
-  const prober = await HttpProber.create(plan.timeoutMs);
+  const prober = plan.protocol === 'udp' ? new UdpProber(plan.timeoutMs) : await HttpProber.create(plan.timeoutMs);
   const records: (RequestRecord | undefined)[] = new Array(order.length);
   const failuresInARow = new Map<string, number>();
   const givenUp = new Set(plan.skipNodes ?? []);

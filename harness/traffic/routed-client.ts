@@ -20,6 +20,8 @@ export interface RoutedClientOptions {
   nodes: readonly { name: string; address: string }[];
   /** Which block of virtual IPs (virtual-ips.ts): one per feature. */
   block: number;
+  /** Addresses other Services hold, which the block passes over. */
+  heldByServices: readonly string[];
 }
 
 /**
@@ -31,7 +33,7 @@ export interface RoutedClientOptions {
  */
 export async function startRoutedClient(options: RoutedClientOptions): Promise<{ client: ContainerTrafficClient; routes: VirtualIpRoute[] }> {
   const { subnet, used } = await networkIPv4(options.dockerNetwork);
-  const addresses = virtualIps(subnet, used, options.block, options.nodes.length);
+  const addresses = virtualIps(subnet, [...used, ...options.heldByServices], options.block, options.nodes.length);
   const routes = options.nodes.map((n, i) => ({ node: n.name, address: addresses[i]!, via: n.address }));
   const client = await ContainerTrafficClient.start(options.appImage, options.dockerNetwork, options.runId);
   try {

@@ -29,6 +29,8 @@ export interface TrafficPlan {
    * as a Service's healthCheckNodePort.
    */
   request?: PlainRequest;
+  /** udp: each message is one datagram from a new socket (udp-prober.ts); unset: HTTP over TCP. */
+  protocol?: 'tcp' | 'udp';
 }
 
 export interface PlainRequest {

@@ -1,6 +1,6 @@
 /**
  * The fixed list of upstream e2e tests `npm run upstream` runs, by their full names in
- * k8s.io/kubernetes v1.34.4 (test/e2e/network/service.go, traffic_distribution.go), and the ones it
+ * k8s.io/kubernetes v1.34.4 (test/e2e/network/service.go, conntrack.go, traffic_distribution.go), and the ones it
  * leaves out because this host cannot run them. Every name is checked against the binary's
  * `--list-tests` before a run, so a renamed test stops the run instead of silently not running.
  */
@@ -24,6 +24,8 @@ export const UPSTREAM_FOCUS: readonly UpstreamTest[] = [
   { name: `${SERVICES} should serve a basic endpoint from pods [Conformance]`, behaviour: 'ClusterIP service endpoints follow pods being added and removed' , features: ['ClusterIP', 'EndpointChurn'] },
   { name: `${SERVICES} should serve multiport endpoints from pods [Conformance]`, behaviour: 'a ClusterIP Service with two ports reaches each pod on the right container port, as pods come and go' , features: ['MultiPort'] },
   { name: `${SERVICES} should be possible to connect to a service via ExternalIP when the external IP is not assigned to a node`, behaviour: 'an external IP no node holds reaches the Service, from one pod' , features: ['ExternalIPs'] },
+  { name: '[sig-network] Conntrack should be able to preserve UDP traffic when server pod cycles for a NodePort service', behaviour: "a UDP flow from one client pod through one node's NodePort reaches the new server pod after the old one is deleted", features: ['UDP'] },
+  { name: '[sig-network] Conntrack should be able to preserve UDP traffic when server pod cycles for a ClusterIP service', behaviour: 'the same through the ClusterIP, from one client pod', features: ['UDP'] },
   { name: `${SERVICES} should be able to up and down services`, behaviour: 'ClusterIP services keep working while others are deleted and created' , features: ['ClusterIP'] },
   { name: `${SERVICES} should be rejected when no endpoints exist`, behaviour: 'a Service without endpoints refuses connections (REJECT, not a hang)' , features: ['NoEndpoints'] },
   { name: `${SERVICES} should be able to update service type to NodePort listening on same port number but different protocols`, behaviour: 'type change ClusterIP -> NodePort, then TCP and UDP on the same port' , features: ['TypeChange'] },

@@ -3,7 +3,7 @@ import { UPSTREAM_FOCUS, UPSTREAM_NOT_RUN } from './focus-list.js';
 
 /** Upstream's test name without its "[sig-network] Services " prefix and tags, for a table cell. */
 function shortName(name: string): string {
-  return name.replace(/^\[sig-network\] (Services |Traffic Distribution )?/, '').replace(/ \[[^\]]+\]/g, '');
+  return name.replace(/^\[sig-network\] (Services |Traffic Distribution |Conntrack )?/, '').replace(/ \[[^\]]+\]/g, '');
 }
 
 /**

@@ -13,11 +13,13 @@ test('blocks never overlap', () => {
   expect(a.filter((ip) => b.includes(ip))).toEqual([]);
 });
 
-test('an address a container holds is refused, not shared', () => {
-  expect(() => virtualIps('172.18.0.0/16', ['172.18.255.253'], 0, 3)).toThrow(/172\.18\.255\.253 .*already held/);
+test('an address a container or another Service holds is passed over, never shared', () => {
+  expect(virtualIps('172.18.0.0/16', ['172.18.255.253'], 0, 3)).toEqual(['172.18.255.254', '172.18.255.252', '172.18.255.251']);
 });
 
-test('a subnet too small for the block is refused', () => {
+test('a block with too few free addresses, or a subnet too small for it, is refused', () => {
+  const held = virtualIps('172.18.0.0/16', [], 0, VIRTUAL_IP_BLOCK).slice(1);
+  expect(() => virtualIps('172.18.0.0/16', held, 0, 2)).toThrow(/only 1 of its 32 are free/);
   expect(() => virtualIps('10.5.7.0/28', [], 1, 3)).toThrow(/too small/);
-  expect(() => virtualIps('172.18.0.0/16', [], 0, VIRTUAL_IP_BLOCK + 1)).toThrow(/at most/);
+  expect(() => virtualIps('172.18.0.0/16', [], 0, VIRTUAL_IP_BLOCK + 1)).toThrow(/only 32/);
 });

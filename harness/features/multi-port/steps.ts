@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { LAB_DEPLOYMENT, renderAppManifest } from '../../lab/app-manifests.js';
+import { appWithPorts, type AppList } from '../../lab/app-manifests.js';
 import { APP_NAME, APP_SELECTOR } from '../../lab/helloworld-lab.js';
 import { ServiceUnderTest } from '../../lab/service-under-test.js';
 import { waitForRollout } from '../../kube/rollout.js';
@@ -19,19 +19,9 @@ const MULTI_PORT_MANIFEST = featureFile(SLUG, 'service.yaml');
 /** The app's second port (its ALT_PORT), which the Service's second port targets by number. */
 export const ALT_PORT = 9090;
 
-interface ContainerSpec {
-  ports?: { name?: string; containerPort: number; protocol?: string }[];
-  env?: { name: string; value?: string }[];
-}
-
 /** The lab's Deployment, serving its API on ALT_PORT too (a port of the pod named alt-server). */
-export function appWithAltPort(image: string, replicas: number): { items: { kind?: string; spec?: { template?: { spec?: { containers?: ContainerSpec[] } } } }[] } {
-  const list = renderAppManifest(LAB_DEPLOYMENT, { image, replicas }) as ReturnType<typeof appWithAltPort>;
-  for (const container of list.items.flatMap((i) => i.spec?.template?.spec?.containers ?? [])) {
-    container.env = [...(container.env ?? []), { name: 'ALT_PORT', value: String(ALT_PORT) }];
-    container.ports = [...(container.ports ?? []), { name: 'alt-server', containerPort: ALT_PORT, protocol: 'TCP' }];
-  }
-  return list;
+export function appWithAltPort(image: string, replicas: number): AppList {
+  return appWithPorts(image, replicas, [{ env: 'ALT_PORT', name: 'alt-server', containerPort: ALT_PORT, protocol: 'TCP' }]);
 }
 
 /**
