@@ -128,18 +128,19 @@ export async function kindClusterOfNodes(nodeNames: readonly string[]): Promise<
   return network ? { name, network, nodes: [...nodeNames].sort().map((node) => ({ name: node, id: containers.get(node)?.id ?? '' })) } : undefined;
 }
 
-/** A Docker network's IPv4 subnet and the IPv4 addresses its containers hold. */
-export async function networkIPv4(network: string): Promise<{ subnet: string; used: string[] }> {
+/** A Docker network's IPv4 subnet, the IPv4 addresses its containers and gateway hold, and each container's MAC address by its IPv4 address. */
+export async function networkIPv4(network: string): Promise<{ subnet: string; used: string[]; macs: Map<string, string> }> {
   interface Inspect {
     IPAM?: { Config?: { Subnet?: string; Gateway?: string }[] };
-    Containers?: Record<string, { IPv4Address?: string }>;
+    Containers?: Record<string, { IPv4Address?: string; MacAddress?: string }>;
   }
   const [inspect] = JSON.parse((await run('docker', ['network', 'inspect', network])).stdout) as Inspect[];
   const configs = inspect?.IPAM?.Config ?? [];
   const v4 = configs.find((c) => c.Subnet !== undefined && !c.Subnet.includes(':'));
   if (!v4?.Subnet) throw new Error(`Docker network ${network} has no IPv4 subnet`);
-  const held = Object.values(inspect?.Containers ?? {}).flatMap((c) => (c.IPv4Address ? [c.IPv4Address.split('/')[0]!] : []));
-  return { subnet: v4.Subnet, used: [...held, ...(v4.Gateway ? [v4.Gateway] : [])] };
+  const held = Object.values(inspect?.Containers ?? {}).flatMap((c) => (c.IPv4Address ? [{ address: c.IPv4Address.split('/')[0]!, mac: c.MacAddress }] : []));
+  const macs = new Map(held.flatMap((c) => (c.mac ? [[c.address, c.mac] as const] : [])));
+  return { subnet: v4.Subnet, used: [...held.map((c) => c.address), ...(v4.Gateway ? [v4.Gateway] : [])], macs };
 }
 
 /** The image a container runs. */

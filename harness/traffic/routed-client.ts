@@ -32,13 +32,17 @@ export interface RoutedClientOptions {
  * joins the client's network namespace.
  */
 export async function startRoutedClient(options: RoutedClientOptions): Promise<{ client: ContainerTrafficClient; routes: VirtualIpRoute[] }> {
-  const { subnet, used } = await networkIPv4(options.dockerNetwork);
+  const { subnet, used, macs } = await networkIPv4(options.dockerNetwork);
   const addresses = virtualIps(subnet, [...used, ...options.heldByServices], options.block, options.nodes.length);
   const routes = options.nodes.map((n, i) => ({ node: n.name, address: addresses[i]!, via: n.address }));
   const client = await ContainerTrafficClient.start(options.appImage, options.dockerNetwork, options.runId);
   try {
     const image = await containerImage(options.nodes[0]!.name);
-    await ipInNetworkOf(client.id, image, routes.map((r) => `route replace ${r.address}/32 via ${r.via}`), { [ROLE_LABEL]: 'route-setter', [RUN_LABEL]: options.runId });
+    // Each next hop's MAC address fixed as a router's static neighbour would be: a slow ARP reply
+    // from a busy node must not fail a connection (EHOSTUNREACH) that says nothing of its proxy.
+    const neighbours = routes.flatMap((r) => (macs.has(r.via) ? [`neigh replace ${r.via} lladdr ${macs.get(r.via)} dev eth0 nud permanent`] : []));
+    const commands = [...neighbours, ...routes.map((r) => `route replace ${r.address}/32 via ${r.via}`)];
+    await ipInNetworkOf(client.id, image, commands, { [ROLE_LABEL]: 'route-setter', [RUN_LABEL]: options.runId });
   } catch (error) {
     await client.close();
     throw error;

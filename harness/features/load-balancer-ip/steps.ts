@@ -36,6 +36,11 @@ async function assignIngress(ctx: FeatureContext, service: ServiceUnderTest, add
   return applied.spec.ports[0]!.port;
 }
 
+/** Sets the Cluster Service's loadBalancerSourceRanges; null removes them. */
+async function setSourceRanges(ctx: FeatureContext, ranges: string[] | null): Promise<void> {
+  await ctx.kubectl.run(['patch', 'service', LOAD_BALANCER_SERVICE, '--type=merge', '-p', JSON.stringify({ spec: { loadBalancerSourceRanges: ranges } })], { namespace: ctx.options.namespace });
+}
+
 /**
  * LoadBalancer Services whose ingress IPs (one per node) are routed each through its node:
  * Cluster policy reaches every endpoint evenly; Local reaches only the node's own, and nothing
@@ -59,6 +64,8 @@ export function loadBalancerIpSteps(): FeatureStep[] {
       async run(ctx) {
         ({ client, routes } = await routeVirtualIps(ctx, SLUG));
         ({ service, endpoints } = await ctx.lab.deployBehind(LOAD_BALANCER_SERVICE, LOAD_BALANCER_MANIFEST, ctx.options.replicas));
+        // An earlier run's step 4 left source ranges that hold its own client; an apply keeps what a patch set.
+        await setSourceRanges(ctx, null);
         local = new ServiceUnderTest(ctx.kubectl, ctx.options.namespace, LOCAL_SERVICE);
         const addresses = routes.map((r) => r.address);
         port = await assignIngress(ctx, service, addresses);
@@ -104,8 +111,7 @@ export function loadBalancerIpSteps(): FeatureStep[] {
       name: 'source-ranges',
       async run(ctx) {
         const targets = routedTargets(routes, port);
-        const setRanges = (ranges: string[]) =>
-          ctx.kubectl.run(['patch', 'service', LOAD_BALANCER_SERVICE, '--type=merge', '-p', JSON.stringify({ spec: { loadBalancerSourceRanges: ranges } })], { namespace: ctx.options.namespace });
+        const setRanges = (ranges: string[]) => setSourceRanges(ctx, ranges);
 
         let since = Date.now();
         await setRanges([EXCLUDING_RANGE]);
