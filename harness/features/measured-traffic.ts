@@ -20,6 +20,8 @@ export interface MeasuredTraffic extends Pick<TrafficEvidence, 'name' | 'sources
   concurrency?: number;
   /** udp: each message one datagram from a new source port; unset: HTTP, each on a new connection. */
   protocol?: 'udp';
+  /** The pods the environment guard watches; the app's unless a feature changes some on purpose (it labels those out). */
+  guardSelector?: string;
 }
 
 /**
@@ -31,7 +33,7 @@ export async function sendMeasured(ctx: FeatureContext, traffic: Omit<MeasuredTr
   const silent = await awaitProgrammed(targets, 'world1', undefined, client, traffic.protocol);
   if (silent.length > 0) ctx.log.step(`no answer yet through ${silent.join(', ')} after 30 s; measuring anyway`);
   const plan = { targets, requestsPerNode: sized.requestsPerNode, concurrency: traffic.concurrency ?? ctx.options.concurrency, timeoutMs: DEFAULT_TIMEOUT_MS, sender: 'world1', giveUpAfter: GIVE_UP_AFTER, resendUnanswered: true, protocol: traffic.protocol };
-  return sendGuarded({ kubectl: ctx.kubectl, namespace: ctx.options.namespace, selector: APP_SELECTOR, client, plan, log: ctx.log, lane: ctx.lane, what });
+  return sendGuarded({ kubectl: ctx.kubectl, namespace: ctx.options.namespace, selector: traffic.guardSelector ?? APP_SELECTOR, client, plan, log: ctx.log, lane: ctx.lane, what });
 }
 
 /** sendMeasured, then judged per source and endpoint (forwarding, reach, balance) into the feature's checks. */
