@@ -9,6 +9,7 @@ import { measurementOf, readReportJson } from '../harness/report/report-reader.j
 import type { Matrix } from '../harness/report/matrix.js';
 import type { Report } from '../harness/report/report-types.js';
 import { sizeRun } from '../harness/stats/sizing.js';
+import { percentile } from '../harness/features/endpoint-churn/latency.js';
 import { MemorySampler } from './memory-sampler.js';
 import { chromium } from '@playwright/test';
 import { pathToFileURL } from 'node:url';
@@ -205,6 +206,28 @@ const SECTIONS: Record<string, { title: string; measure: (row: (what: string, va
                 row(`EndpointChurn, ${mode}, node ${node}: joined p50 / p99, left p50 / p99 (ms); failed during the rolling update`, `${joined50} / ${joined99}, ${left50} / ${left99}; ${failed}`);
               }
             }
+          }
+        });
+      }
+    },
+  },
+  'udp-stale': {
+    title: 'UDP stale flows: seconds from the deletion of a flow\'s pod to its first answer from a live pod, per node',
+    measure: async (row) => {
+      const runs = 6;
+      for (const mode of ['nftables', 'iptables'] as const) {
+        await withCluster(`kpc-bench-${mode}`, mode, 3, async () => {
+          const perNode = new Map<string, number[]>();
+          for (let i = 0; i < runs; i++) {
+            log(`${mode}: --features UDP, run ${i + 1} of ${runs}`);
+            const r = await certifyOn(`kpc-bench-${mode}`, ['--features', 'UDP']);
+            if (r.code !== 0) row(`\`certify --features UDP\`, ${mode}, run ${i + 1}`, `exit ${r.code}: ${r.report.error ?? r.report.checks.filter((c) => c.status === 'fail').map((c) => c.id).join(', ')}`);
+            const figure = r.report.features.find((f) => f.id === 'UDP')?.figures.find((f) => f.title.startsWith('Per node: one UDP flow'));
+            for (const [node, , , , after] of figure?.rows ?? []) if (typeof after === 'number') (perNode.get(String(node)) ?? perNode.set(String(node), []).get(String(node))!).push(after);
+            if (i === 0) row(`\`certify --features UDP\` on a running cluster, 3 workers, ${mode}`, `${seconds(r.ms)}, exit ${r.code}`);
+          }
+          for (const [node, values] of perNode) {
+            row(`${mode}, node ${node}: recovery p50 / p99 / max over ${values.length} of ${runs} runs (s)`, `${percentile(values, 50)?.toFixed(2)} / ${percentile(values, 99)?.toFixed(2)} / ${Math.max(...values).toFixed(2)}`, 'under 60 s (upstream\'s bound)');
           }
         });
       }
