@@ -22,10 +22,11 @@ export interface FeatureFault {
   failing(ctx: FaultContext): Promise<string[]>;
 }
 
-/** The app's endpoints and a Service's ClusterIP, as the fault needs them (the feature deployed both). */
-export async function serviceFacts(ctx: FaultContext, service: string): Promise<{ clusterIP: string; endpoints: Endpoint[] }> {
+/** The app's endpoints and a Service's ClusterIP, first port and its nodePort, as the fault needs them (the feature deployed both). */
+export async function serviceFacts(ctx: FaultContext, service: string): Promise<{ clusterIP: string; port: number; nodePort: number | null; endpoints: Endpoint[] }> {
   const target = new ServiceUnderTest(ctx.kubectl, ctx.namespace, service);
-  return { clusterIP: (await target.summary()).clusterIP, endpoints: await target.readyEndpoints(ctx.replicas) };
+  const summary = await target.summary();
+  return { clusterIP: summary.clusterIP, port: summary.ports[0]!.port, nodePort: summary.nodePort, endpoints: await target.readyEndpoints(ctx.replicas) };
 }
 
 /** A FeatureFault made of nft faults on the victim (see proxy-fault.ts): one, or several in one table. */

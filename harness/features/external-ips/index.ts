@@ -18,9 +18,9 @@ export const externalIps: Feature = {
   fault: nftFault(
     'never sends connections to the external IPs to one of the endpoints',
     async (ctx) => {
-      const { endpoints } = await serviceFacts(ctx, EXTERNAL_IPS_SERVICE);
+      const { endpoints, port } = await serviceFacts(ctx, EXTERNAL_IPS_SERVICE);
       const externalIPs = await externalIpsOf(ctx);
-      return { kind: 'exclude-endpoint', excluded: endpoints[0]!, endpoints, matches: externalIPs.map((address) => ({ kind: 'address', address, port: 80 })) };
+      return { kind: 'exclude-endpoint', excluded: endpoints[0]!, endpoints, matches: externalIPs.map((address) => ({ kind: 'address', address, port })) };
     },
     async (ctx) => [`${SLUG}/reach/${ctx.victim}/${(await serviceFacts(ctx, EXTERNAL_IPS_SERVICE)).endpoints[0]!.pod}`],
   ),

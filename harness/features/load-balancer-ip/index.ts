@@ -19,9 +19,8 @@ export const loadBalancerIp: Feature = {
   fault: nftFault(
     'never sends connections to the load-balancer IPs to one of the endpoints',
     async (ctx) => {
-      const { endpoints } = await serviceFacts(ctx, LOAD_BALANCER_SERVICE);
-      const service = await ctx.kubectl.json<{ status?: { loadBalancer?: { ingress?: { ip: string }[] } }; spec: { ports: { port: number }[] } }>(['get', 'service', LOAD_BALANCER_SERVICE], { namespace: ctx.namespace });
-      const port = service.spec.ports[0]!.port;
+      const { endpoints, port } = await serviceFacts(ctx, LOAD_BALANCER_SERVICE);
+      const service = await ctx.kubectl.json<{ status?: { loadBalancer?: { ingress?: { ip: string }[] } } }>(['get', 'service', LOAD_BALANCER_SERVICE], { namespace: ctx.namespace });
       return { kind: 'exclude-endpoint', excluded: endpoints[0]!, endpoints, matches: (service.status?.loadBalancer?.ingress ?? []).map((i) => ({ kind: 'address', address: i.ip, port })) };
     },
     async (ctx) => [`${SLUG}/reach/${ctx.victim}/${(await serviceFacts(ctx, LOAD_BALANCER_SERVICE)).endpoints[0]!.pod}`],

@@ -17,9 +17,8 @@ export const terminatingEndpoints: Feature = {
   fault: nftFault(
     'keeps sending new connections to every endpoint it knew, also one that is terminating',
     async (ctx) => {
-      const { endpoints } = await serviceFacts(ctx, TERMINATING_SERVICE);
-      const service = await ctx.kubectl.json<{ spec: { ports: { nodePort: number }[] } }>(['get', 'service', TERMINATING_SERVICE], { namespace: ctx.namespace });
-      return { kind: 'skew', weights: endpoints.map((endpoint) => ({ endpoint, weight: 1 })), matches: [{ kind: 'node-port', port: service.spec.ports[0]!.nodePort }] };
+      const { endpoints, nodePort } = await serviceFacts(ctx, TERMINATING_SERVICE);
+      return { kind: 'skew', weights: endpoints.map((endpoint) => ({ endpoint, weight: 1 })), matches: [{ kind: 'node-port', port: nodePort! }] };
     },
     async (ctx) => [`${SLUG}/no-new/${ctx.victim}`],
   ),

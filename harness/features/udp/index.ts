@@ -17,9 +17,8 @@ export const udp: Feature = {
   fault: nftFault(
     "pins every flow to its UDP nodePort to one endpoint, also once that endpoint is gone (a proxy that never clears the flow's conntrack entry)",
     async (ctx) => {
-      const { endpoints } = await serviceFacts(ctx, UDP_SERVICE);
-      const service = await ctx.kubectl.json<{ spec: { ports: { nodePort: number }[] } }>(['get', 'service', UDP_SERVICE], { namespace: ctx.namespace });
-      return { kind: 'skew', weights: [{ endpoint: endpoints[0]!, weight: 1 }], matches: [{ kind: 'node-port', port: service.spec.ports[0]!.nodePort, protocol: 'udp' }] };
+      const { endpoints, nodePort } = await serviceFacts(ctx, UDP_SERVICE);
+      return { kind: 'skew', weights: [{ endpoint: endpoints[0]!, weight: 1 }], matches: [{ kind: 'node-port', port: nodePort!, protocol: 'udp' }] };
     },
     async (ctx) => [`${SLUG}/stale-flow/${ctx.victim}`],
     UDP_PORT,
