@@ -30,16 +30,17 @@ const PROXY_CONFIG_RULES: PolicyRule[] = [{ apiGroups: [''], resources: ['config
 
 /**
  * What certify does inside each of its namespaces: makes the app (a Deployment), its Services and
- * the client pods (a DaemonSet); scales and restarts the app (EndpointChurn, NoEndpoints); runs
- * requests from inside its pods (`kubectl exec`: `get` for the WebSocket upgrade, `create` for
- * SPDY); writes a LoadBalancer Service's status as its controller would (LoadBalancerIP, whose
- * Services carry the harness's own class); watches EndpointSlices and pods; takes and renews the run's Lease and starts the pod
- * that reaps the run if certify is killed; and at the end deletes what it made.
+ * the client pods (a DaemonSet); scales and restarts the app (EndpointChurn, NoEndpoints, UDP), and
+ * labels and annotates the pod TerminatingEndpoints makes terminating; runs requests from inside
+ * its pods (`kubectl exec`: `get` for the WebSocket upgrade, `create` for SPDY); writes a
+ * LoadBalancer Service's status as its controller would (LoadBalancerIP, whose Services carry the
+ * harness's own class); watches EndpointSlices and pods; takes and renews the run's Lease and
+ * starts the pod that reaps the run if certify is killed; and at the end deletes what it made.
  */
 export const LAB_RULES: readonly PolicyRule[] = [
   { apiGroups: [''], resources: ['services'], verbs: ['get', 'list', 'create', 'patch', 'delete'] },
   { apiGroups: [''], resources: ['services/status'], verbs: ['patch'] },
-  { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch', 'create', 'delete'] },
+  { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'] },
   { apiGroups: [''], resources: ['pods/exec'], verbs: ['get', 'create'] },
   { apiGroups: [''], resources: ['events'], verbs: ['list'] },
   { apiGroups: ['apps'], resources: ['deployments', 'daemonsets'], verbs: ['get', 'list', 'create', 'patch', 'delete'] },
