@@ -39,7 +39,7 @@ const PROXY_CONFIG_RULES: PolicyRule[] = [{ apiGroups: [''], resources: ['config
  */
 export const LAB_RULES: readonly PolicyRule[] = [
   { apiGroups: [''], resources: ['services'], verbs: ['get', 'list', 'create', 'patch', 'delete'] },
-  { apiGroups: [''], resources: ['services/status'], verbs: ['patch'] },
+  { apiGroups: [''], resources: ['services/status'], verbs: ['get', 'patch'] },
   { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'] },
   { apiGroups: [''], resources: ['pods/exec'], verbs: ['get', 'create'] },
   { apiGroups: [''], resources: ['events'], verbs: ['list'] },
