@@ -1,7 +1,9 @@
 import { APP_SELECTOR } from '../lab/helloworld-lab.js';
 import { judgeTraffic, type TrafficEvidence } from '../report/judge-traffic.js';
 import type { Sizing } from '../stats/sizing.js';
-import { awaitProgrammed } from '../traffic/await-programmed.js';
+import { awaitEveryEndpoint, awaitProgrammed } from '../traffic/await-programmed.js';
+import { TARGET_POWER } from '../stats/defaults.js';
+import { probesToCatch } from '../stats/unreached-probes.js';
 import { sendGuarded } from '../traffic/guarded-traffic.js';
 import type { RequestRecord } from '../traffic/request-record.js';
 import type { TrafficClient } from '../traffic/traffic-client.js';
@@ -28,17 +30,28 @@ export interface MeasuredTraffic extends Pick<TrafficEvidence, 'name' | 'sources
  * Sends POST /api/messages on a new connection per request once every target answers (at most
  * upstream's 30 s, then measures anyway), watched by the environment guard; returns the records.
  */
-export async function sendMeasured(ctx: FeatureContext, traffic: Omit<MeasuredTraffic, 'name' | 'sources' | 'endpoints' | 'expected' | 'unreachable'>): Promise<RequestRecord[]> {
+export async function sendMeasured(ctx: FeatureContext, traffic: Omit<MeasuredTraffic, 'name' | 'sources' | 'endpoints' | 'expected' | 'unreachable'>, answered = false): Promise<RequestRecord[]> {
   const { client, targets, sized, what } = traffic;
-  const silent = await awaitProgrammed(targets, 'world1', undefined, client, traffic.protocol);
+  // `answered`: the caller already waited for answers through every target (measureTraffic).
+  const silent = answered ? [] : await awaitProgrammed(targets, 'world1', undefined, client, traffic.protocol);
   if (silent.length > 0) ctx.log.step(`no answer yet through ${silent.join(', ')} after 30 s; measuring anyway`);
   const plan = { targets, requestsPerNode: sized.requestsPerNode, concurrency: traffic.concurrency ?? ctx.options.concurrency, timeoutMs: DEFAULT_TIMEOUT_MS, sender: 'world1', giveUpAfter: GIVE_UP_AFTER, resendUnanswered: true, protocol: traffic.protocol };
   return sendGuarded({ kubectl: ctx.kubectl, namespace: ctx.options.namespace, selector: traffic.guardSelector ?? APP_SELECTOR, client, plan, log: ctx.log, lane: ctx.lane, what });
 }
 
-/** sendMeasured, then judged per source and endpoint (forwarding, reach, balance) into the feature's checks. */
+/**
+ * sendMeasured once every source was answered by each endpoint it should reach (at most upstream's
+ * 30 s: a proxy still adding one when a burst of seconds starts would skew it on every node; seen
+ * in CI for MultiPort, and on a fresh cluster for UDP), then judged per source and endpoint
+ * (forwarding, reach, balance) into the feature's checks.
+ */
 export async function measureTraffic(ctx: FeatureContext, traffic: MeasuredTraffic): Promise<RequestRecord[]> {
-  const records = await sendMeasured(ctx, traffic);
+  const most = Math.max(1, ...traffic.targets.map((t) => traffic.expected(t.node).length));
+  // Enough requests per round that a node answering from every endpoint shows each of them with the run's target power.
+  const perRound = Math.max(1, probesToCatch(1 / most, TARGET_POWER));
+  const short = await awaitEveryEndpoint(traffic.client, traffic.targets, traffic.expected, { perRound, protocol: traffic.protocol });
+  if (short.length > 0) ctx.log.step(`not every endpoint answered through ${short.join(', ')} after 30 s; measuring anyway`);
+  const records = await sendMeasured(ctx, traffic, true);
   const { name, sources, endpoints, expected, unreachable, client, sized } = traffic;
   const evidence = { name, client: client.kind, sources, endpoints, expected, unreachable, records, ...sized, familyAlpha: ctx.familyAlpha, idPrefix: ctx.checkPrefix };
   ctx.result.addTraffic(judgeTraffic(evidence), records);

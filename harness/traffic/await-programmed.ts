@@ -72,20 +72,26 @@ export async function awaitProgrammed(
 }
 
 /**
- * Waits until every target has been answered by each of `pods` (rounds of `perRound` requests per
- * target, those still short of one sent again), or upstream's 30 s have passed; returns the
- * targets that never were. For traffic so fast that a proxy still adding the last endpoint for a
- * second would skew the whole measurement (UDP: 1,100 datagrams a node take about 1.5 s here); a
- * node that never reaches one is measured anyway, and its reach check says so.
+ * Waits until every target has been answered by each pod `expected` names for its node (rounds of
+ * `perRound` requests per target, those still short of one sent again), or upstream's 30 s have
+ * passed; returns the targets that never were. A measured burst takes seconds (UDP: 1,100
+ * datagrams a node in about 1.5 s here), so a proxy still adding an endpoint when it starts would
+ * skew it on every node; a node that never reaches one is measured anyway, and its reach check
+ * says so.
  */
-export async function awaitEveryEndpoint(client: TrafficClient, targets: readonly TrafficTarget[], pods: readonly string[], options: { perRound: number; protocol?: 'udp'; sender?: string }): Promise<string[]> {
+export async function awaitEveryEndpoint(
+  client: TrafficClient,
+  targets: readonly TrafficTarget[],
+  expected: (node: string) => readonly string[],
+  options: { perRound: number; protocol?: 'udp'; sender?: string },
+): Promise<string[]> {
   const seen = new Map(targets.map((t) => [t.node, new Set<string>()]));
-  const short = () => targets.filter((t) => pods.some((p) => !seen.get(t.node)!.has(p)));
+  const short = () => targets.filter((t) => expected(t.node).some((p) => !seen.get(t.node)!.has(p)));
   await waitFor(
     async () => {
       const probe = short();
       const records = await client.send({ targets: probe, requestsPerNode: options.perRound, concurrency: probe.length * options.perRound, timeoutMs: 2_000, sender: options.sender ?? 'world1', giveUpAfter: options.perRound + 1, protocol: options.protocol });
-      for (const r of records) if (r.pod !== null) seen.get(r.node)!.add(r.pod);
+      for (const r of records) if (r.pod !== null) seen.get(r.node)?.add(r.pod);
       const left = short();
       return left.length === 0 ? true : notYet(`${left.map((t) => t.node).join(', ')} not answered by every endpoint yet`);
     },

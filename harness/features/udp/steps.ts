@@ -6,11 +6,7 @@ import { ServiceUnderTest } from '../../lab/service-under-test.js';
 import { waitForPodsSettled, waitForRollout } from '../../kube/rollout.js';
 import type { Endpoint } from '../../queries/types.js';
 import { requestsPerNodeFor } from '../../stats/requests-per-node.js';
-import { awaitEveryEndpoint } from '../../traffic/await-programmed.js';
 import { answers, chooseClient } from '../../traffic/choose-client.js';
-import type { TrafficClient } from '../../traffic/traffic-client.js';
-import { TARGET_POWER } from '../../stats/defaults.js';
-import { probesToCatch } from '../../stats/unreached-probes.js';
 import { PodTrafficClient } from '../../traffic/pod-client.js';
 import { UdpFlow } from '../../traffic/udp-flow.js';
 import { hostPort, type TrafficTarget } from '../../traffic/traffic-plan.js';
@@ -43,13 +39,6 @@ export function udpSteps(): FeatureStep[] {
   const share = (ctx: FeatureContext, prefix: string) => ({ ...ctx, familyAlpha: ctx.familyAlpha / 2, checkPrefix: `${ctx.checkPrefix}${prefix}` });
   const sized = (ctx: FeatureContext, nodes: number) => requestsPerNodeFor(ctx.options.requestsPerNode, { nodes, endpoints: endpoints.length }, { familyAlpha: ctx.familyAlpha / 2 });
 
-  // A burst of datagrams takes a second or two: a proxy still adding the last endpoint must not skew it.
-  const everyEndpointFirst = async (ctx: FeatureContext, client: TrafficClient, targets: TrafficTarget[]) => {
-    const perRound = probesToCatch(1 / endpoints.length, TARGET_POWER);
-    const short = await awaitEveryEndpoint(client, targets, endpoints.map((e) => e.pod), { perRound, protocol: 'udp' });
-    if (short.length > 0) ctx.log.step(`not every endpoint answered through ${short.join(', ')} after 30 s; measuring anyway`);
-  };
-
   return [
     {
       title: "1. deploy the app answering on a UDP port too, behind a NodePort Service with one UDP port",
@@ -75,7 +64,6 @@ export function udpSteps(): FeatureStep[] {
         const targets = cluster.discovery.addressed.map((n) => ({ node: n.name, address: n.address, port: nodePort }));
         const client = await chooseClient(options.client, { runId: options.runId, appImage: cluster.appImage, dockerNetwork: cluster.dockerNetwork, targets });
         try {
-          await everyEndpointFirst(ctx, client, targets);
           await measureTraffic(share(ctx, 'node-port-'), {
             name: `UDP nodePort ${nodePort} through every node`,
             client,
@@ -104,7 +92,6 @@ export function udpSteps(): FeatureStep[] {
         const targets = clients.map((c) => ({ node: c.node, address: clusterIP, port }));
         const target = hostPort(clusterIP, port);
         const client = new PodTrafficClient(kubectl, options.namespace, new Map(clients.map((c) => [c.node, c.pod])));
-        await everyEndpointFirst(ctx, client, targets);
         await measureTraffic(share(ctx, 'cluster-ip-'), {
           name: `UDP ClusterIP ${target} from a pod on every node`,
           client,
