@@ -3,7 +3,7 @@ import { accessSync, constants, existsSync, mkdtempSync, rmdirSync, statSync } f
 import path from 'node:path';
 import { Command } from 'commander';
 import { defaultKubeconfigPath } from '../cluster/kind-cluster-provider.js';
-import { DEFAULT_KIND_CONFIG } from '../cluster/kind-config.js';
+import { DEFAULT_KIND_CONFIG, IP_FAMILIES, type IpFamilyOption } from '../cluster/kind-config.js';
 import { PROXY_MODES, type ProxyMode } from '../cluster/proxy-mode.js';
 import type { RunConfig } from '../run/run-config.js';
 import { CLIENT_KINDS, type ClientKind } from '../traffic/traffic-client.js';
@@ -19,6 +19,7 @@ import { InvalidArgumentError } from 'commander';
 export interface CertifyOptions {
   proxyMode?: ProxyMode;
   workers?: number;
+  ipFamily?: IpFamilyOption;
   requests?: number;
   replicas: number;
   concurrency: number;
@@ -48,6 +49,7 @@ export function certifyCommand(): Command {
     .description('Certify the service proxy on every node of a kind cluster it boots (or of the cluster --kubeconfig points at): the NodePort lab, or the features of a conformance profile')
     .option('--proxy-mode <mode>', `kube-proxy mode to boot (${PROXY_MODES.join(', ')}; default: nftables); with --kubeconfig, the mode the cluster must run`, oneOf('proxy mode', PROXY_MODES))
     .option('--workers <n>', 'worker nodes of the kind cluster (default: as in kind-config.yaml)', positiveInt('--workers'))
+    .option('--ip-family <family>', `IP families of the kind cluster: ${IP_FAMILIES.join(', ')} (dual: IPv4 and IPv6, which DualStack needs; default: as the kind config says)`, oneOf('IP family', IP_FAMILIES))
     .option('--requests <n>', 'requests per node, each on a new connection (default: the recommended count for the cluster\'s shape; fewer than the minimum is refused)', positiveInt('--requests'))
     .option('--replicas <n>', 'endpoints of the app (replicas of its Deployment)', positiveInt('--replicas'), DEFAULT_REPLICAS)
     .option('--concurrency <n>', 'requests in flight at once', positiveInt('--concurrency'), DEFAULT_CONCURRENCY)
@@ -94,6 +96,9 @@ export function toRunConfig(options: CertifyOptions): RunConfig {
   if (options.kubeconfig && options.workers !== undefined) {
     throw new UsageError('--workers applies only to a cluster the harness boots', 'drop --workers when passing --kubeconfig');
   }
+  if (options.kubeconfig && options.ipFamily !== undefined) {
+    throw new UsageError('--ip-family applies only to a cluster the harness boots', 'drop --ip-family when passing --kubeconfig');
+  }
   if (options.kubeconfig && options.reuse) {
     throw new UsageError('--reuse applies only to a kind cluster the harness boots', 'drop --reuse when passing --kubeconfig');
   }
@@ -120,6 +125,7 @@ export function toRunConfig(options: CertifyOptions): RunConfig {
         name: options.name,
         proxyMode: options.proxyManifest ? 'none' : (options.proxyMode ?? 'nftables'),
         workers: options.workers,
+        ipFamily: options.ipFamily,
         configFile: path.resolve(options.config),
         kubeconfig: defaultKubeconfigPath(options.name),
         reuse: options.reuse,

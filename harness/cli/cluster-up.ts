@@ -8,7 +8,7 @@ import { releaseLease } from '../cluster/cluster-lease.js';
 import { PROXY_MODES } from '../cluster/proxy-mode.js';
 import { resolveKind } from '../tools/tool-resolver.js';
 import { run } from '../util/exec.js';
-import { DEFAULT_KIND_CONFIG } from '../cluster/kind-config.js';
+import { DEFAULT_KIND_CONFIG, IP_FAMILIES, type IpFamilyOption } from '../cluster/kind-config.js';
 import { Kubectl } from '../kube/kubectl.js';
 import { resolveKubectl } from '../tools/tool-resolver.js';
 import { proxylessNextSteps, readApiServerService } from '../cluster/proxyless-next-steps.js';
@@ -21,15 +21,16 @@ const program = new Command(commandName('cluster up'))
   .option('--name <name>', 'cluster name', 'kpc')
   .option('--proxy-mode <mode>', `kube-proxy mode: ${PROXY_MODES.join(', ')}`, oneOf('proxy mode', PROXY_MODES), 'nftables')
   .option('--workers <n>', 'worker nodes (default: as in the kind config)', positiveInt('--workers'))
+  .option('--ip-family <family>', `IP families: ${IP_FAMILIES.join(', ')} (dual: IPv4 and IPv6; default: as the kind config says)`, oneOf('IP family', IP_FAMILIES))
   .option('--config <file>', 'kind cluster config', pathArg('--config'), DEFAULT_KIND_CONFIG)
   .option('--kubeconfig <file>', 'where to write the kubeconfig (default: .kube/<name>.kubeconfig)', pathArg('--kubeconfig'))
   .option('--reuse', 'attach to a cluster of that name if it exists, instead of refusing')
   .option('--export-kubeconfig', 'also merge the cluster into ~/.kube/config (never done unless asked)');
 parseArgs(program);
-const opts = program.opts<{ name: string; proxyMode: (typeof PROXY_MODES)[number]; workers?: number; config: string; kubeconfig?: string; reuse?: boolean; exportKubeconfig?: boolean }>();
+const opts = program.opts<{ name: string; proxyMode: (typeof PROXY_MODES)[number]; workers?: number; ipFamily?: IpFamilyOption; config: string; kubeconfig?: string; reuse?: boolean; exportKubeconfig?: boolean }>();
 
 await runCli('cluster:up', async ({ log, cleanup, signal }) => {
-  validateKindOptions({ name: opts.name, proxyMode: opts.proxyMode, configFile: opts.config, workers: opts.workers });
+  validateKindOptions({ name: opts.name, proxyMode: opts.proxyMode, configFile: opts.config, workers: opts.workers, ipFamily: opts.ipFamily });
   const kubeconfig = path.resolve(opts.kubeconfig ?? defaultKubeconfigPath(opts.name));
   if (existsSync(kubeconfig) && !statSync(kubeconfig).isFile()) {
     throw new UsageError(`--kubeconfig ${kubeconfig} is not a file`, 'pass --kubeconfig with the path of a file to write (kind merges into one that exists)');
@@ -42,6 +43,7 @@ await runCli('cluster:up', async ({ log, cleanup, signal }) => {
       name: opts.name,
       proxyMode: opts.proxyMode,
       workers: opts.workers,
+      ipFamily: opts.ipFamily,
       configFile: opts.config,
       kubeconfig,
       kind: kind.path,

@@ -11,7 +11,7 @@ import { waitForClusterReady, type ProxyPresence } from '../kube/cluster-readine
 import { assertDockerReachable, nodeContainers, removeNetwork, removeNodeContainersUntilQuiet, runningNodeContainers } from './docker.js';
 import { loadImageUnlessHeld } from './node-images.js';
 import { chooseNodeImage } from './node-image.js';
-import { countNodes, readKindConfig, renderKindConfig, type PodNetwork } from './kind-config.js';
+import { countNodes, readKindConfig, renderKindConfig, type IpFamilyOption, type PodNetwork } from './kind-config.js';
 import { assertHostCouldHold, assertHostHolds } from './host-capacity.js';
 import { assertModeRunsHere, type ProxyMode } from './proxy-mode.js';
 import { labelZones } from './zone-labels.js';
@@ -24,6 +24,8 @@ export interface KindClusterOptions {
   name: string;
   proxyMode: ProxyMode;
   workers?: number;
+  /** Unset: as the kind config says (IPv4 unless it sets networking.ipFamily). */
+  ipFamily?: IpFamilyOption;
   configFile: string;
   kubeconfig: string;
   kind: string;
@@ -64,11 +66,11 @@ export function assertClusterName(name: string): void {
  * The checks that need neither tools nor Docker: run first, so bad input fails at once (before,
  * say, the kind CLI is built) and leaves nothing behind. Returns the rendered kind config.
  */
-export function validateKindOptions(options: Pick<KindClusterOptions, 'name' | 'proxyMode' | 'configFile' | 'workers' | 'podNetwork'>): string {
+export function validateKindOptions(options: Pick<KindClusterOptions, 'name' | 'proxyMode' | 'configFile' | 'workers' | 'podNetwork' | 'ipFamily'>): string {
   assertClusterName(options.name);
   assertModeRunsHere(options.proxyMode);
   if (options.workers !== undefined) assertHostCouldHold(options.workers);
-  return renderKindConfig(readKindConfig(options.configFile), { proxyMode: options.proxyMode, workers: options.workers, podNetwork: options.podNetwork });
+  return renderKindConfig(readKindConfig(options.configFile), { proxyMode: options.proxyMode, workers: options.workers, podNetwork: options.podNetwork, ipFamily: options.ipFamily });
 }
 
 export class KindClusterProvider implements ClusterProvider {

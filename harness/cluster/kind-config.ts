@@ -46,6 +46,10 @@ function isKindConfig(value: unknown): value is KindConfig {
   return typeof v === 'object' && v !== null && v.kind === 'Cluster' && typeof v.apiVersion === 'string' && v.apiVersion.startsWith('kind.x-k8s.io/');
 }
 
+/** The IP families a cluster the harness boots can have (kind's networking.ipFamily): IPv4 only, or IPv4 and IPv6. */
+export const IP_FAMILIES = ['ipv4', 'dual'] as const;
+export type IpFamilyOption = (typeof IP_FAMILIES)[number];
+
 /** Who makes the pod network: kind's default CNI (kindnet), or the proxy the run installs (--proxy-manifest). */
 export type PodNetwork = 'kind' | 'proxy';
 
@@ -54,11 +58,11 @@ export const ZONE_LABEL = 'topology.kubernetes.io/zone';
 export const ZONES = ['zone-a', 'zone-b'] as const;
 
 /**
- * The user's config with the proxy mode and, when asked, the worker count set; with `podNetwork:
+ * The user's config with the proxy mode and, when asked, the worker count and IP family set; with `podNetwork:
  * 'proxy'`, without kind's default CNI (the proxy to be installed is the CNI). Zones are not set
  * here: the provider labels the nodes once they run (zone-labels.ts says why).
  */
-export function renderKindConfig(config: KindConfig, options: { proxyMode: ProxyMode; workers?: number; podNetwork?: PodNetwork }): string {
+export function renderKindConfig(config: KindConfig, options: { proxyMode: ProxyMode; workers?: number; podNetwork?: PodNetwork; ipFamily?: IpFamilyOption }): string {
   const nodes = config.nodes ?? [{ role: 'control-plane' }];
   const controlPlanes = nodes.filter((n) => n.role === 'control-plane');
   if (controlPlanes.length === 0) throw new UsageError('the kind config has no control-plane node', 'add `- role: control-plane` under nodes');
@@ -67,7 +71,12 @@ export function renderKindConfig(config: KindConfig, options: { proxyMode: Proxy
   const wanted = options.workers === undefined ? workers : Array.from({ length: options.workers }, (_, i) => workers[i] ?? { ...template });
   const rendered: KindConfig = {
     ...config,
-    networking: { ...config.networking, kubeProxyMode: options.proxyMode, ...(options.podNetwork === 'proxy' ? { disableDefaultCNI: true } : {}) },
+    networking: {
+      ...config.networking,
+      kubeProxyMode: options.proxyMode,
+      ...(options.ipFamily ? { ipFamily: options.ipFamily } : {}),
+      ...(options.podNetwork === 'proxy' ? { disableDefaultCNI: true } : {}),
+    },
     nodes: [...controlPlanes, ...wanted],
   };
   return yaml().stringify(rendered);

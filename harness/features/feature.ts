@@ -17,7 +17,11 @@ export interface ClusterFacts {
   replicas: number;
   /** True when the nodes are containers on this host (faults can be injected, the container client can join). */
   onThisHost: boolean;
+  /** The IP families every node has an InternalIP of: both on a dual-stack cluster. */
+  ipFamilies: IpFamily[];
 }
+
+export type IpFamily = 'IPv4' | 'IPv6';
 
 /** The options of the run that a feature's steps read. */
 export interface FeatureOptions {

@@ -31,6 +31,7 @@ export function kindOptions(source: Extract<ClusterSource, { kind: 'kind' }>, to
     name: source.name,
     proxyMode: source.proxyMode,
     workers: source.workers,
+    ipFamily: source.ipFamily,
     configFile: source.configFile,
     kubeconfig: source.kubeconfig,
     reuse: source.reuse,

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ClusterInfo } from '../cluster/cluster-provider.js';
 import type { ProxyMode } from '../cluster/proxy-mode.js';
-import type { PodNetwork } from '../cluster/kind-config.js';
+import type { IpFamilyOption, PodNetwork } from '../cluster/kind-config.js';
 import type { ClientKind } from '../traffic/traffic-client.js';
 import type { ClusterSurvey } from './cluster-survey.js';
 import { writeAtomically } from '../util/write-atomically.js';
@@ -13,6 +13,7 @@ export type ClusterSource =
       name: string;
       proxyMode: ProxyMode;
       workers?: number;
+      ipFamily?: IpFamilyOption;
       configFile: string;
       kubeconfig: string;
       reuse?: boolean;

@@ -19,7 +19,7 @@ function answer(node: string, pod: string): RequestRecord {
 }
 
 test.describe('TrafficDistributionPreferClose', () => {
-  const facts = (nodes: ClusterFacts['nodes'], replicas = 3): ClusterFacts => ({ provider: 'kind', nodes, replicas, onThisHost: true });
+  const facts = (nodes: ClusterFacts['nodes'], replicas = 3): ClusterFacts => ({ provider: 'kind', nodes, replicas, onThisHost: true, ipFamilies: ['IPv4'] });
 
   test('untestable without zone labels, with fewer than 2 zones of schedulable nodes, or one endpoint', () => {
     expect(zoneLayoutProblem(facts([{ name: 'cp', schedulable: false, zone: null }, { name: 'w1', schedulable: true, zone: null }]))).toMatch(/no node has a zone label \(topology.kubernetes.io\/zone\)/);
