@@ -2,7 +2,7 @@ import type { Kubectl } from '../kube/kubectl.js';
 import { ServiceUnderTest } from '../lab/service-under-test.js';
 import type { Endpoint } from '../queries/types.js';
 import { NodeFaultInjector } from './node-fault-injector.js';
-import type { ProxyFault } from './proxy-fault.js';
+import type { FaultFamily, ProxyFault } from './proxy-fault.js';
 
 /** Where a feature's fault is made: one node (a kind node container) of a cluster the feature already ran on. */
 export interface FaultContext {
@@ -29,11 +29,11 @@ export async function serviceFacts(ctx: FaultContext, service: string): Promise<
   return { clusterIP: summary.clusterIP, port: summary.ports[0]!.port, nodePort: summary.nodePort, endpoints: await target.readyEndpoints(ctx.replicas) };
 }
 
-/** A FeatureFault made of nft faults on the victim (see proxy-fault.ts): one, or several in one table. */
-export function nftFault(describe: string, build: (ctx: FaultContext) => Promise<ProxyFault | ProxyFault[]>, failing: FeatureFault['failing'], targetPort = 8080): FeatureFault {
+/** A FeatureFault made of nft faults on the victim (see proxy-fault.ts): one, or several in one table of one family. */
+export function nftFault(describe: string, build: (ctx: FaultContext) => Promise<ProxyFault | ProxyFault[]>, failing: FeatureFault['failing'], targetPort = 8080, family: FaultFamily = 'ip'): FeatureFault {
   return {
     describe,
-    inject: async (ctx) => new NodeFaultInjector(ctx.victim).inject(await build(ctx), targetPort),
+    inject: async (ctx) => new NodeFaultInjector(ctx.victim).inject(await build(ctx), targetPort, family),
     clear: async (ctx) => new NodeFaultInjector(ctx.victim).clear(),
     failing,
   };

@@ -1,22 +1,25 @@
 import { dockerExec } from '../cluster/docker.js';
 import { run } from '../util/exec.js';
-import { FAULT_TABLE, faultScript, type ProxyFault } from './proxy-fault.js';
+import { FAULT_FAMILIES, FAULT_TABLE, faultScript, type FaultFamily, type ProxyFault } from './proxy-fault.js';
 
 /** Applies and removes a ProxyFault inside one kind node container. */
 export class NodeFaultInjector {
   constructor(readonly node: string) {}
 
-  async inject(fault: ProxyFault | readonly ProxyFault[], targetPort: number): Promise<void> {
+  async inject(fault: ProxyFault | readonly ProxyFault[], targetPort: number, family: FaultFamily = 'ip'): Promise<void> {
     await this.clear();
-    await dockerExec(this.node, ['nft', '-f', '-'], faultScript(fault, targetPort));
+    await dockerExec(this.node, ['nft', '-f', '-'], faultScript(fault, targetPort, family));
   }
 
-  async active(): Promise<boolean> {
-    const { exitCode } = await run('docker', ['exec', this.node, 'nft', 'list', 'table', 'ip', FAULT_TABLE], { check: false });
-    return exitCode === 0;
+  /** The families whose fault table the node holds. */
+  async active(): Promise<FaultFamily[]> {
+    const held = await Promise.all(
+      FAULT_FAMILIES.map(async (family) => (await run('docker', ['exec', this.node, 'nft', 'list', 'table', family, FAULT_TABLE], { check: false })).exitCode === 0),
+    );
+    return FAULT_FAMILIES.filter((_, i) => held[i]);
   }
 
   async clear(): Promise<void> {
-    if (await this.active()) await dockerExec(this.node, ['nft', 'delete', 'table', 'ip', FAULT_TABLE]);
+    for (const family of await this.active()) await dockerExec(this.node, ['nft', 'delete', 'table', family, FAULT_TABLE]);
   }
 }

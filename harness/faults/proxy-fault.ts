@@ -23,13 +23,16 @@ export type ProxyFault = (
 export type FaultMatch = { kind: 'node-ports' } | { kind: 'node-port'; port: number; protocol?: 'tcp' | 'udp' } | { kind: 'address'; address: string; port: number; from?: string };
 
 export const FAULT_TABLE = 'kpc_fault';
+/** The nft family of a fault's table: IPv4 traffic, or IPv6 (a dual-stack cluster's other half). */
+export const FAULT_FAMILIES = ['ip', 'ip6'] as const;
+export type FaultFamily = (typeof FAULT_FAMILIES)[number];
 const NODEPORT_RANGE = '30000-32767';
 const FAULT_MARK = '0x6b7063';
 
-function matchRule(match: FaultMatch): string {
+function matchRule(match: FaultMatch, family: FaultFamily): string {
   if (match.kind === 'node-ports') return `fib daddr type local tcp dport ${NODEPORT_RANGE}`;
   if (match.kind === 'node-port') return `fib daddr type local ${match.protocol ?? 'tcp'} dport ${match.port}`;
-  return `${match.from ? `ip saddr ${match.from} ` : ''}ip daddr ${match.address} tcp dport ${match.port}`;
+  return `${match.from ? `${family} saddr ${match.from} ` : ''}${family} daddr ${match.address} tcp dport ${match.port}`;
 }
 
 /**
@@ -41,14 +44,15 @@ function matchRule(match: FaultMatch): string {
  * DNAT, while their destination is still the one matched) and masquerades them on the way out to
  * the endpoint kube-proxy picked, ahead of kube-proxy's own source NAT. Several faults (each with
  * its own matches) go into one table, their rules in the given order, with one masquerade for all.
+ * The table's family says which traffic it sees: `ip` (IPv4) or `ip6` (IPv6).
  */
-export function faultScript(faults: ProxyFault | readonly ProxyFault[], targetPort: number): string {
+export function faultScript(faults: ProxyFault | readonly ProxyFault[], targetPort: number, family: FaultFamily = 'ip'): string {
   const list: readonly ProxyFault[] = 'kind' in faults ? [faults] : faults;
   const refuse: string[] = [];
   const tag: string[] = [];
   const pick: string[] = [];
   for (const fault of list) {
-    const matches = (fault.matches ?? [{ kind: 'node-ports' }]).map(matchRule);
+    const matches = (fault.matches ?? [{ kind: 'node-ports' }]).map((m) => matchRule(m, family));
     if (fault.kind === 'no-forwarding' || fault.kind === 'drop') {
       const verdict = fault.kind === 'drop' ? 'drop' : 'reject with tcp reset';
       refuse.push(...matches.map((m) => `    ${m} ${verdict}`));
@@ -61,7 +65,7 @@ export function faultScript(faults: ProxyFault | readonly ProxyFault[], targetPo
       pick.push(...matches.map((m) => `    ${m} ct mark set ${FAULT_MARK} dnat to numgen random mod ${picks.length} map { ${map} } : ${targetPort}`));
     }
   }
-  const lines = [`table ip ${FAULT_TABLE} {`];
+  const lines = [`table ${family} ${FAULT_TABLE} {`];
   if (refuse.length > 0) lines.push('  chain refuse {', '    type filter hook prerouting priority dstnat - 10; policy accept;', ...refuse, '  }');
   if (tag.length > 0) lines.push('  chain tag {', '    type filter hook prerouting priority dstnat - 10; policy accept;', ...tag, '  }');
   if (pick.length > 0) lines.push('  chain pick {', '    type nat hook prerouting priority dstnat - 10; policy accept;', ...pick, '  }');

@@ -15,9 +15,10 @@ import { udp } from './udp/index.js';
 import { externalIps } from './external-ips/index.js';
 import { loadBalancerIp } from './load-balancer-ip/index.js';
 import { terminatingEndpoints } from './terminating-endpoints/index.js';
+import { dualStack } from './dual-stack/index.js';
 
 /** Every feature, in the order a run tests them. Adding one is one line here and a folder of its own. */
-export const FEATURES: readonly Feature[] = [nodePort, clusterIp, noEndpoints, endpointChurn, typeChange, multiPort, udp, externalIps, loadBalancerIp, terminatingEndpoints, externalTrafficPolicyLocal, internalTrafficPolicyLocal, sessionAffinity, hairpin, preferClose];
+export const FEATURES: readonly Feature[] = [nodePort, clusterIp, noEndpoints, endpointChurn, typeChange, multiPort, udp, externalIps, loadBalancerIp, terminatingEndpoints, dualStack, externalTrafficPolicyLocal, internalTrafficPolicyLocal, sessionAffinity, hairpin, preferClose];
 
 export const PROFILES = {
   /** Today's lab, and its time: the default. */

@@ -37,8 +37,9 @@ async function literalCommands(kubectl: Kubectl, ns: string): Promise<void> {
   const nodePort = (await run('jq', ['-r', LAB_NODE_PORT], { input: serviceJson })).stdout.trim();
   expect(nodePort).toMatch(/^3[0-2]\d{3}$/);
 
-  // kind nodes have no ExternalIP: the lab's query prints nothing there, so the InternalIP stands in.
-  const internalIp = (await run('jq', ['-r', '.items[0].status.addresses | .[] | select( .type=="InternalIP" ) | .address '], { input: nodesJson })).stdout.trim();
+  // kind nodes have no ExternalIP: the lab's query prints nothing there, so the InternalIP stands in
+  // (the first: a dual-stack node has an IPv4 and an IPv6 one, IPv4 first).
+  const internalIp = (await run('jq', ['-r', '.items[0].status.addresses | .[] | select( .type=="InternalIP" ) | .address '], { input: nodesJson })).stdout.trim().split('\n')[0]!;
   const publicIp = externalIp || internalIp;
   if (!externalIp) test.info().annotations.push({ type: 'note', description: `no ExternalIP on kind nodes; used InternalIP ${internalIp}` });
 

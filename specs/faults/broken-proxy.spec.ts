@@ -70,7 +70,7 @@ test.describe('certify catches a broken proxy on one node', () => {
       await injector.inject(fault, APP_PORT);
       try {
         const result = await runCli('certify', ['--kubeconfig', state.info.kubeconfig, '--namespace', run.namespace, '--client', 'host', '--report-dir', reportDir, ...(c.args?.() ?? [])]);
-        expect(await injector.active(), 'kube-proxy did not repair the fault during the run').toBe(true);
+        expect(await injector.active(), 'kube-proxy did not repair the fault during the run').toEqual(['ip']);
         expect(result.code, result.stderr.split('\n').slice(-5).join('\n')).toBe(1);
         const report = readReportJson(reportDir);
         expect(report.verdict).toBe('fail');

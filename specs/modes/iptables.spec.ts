@@ -9,17 +9,17 @@ import { outcomeLines } from '../support/cli.js';
 import { expectNothingLeft, OwnClusterCertify } from '../support/own-cluster.js';
 
 /**
- * The second proxy mode, as a user certifies it: `certify --proxy-mode iptables --profile all`
- * boots kind's own kube-proxy in iptables mode, checks every feature through every node, and
- * deletes the cluster. The nftables profile runs the same features step by step, with their faults;
+ * The second proxy mode, as a user certifies it: `certify --proxy-mode iptables --ip-family dual
+ * --profile all` boots kind's own kube-proxy in iptables mode on a dual-stack cluster (DualStack
+ * needs one), checks every feature through every node, and deletes the cluster. The nftables profile runs the same features step by step, with their faults;
  * the faults are nft rules on a node, the same in either mode, so they run once (on nftables).
  */
 const runs = new OwnClusterCertify();
 
-test('certify --proxy-mode iptables --profile all: every feature passes on every node, and the cluster is gone after', async () => {
+test('certify --proxy-mode iptables --ip-family dual --profile all: every feature passes on every node, and the cluster is gone after', async () => {
   test.setTimeout(40 * 60_000);
   const name = 'kpc-test-iptables';
-  const { result, reportDir } = await runs.certify(name, ['--proxy-mode', 'iptables', '--profile', 'all']);
+  const { result, reportDir } = await runs.certify(name, ['--proxy-mode', 'iptables', '--ip-family', 'dual', '--profile', 'all']);
   expect(result.code, outcomeLines(result.stderr)).toBe(0);
   const report = readReportJson(reportDir);
   expect(report.verdict).toBe('pass');

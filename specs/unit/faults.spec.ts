@@ -68,3 +68,10 @@ test('a fault on one NodePort sends it to another container port, and leaves the
   expect(script).not.toContain('30000-32767');
   expect(describeFault(fault)).toBe('sends NodePort 31234 with weights hw-a=1, hw-b=1, hw-c=1');
 });
+
+test('an ip6 fault is a table of the ip6 family, matching IPv6 addresses', () => {
+  const script = faultScript({ kind: 'no-forwarding', matches: [{ kind: 'address', address: 'fc00:f853:ccd:e793::3', port: 30080 }] }, 8080, 'ip6');
+  expect(script).toMatch(/^table ip6 kpc_fault \{/);
+  expect(script).toContain('ip6 daddr fc00:f853:ccd:e793::3 tcp dport 30080 reject with tcp reset');
+  expect(script).not.toMatch(/\bip daddr/);
+});
