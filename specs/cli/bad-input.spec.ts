@@ -55,6 +55,8 @@ const cases: { name: string; command?: CliName; args: string[]; env?: NodeJS.Pro
   { name: 'missing kubeconfig file', args: ['--kubeconfig', path.join(scratch, 'nope.kubeconfig')], says: /kubeconfig .*nope\.kubeconfig does not exist or is not readable/ },
   { name: 'kubeconfig whose API server is down', args: ['--kubeconfig', deadApiServer], says: /the API server in .*dead\.kubeconfig does not answer/ },
   { name: '--workers with --kubeconfig', args: ['--kubeconfig', deadApiServer, '--workers', '3'], says: /--workers applies only to a cluster the harness boots/ },
+  { name: '--ip-family ipv6', args: ['--ip-family', 'ipv6'], says: /ipv6.*ipv4, dual/ },
+  { name: '--ip-family with --kubeconfig', args: ['--kubeconfig', deadApiServer, '--ip-family', 'dual'], says: /--ip-family applies only to a cluster the harness boots/ },
   { name: '--expire-after too short to renew in time', args: ['--expire-after', '5'], says: /--expire-after 5: a run would risk being reaped while it runs: pass at least 15 seconds/ },
   { name: 'invalid namespace', args: ['--namespace', 'Not_A_Label'], says: /invalid namespace "Not_A_Label"/ },
   { name: 'a namespace too long for the features\' namespaces beside it', args: ['--namespace', 'n'.repeat(60)], says: /namespace "n{60}" is too long: .*use a --namespace of at most \d+ characters/ },
