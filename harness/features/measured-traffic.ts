@@ -24,6 +24,8 @@ export interface MeasuredTraffic extends Pick<TrafficEvidence, 'name' | 'sources
   protocol?: 'udp';
   /** The pods the environment guard watches; the app's unless a feature changes some on purpose (it labels those out). */
   guardSelector?: string;
+  /** Runs once every source answered from every endpoint, just before the burst. */
+  beforeBurst?: () => Promise<void>;
 }
 
 /**
@@ -51,6 +53,7 @@ export async function measureTraffic(ctx: FeatureContext, traffic: MeasuredTraff
   const perRound = Math.max(1, probesToCatch(1 / most, TARGET_POWER));
   const short = await awaitEveryEndpoint(traffic.client, traffic.targets, traffic.expected, { perRound, protocol: traffic.protocol });
   if (short.length > 0) ctx.log.step(`not every endpoint answered through ${short.join(', ')} after 30 s; measuring anyway`);
+  await traffic.beforeBurst?.();
   const records = await sendMeasured(ctx, traffic, true);
   const { name, sources, endpoints, expected, unreachable, client, sized } = traffic;
   const evidence = { name, client: client.kind, sources, endpoints, expected, unreachable, records, ...sized, familyAlpha: ctx.familyAlpha, idPrefix: ctx.checkPrefix };

@@ -3,8 +3,7 @@ import type { Endpoint } from '../queries/types.js';
 import { requestsPerNodeFor, requestsPerSourceFor } from '../stats/requests-per-node.js';
 import type { ContainerTrafficClient } from '../traffic/container-client.js';
 import type { RequestRecord } from '../traffic/request-record.js';
-import { startRoutedClient, type VirtualIpRoute } from '../traffic/routed-client.js';
-import type { TrafficClient } from '../traffic/traffic-client.js';
+import { forgetUnansweredFlows, startRoutedClient, type VirtualIpRoute } from '../traffic/routed-client.js';
 import { hostPort, type TrafficTarget } from '../traffic/traffic-plan.js';
 import type { ClusterFacts, FeatureContext } from './feature.js';
 import { measureTraffic } from './measured-traffic.js';
@@ -42,7 +41,7 @@ export function routedLabel(route: VirtualIpRoute, port: number): string {
  */
 export async function measureRouted(
   ctx: FeatureContext,
-  traffic: { name: string; client: TrafficClient; routes: readonly VirtualIpRoute[]; port: number; endpoints: Endpoint[]; expected?: (node: string) => Endpoint[] },
+  traffic: { name: string; client: ContainerTrafficClient; routes: readonly VirtualIpRoute[]; port: number; endpoints: Endpoint[]; expected?: (node: string) => Endpoint[] },
 ): Promise<RequestRecord[]> {
   const { routes, port, endpoints } = traffic;
   const expected = traffic.expected ?? (() => endpoints);
@@ -59,5 +58,10 @@ export async function measureRouted(
     unreachable: ctx.cluster.discovery.unaddressed,
     endpoints,
     expected: (node) => expected(node).map((e) => e.pod),
+    // The waits' first connections may have reached a node before its proxy had the address.
+    beforeBurst: async () => {
+      const forgotten = await forgetUnansweredFlows(routes, traffic.client.address);
+      if (forgotten > 0) ctx.log.step(`${traffic.name}: removed ${forgotten} unanswered flows of the waits from the nodes' conntrack tables`);
+    },
   });
 }

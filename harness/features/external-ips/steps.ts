@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { ServiceUnderTest } from '../../lab/service-under-test.js';
 import type { Endpoint } from '../../queries/types.js';
-import type { TrafficClient } from '../../traffic/traffic-client.js';
+import type { ContainerTrafficClient } from '../../traffic/container-client.js';
 import type { VirtualIpRoute } from '../../traffic/routed-client.js';
 import { yaml } from '../../util/yaml.js';
 import type { FeatureStep } from '../feature.js';
@@ -19,7 +19,7 @@ interface ServiceSpec {
 
 /** A Service's external IPs, one routed through each node: each node must forward its own to every endpoint, evenly. */
 export function externalIpsSteps(): FeatureStep[] {
-  let client: TrafficClient;
+  let client: ContainerTrafficClient;
   let routes: VirtualIpRoute[];
   let service: ServiceUnderTest;
   let endpoints: Endpoint[];
