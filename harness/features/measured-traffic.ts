@@ -9,6 +9,7 @@ import type { RequestRecord } from '../traffic/request-record.js';
 import type { TrafficClient } from '../traffic/traffic-client.js';
 import { DEFAULT_TIMEOUT_MS, GIVE_UP_AFTER, type TrafficTarget } from '../traffic/traffic-plan.js';
 import type { FeatureContext } from './feature.js';
+import { requestsPerNodeFor } from '../stats/requests-per-node.js';
 
 /** One measured traffic of a feature: who sends where, how much, and what each source should reach. */
 export interface MeasuredTraffic extends Pick<TrafficEvidence, 'name' | 'sources' | 'endpoints' | 'expected' | 'unreachable'> {
@@ -59,4 +60,14 @@ export async function measureTraffic(ctx: FeatureContext, traffic: MeasuredTraff
   const evidence = { name, client: client.kind, sources, endpoints, expected, unreachable, records, ...sized, familyAlpha: ctx.familyAlpha, idPrefix: ctx.checkPrefix };
   ctx.result.addTraffic(judgeTraffic(evidence), records);
   return records;
+}
+
+/** The context of one of a feature's `parts` measured traffics: an equal share of the feature's alpha, its check ids under `prefix`. */
+export function trafficShare(ctx: FeatureContext, parts: number, prefix: string): FeatureContext {
+  return { ...ctx, familyAlpha: ctx.familyAlpha / parts, checkPrefix: `${ctx.checkPrefix}${prefix}` };
+}
+
+/** The requests per source of a traffic from `sources` to every one of `endpoints`, at the context's alpha (or --requests). */
+export function sizedFor(ctx: FeatureContext, sources: number, endpoints: number): MeasuredTraffic['sized'] {
+  return requestsPerNodeFor(ctx.options.requestsPerNode, { nodes: sources, endpoints }, { familyAlpha: ctx.familyAlpha });
 }

@@ -2,13 +2,12 @@ import assert from 'node:assert/strict';
 import { ensureClientPods } from '../../lab/client-pods.js';
 import type { ServiceUnderTest } from '../../lab/service-under-test.js';
 import type { Endpoint } from '../../queries/types.js';
-import { requestsPerNodeFor } from '../../stats/requests-per-node.js';
 import { chooseClient } from '../../traffic/choose-client.js';
 import { PodTrafficClient } from '../../traffic/pod-client.js';
 import { hostPort, type TrafficTarget } from '../../traffic/traffic-plan.js';
-import type { FeatureContext, FeatureStep } from '../feature.js';
+import type { FeatureStep } from '../feature.js';
 import { featureFile } from '../feature-file.js';
-import { measureTraffic } from '../measured-traffic.js';
+import { measureTraffic, sizedFor, trafficShare } from '../measured-traffic.js';
 import { ipv6InternalIps } from './node-addresses.js';
 
 export const SLUG = 'dual-stack';
@@ -32,9 +31,6 @@ export function dualStackSteps(): FeatureStep[] {
   let service: ServiceUnderTest;
   let endpoints: Endpoint[];
   let nodePort: number;
-  // Two measured traffics share the feature's alpha.
-  const share = (ctx: FeatureContext, prefix: string) => ({ ...ctx, familyAlpha: ctx.familyAlpha / 2, checkPrefix: `${ctx.checkPrefix}${prefix}` });
-  const sized = (ctx: FeatureContext, nodes: number) => requestsPerNodeFor(ctx.options.requestsPerNode, { nodes, endpoints: endpoints.length }, { familyAlpha: ctx.familyAlpha / 2 });
 
   return [
     {
@@ -61,11 +57,12 @@ export function dualStackSteps(): FeatureStep[] {
         const targets: TrafficTarget[] = nodes.map((node) => ({ node, address: addresses.get(node)!, port: nodePort }));
         const client = await chooseClient(options.client, { runId: options.runId, appImage: cluster.appImage, dockerNetwork: cluster.dockerNetwork, targets });
         try {
-          await measureTraffic(share(ctx, 'node-port-'), {
+          const shared = trafficShare(ctx, 2, 'node-port-');
+          await measureTraffic(shared, {
             name: `nodePort ${nodePort} on every node's IPv6 address`,
             client,
             targets,
-            sized: sized(ctx, targets.length),
+            sized: sizedFor(shared, targets.length, endpoints.length),
             what: 'nodes',
             sources: targets.map((t) => ({ node: t.node, target: hostPort(t.address, t.port), label: `node ${t.node} (${hostPort(t.address, t.port)})` })),
             unreachable: cluster.discovery.unaddressed,
@@ -87,11 +84,12 @@ export function dualStackSteps(): FeatureStep[] {
         const port = (await service.summary()).ports[0]!.port;
         const target = hostPort(clusterIp, port);
         const targets = clients.map((c) => ({ node: c.node, address: clusterIp, port }));
-        await measureTraffic(share(ctx, 'cluster-ip-'), {
+        const shared = trafficShare(ctx, 2, 'cluster-ip-');
+        await measureTraffic(shared, {
           name: `IPv6 ClusterIP ${target} from a pod on every node`,
           client: new PodTrafficClient(kubectl, options.namespace, new Map(clients.map((c) => [c.node, c.pod]))),
           targets,
-          sized: sized(ctx, targets.length),
+          sized: sizedFor(shared, targets.length, endpoints.length),
           what: 'client pods',
           sources: clients.map((c) => ({ node: c.node, target, label: `the client pod on ${c.node} (-> ${target})` })),
           endpoints,

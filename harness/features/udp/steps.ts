@@ -5,15 +5,14 @@ import { APP_NAME, APP_SELECTOR } from '../../lab/helloworld-lab.js';
 import { ServiceUnderTest } from '../../lab/service-under-test.js';
 import { waitForPodsSettled, waitForRollout } from '../../kube/rollout.js';
 import type { Endpoint } from '../../queries/types.js';
-import { requestsPerNodeFor } from '../../stats/requests-per-node.js';
 import { answers, chooseClient } from '../../traffic/choose-client.js';
 import { PodTrafficClient } from '../../traffic/pod-client.js';
 import { UdpFlow } from '../../traffic/udp-flow.js';
 import { hostPort, type TrafficTarget } from '../../traffic/traffic-plan.js';
 import { notYet, waitFor } from '../../util/wait.js';
-import type { FeatureContext, FeatureStep } from '../feature.js';
+import type { FeatureStep } from '../feature.js';
 import { featureFile } from '../feature-file.js';
-import { measureTraffic } from '../measured-traffic.js';
+import { measureTraffic, sizedFor, trafficShare } from '../measured-traffic.js';
 import { flowOutcome, STALE_FLOW_BOUND_MS, staleFlowCheck, type FlowOutcome } from './stale-flows.js';
 import { PROXY_PROGRAMMING_TIMEOUT_MS } from '../../kube/bounds.js';
 
@@ -35,9 +34,6 @@ export function udpSteps(): FeatureStep[] {
   let service: ServiceUnderTest;
   let endpoints: Endpoint[];
   let nodePort: number;
-  // Two measured traffics share the feature's alpha; the flows have no statistics.
-  const share = (ctx: FeatureContext, prefix: string) => ({ ...ctx, familyAlpha: ctx.familyAlpha / 2, checkPrefix: `${ctx.checkPrefix}${prefix}` });
-  const sized = (ctx: FeatureContext, nodes: number) => requestsPerNodeFor(ctx.options.requestsPerNode, { nodes, endpoints: endpoints.length }, { familyAlpha: ctx.familyAlpha / 2 });
 
   return [
     {
@@ -64,11 +60,12 @@ export function udpSteps(): FeatureStep[] {
         const targets = cluster.discovery.addressed.map((n) => ({ node: n.name, address: n.address, port: nodePort }));
         const client = await chooseClient(options.client, { runId: options.runId, appImage: cluster.appImage, dockerNetwork: cluster.dockerNetwork, targets });
         try {
-          await measureTraffic(share(ctx, 'node-port-'), {
+          const shared = trafficShare(ctx, 2, 'node-port-');
+          await measureTraffic(shared, {
             name: `UDP nodePort ${nodePort} through every node`,
             client,
             targets,
-            sized: sized(ctx, targets.length),
+            sized: sizedFor(shared, targets.length, endpoints.length),
             what: 'nodes',
             sources: targets.map((t) => ({ node: t.node, target: hostPort(t.address, t.port), label: `node ${t.node} (${hostPort(t.address, t.port)}/udp)` })),
             unreachable: cluster.discovery.unaddressed,
@@ -92,11 +89,12 @@ export function udpSteps(): FeatureStep[] {
         const targets = clients.map((c) => ({ node: c.node, address: clusterIP, port }));
         const target = hostPort(clusterIP, port);
         const client = new PodTrafficClient(kubectl, options.namespace, new Map(clients.map((c) => [c.node, c.pod])));
-        await measureTraffic(share(ctx, 'cluster-ip-'), {
+        const shared = trafficShare(ctx, 2, 'cluster-ip-');
+        await measureTraffic(shared, {
           name: `UDP ClusterIP ${target} from a pod on every node`,
           client,
           targets,
-          sized: sized(ctx, targets.length),
+          sized: sizedFor(shared, targets.length, endpoints.length),
           what: 'client pods',
           sources: clients.map((c) => ({ node: c.node, target, label: `the client pod on ${c.node} (${c.ip} -> ${target}/udp)` })),
           endpoints,
