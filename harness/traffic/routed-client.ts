@@ -57,9 +57,8 @@ export async function startRoutedClient(options: RoutedClientOptions): Promise<{
  * programs the address is forwarded as is (the node then fails to resolve the address: the
  * client sees EHOSTUNREACH) and its conntrack entry, un-NATed, lives on for up to 120 s
  * (nf_conntrack_tcp_timeout_syn_sent); a later connection the client happens to open from the
- * same source port matches it and is not sent to the proxy either. Seen in npm test: 7 of 1,200
- * requests through one node failed that way, in two bursts, seconds after the waits for every
- * endpoint had passed. Only the client's own unanswered flows go; answered ones stay.
+ * same source port matches it and is not sent to the proxy either (docs/benchmarks.md). Only the
+ * client's own unanswered flows go; answered ones stay. Returns how many were removed.
  */
 export async function forgetUnansweredFlows(routes: readonly VirtualIpRoute[], clientAddress: string): Promise<number> {
   const deleted = await Promise.all(
