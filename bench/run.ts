@@ -9,7 +9,7 @@ import { measurementOf, readReportJson } from '../harness/report/report-reader.j
 import type { Matrix } from '../harness/report/matrix.js';
 import type { Report } from '../harness/report/report-types.js';
 import { sizeRun } from '../harness/stats/sizing.js';
-import { percentile } from '../harness/features/endpoint-churn/latency.js';
+import { percentile } from '../harness/stats/percentile.js';
 import { MemorySampler } from './memory-sampler.js';
 import { chromium } from '@playwright/test';
 import { pathToFileURL } from 'node:url';

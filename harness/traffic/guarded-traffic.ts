@@ -39,7 +39,8 @@ async function sendWatched({ kubectl, namespace, selector, client, plan, log, wh
   const stop = new AbortController();
   guard.watch((error) => stop.abort(error));
   try {
-    log.step(`sending ${plan.requestsPerNode} requests to each of ${plan.targets.length} ${what} from the ${client.kind} client, each on a new connection`);
+    const [unit, fresh] = plan.protocol === 'udp' ? ['datagrams', 'each from a new source port'] : ['requests', 'each on a new connection'];
+    log.step(`sending ${plan.requestsPerNode} ${unit} to each of ${plan.targets.length} ${what} from the ${client.kind} client, ${fresh}`);
     let reported = 0;
     const records = await client
       .send(

@@ -1,5 +1,6 @@
 import { test, expect } from '@playwright/test';
-import { followLatencies, missesToFail, percentile } from '../../harness/features/endpoint-churn/latency.js';
+import { followLatencies, missesToFail } from '../../harness/features/endpoint-churn/latency.js';
+import { percentile } from '../../harness/stats/percentile.js';
 import { isRefusal } from '../../harness/features/no-endpoints/refusal.js';
 import { featureById, featureFamilyAlpha, FEATURES, PROFILES } from '../../harness/features/registry.js';
 import { faultScript } from '../../harness/faults/proxy-fault.js';

@@ -14,7 +14,8 @@ import { TrafficStream } from '../../traffic/traffic-stream.js';
 import { notYet, waitFor } from '../../util/wait.js';
 import type { FeatureStep } from '../feature.js';
 import { featureFile } from '../feature-file.js';
-import { followLatencies, missesToFail, percentile, type NodeFollow } from './latency.js';
+import { followLatencies, missesToFail, type NodeFollow } from './latency.js';
+import { percentile } from '../../stats/percentile.js';
 
 export const SLUG = 'endpoint-churn';
 export const CHURN_NAME = 'kpc-churn';
