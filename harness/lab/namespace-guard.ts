@@ -1,6 +1,6 @@
 import type { Kubectl } from '../kube/kubectl.js';
 import { reaperAccess } from '../kube/rbac.js';
-import { CLEARED_AFTER_EACH_RUN, MANAGED_BY, MANAGED_BY_LABEL, OWN_LABELS, REAPED_WITH } from './ownership.js';
+import { MANAGED_BY, MANAGED_BY_LABEL, OWN_LABELS, REAPED_WITH } from './ownership.js';
 import { UsageError } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
 import { notYet, waitFor } from '../util/wait.js';

@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
-import { ensureClientPods } from '../../lab/client-pods.js';
 import type { ServiceUnderTest } from '../../lab/service-under-test.js';
 import type { Endpoint } from '../../queries/types.js';
 import { chooseClient } from '../../traffic/choose-client.js';
-import { PodTrafficClient } from '../../traffic/pod-client.js';
 import { hostPort, type TrafficTarget } from '../../traffic/traffic-plan.js';
 import type { FeatureStep } from '../feature.js';
 import { featureFile } from '../feature-file.js';
 import { measureTraffic, sizedFor, trafficShare } from '../measured-traffic.js';
+import { measureFromClientPods } from '../client-pod-traffic.js';
 import { ipv6InternalIps } from './node-addresses.js';
 
 export const SLUG = 'dual-stack';
@@ -78,23 +77,8 @@ export function dualStackSteps(): FeatureStep[] {
       title: '3. POST /api/messages from a pod on every node to the IPv6 ClusterIP, and judge every node',
       name: 'cluster-ip-ipv6',
       async run(ctx) {
-        const { kubectl, options, cluster } = ctx;
-        const clients = await ensureClientPods(kubectl, options.namespace, cluster.appImage, cluster.facts.nodes.map((n) => n.name));
-        const clusterIp = await ipv6ClusterIp(service);
         const port = (await service.summary()).ports[0]!.port;
-        const target = hostPort(clusterIp, port);
-        const targets = clients.map((c) => ({ node: c.node, address: clusterIp, port }));
-        const shared = trafficShare(ctx, 2, 'cluster-ip-');
-        await measureTraffic(shared, {
-          name: `IPv6 ClusterIP ${target} from a pod on every node`,
-          client: new PodTrafficClient(kubectl, options.namespace, new Map(clients.map((c) => [c.node, c.pod]))),
-          targets,
-          sized: sizedFor(shared, targets.length, endpoints.length),
-          what: 'client pods',
-          sources: clients.map((c) => ({ node: c.node, target, label: `the client pod on ${c.node} (-> ${target})` })),
-          endpoints,
-          expected: () => endpoints.map((e) => e.pod),
-        });
+        await measureFromClientPods(trafficShare(ctx, 2, 'cluster-ip-'), { what: 'IPv6 ClusterIP', address: await ipv6ClusterIp(service), port, endpoints });
       },
     },
   ];

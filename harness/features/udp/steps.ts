@@ -1,18 +1,17 @@
 import assert from 'node:assert/strict';
 import { appWithPorts } from '../../lab/app-manifests.js';
-import { ensureClientPods } from '../../lab/client-pods.js';
 import { APP_NAME, APP_SELECTOR } from '../../lab/helloworld-lab.js';
 import { ServiceUnderTest } from '../../lab/service-under-test.js';
 import { waitForPodsSettled, waitForRollout } from '../../kube/rollout.js';
 import type { Endpoint } from '../../queries/types.js';
 import { answers, chooseClient } from '../../traffic/choose-client.js';
-import { PodTrafficClient } from '../../traffic/pod-client.js';
 import { UdpFlow } from '../../traffic/udp-flow.js';
 import { hostPort, type TrafficTarget } from '../../traffic/traffic-plan.js';
 import { notYet, waitFor } from '../../util/wait.js';
 import type { FeatureStep } from '../feature.js';
 import { featureFile } from '../feature-file.js';
 import { measureTraffic, sizedFor, trafficShare } from '../measured-traffic.js';
+import { measureFromClientPods } from '../client-pod-traffic.js';
 import { flowOutcome, STALE_FLOW_BOUND_MS, staleFlowCheck, type FlowOutcome } from './stale-flows.js';
 import { PROXY_PROGRAMMING_TIMEOUT_MS } from '../../kube/bounds.js';
 
@@ -82,25 +81,8 @@ export function udpSteps(): FeatureStep[] {
       title: '3. one datagram per source port from a pod on every node to the ClusterIP, and judge every node',
       name: 'cluster-ip',
       async run(ctx) {
-        const { kubectl, options, cluster } = ctx;
-        const clients = await ensureClientPods(kubectl, options.namespace, cluster.appImage, cluster.facts.nodes.map((n) => n.name));
         const { clusterIP, ports } = await service.summary();
-        const port = ports[0]!.port;
-        const targets = clients.map((c) => ({ node: c.node, address: clusterIP, port }));
-        const target = hostPort(clusterIP, port);
-        const client = new PodTrafficClient(kubectl, options.namespace, new Map(clients.map((c) => [c.node, c.pod])));
-        const shared = trafficShare(ctx, 2, 'cluster-ip-');
-        await measureTraffic(shared, {
-          name: `UDP ClusterIP ${target} from a pod on every node`,
-          client,
-          targets,
-          sized: sizedFor(shared, targets.length, endpoints.length),
-          what: 'client pods',
-          sources: clients.map((c) => ({ node: c.node, target, label: `the client pod on ${c.node} (${c.ip} -> ${target}/udp)` })),
-          endpoints,
-          expected: () => endpoints.map((e) => e.pod),
-          protocol: 'udp',
-        });
+        await measureFromClientPods(trafficShare(ctx, 2, 'cluster-ip-'), { what: 'UDP ClusterIP', address: clusterIP, port: ports[0]!.port, endpoints, protocol: 'udp' });
       },
     },
     {
