@@ -20,7 +20,8 @@ export type ProxyFault = (
 ) & { matches?: FaultMatch[] };
 
 /** Which new connections a fault takes: to any NodePort of the node, to one of them, or to one address and port (a ClusterIP), optionally from one source. */
-export type FaultMatch = { kind: 'node-ports' } | { kind: 'node-port'; port: number; protocol?: 'tcp' | 'udp' } | { kind: 'address'; address: string; port: number; from?: string };
+export type FaultMatch = { kind: 'node-ports' } | { kind: 'node-port'; port: number; protocol?: FaultProtocol } | { kind: 'address'; address: string; port: number; from?: string; protocol?: FaultProtocol };
+type FaultProtocol = 'tcp' | 'udp';
 
 export const FAULT_TABLE = 'kpc_fault';
 /** The nft family of a fault's table: IPv4 traffic, or IPv6 (a dual-stack cluster's other half). */
@@ -32,7 +33,7 @@ const FAULT_MARK = '0x6b7063';
 function matchRule(match: FaultMatch, family: FaultFamily): string {
   if (match.kind === 'node-ports') return `fib daddr type local tcp dport ${NODEPORT_RANGE}`;
   if (match.kind === 'node-port') return `fib daddr type local ${match.protocol ?? 'tcp'} dport ${match.port}`;
-  return `${match.from ? `${family} saddr ${match.from} ` : ''}${family} daddr ${match.address} tcp dport ${match.port}`;
+  return `${match.from ? `${family} saddr ${match.from} ` : ''}${family} daddr ${match.address} ${match.protocol ?? 'tcp'} dport ${match.port}`;
 }
 
 /**
@@ -77,7 +78,8 @@ export function faultScript(faults: ProxyFault | readonly ProxyFault[], targetPo
 }
 
 export function describeFault(fault: ProxyFault): string {
-  const where = (fault.matches ?? [{ kind: 'node-ports' }]).map((m) => (m.kind === 'node-ports' ? 'every NodePort' : m.kind === 'node-port' ? `${m.protocol === 'udp' ? 'UDP ' : ''}NodePort ${m.port}` : `${m.from ? `from ${m.from} ` : ''}to ${m.address}:${m.port}`)).join(' and ');
+  const udp = (m: { protocol?: FaultProtocol }) => (m.protocol === 'udp' ? 'UDP ' : '');
+  const where = (fault.matches ?? [{ kind: 'node-ports' }]).map((m) => (m.kind === 'node-ports' ? 'every NodePort' : m.kind === 'node-port' ? `${udp(m)}NodePort ${m.port}` : `${m.from ? `from ${m.from} ` : ''}${udp(m)}to ${m.address}:${m.port}`)).join(' and ');
   switch (fault.kind) {
     case 'no-forwarding':
       return `refuses connections to ${where}`;

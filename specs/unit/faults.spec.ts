@@ -75,3 +75,9 @@ test('an ip6 fault is a table of the ip6 family, matching IPv6 addresses', () =>
   expect(script).toContain('ip6 daddr fc00:f853:ccd:e793::3 tcp dport 30080 reject with tcp reset');
   expect(script).not.toMatch(/\bip daddr/);
 });
+
+test('a UDP fault on a ClusterIP matches its UDP port, and says so', () => {
+  const fault = { kind: 'skew' as const, weights: [{ endpoint: endpoints[0]!, weight: 1 }], matches: [{ kind: 'address' as const, address: '10.96.0.20', port: 53, protocol: 'udp' as const }] };
+  expect(faultScript(fault, 8080)).toContain('ip daddr 10.96.0.20 udp dport 53 ct mark set 0x6b7063 dnat to numgen random mod 1 map { 0 : 10.244.1.2 } : 8080');
+  expect(describeFault(fault)).toBe('sends UDP to 10.96.0.20:53 with weights hw-a=1');
+});

@@ -1,7 +1,7 @@
 import { nftFault } from '../../faults/feature-fault.js';
 import type { Feature } from '../feature.js';
 import { ipv6InternalIps } from './node-addresses.js';
-import { dualStackSteps, DUAL_STACK_SERVICE, SLUG } from './steps.js';
+import { dualStackSteps, DUAL_STACK_SERVICE, ipv6ClusterIp, SLUG } from './steps.js';
 import { ServiceUnderTest } from '../../lab/service-under-test.js';
 
 /** A dual-stack Service over IPv6: every node's IPv6 nodePort and the IPv6 ClusterIP from every node. */
@@ -18,14 +18,15 @@ export const dualStack: Feature = {
     facts.ipFamilies.length === 2 ? null : `the cluster is not dual-stack: its nodes have ${facts.ipFamilies.length === 0 ? 'no InternalIP' : `${facts.ipFamilies.join(' and ')} InternalIPs only`} (boot one with --ip-family dual)`,
   steps: dualStackSteps,
   fault: nftFault(
-    "refuses connections to the Service's nodePort on the node's IPv6 address (its IPv6 rules are missing)",
+    "refuses connections to the Service's nodePort on the node's IPv6 address and its pods' connections to the IPv6 ClusterIP (its IPv6 rules are missing)",
     async (ctx) => {
-      const { nodePort } = await new ServiceUnderTest(ctx.kubectl, ctx.namespace, DUAL_STACK_SERVICE).summary();
+      const service = new ServiceUnderTest(ctx.kubectl, ctx.namespace, DUAL_STACK_SERVICE);
+      const { nodePort, ports } = await service.summary();
       const address = (await ipv6InternalIps(ctx.kubectl)).get(ctx.victim);
       if (!nodePort || !address) throw new Error(`${DUAL_STACK_SERVICE} has no nodePort, or ${ctx.victim} no IPv6 InternalIP`);
-      return { kind: 'no-forwarding', matches: [{ kind: 'address', address, port: nodePort }] };
+      return { kind: 'no-forwarding', matches: [{ kind: 'address', address, port: nodePort }, { kind: 'address', address: await ipv6ClusterIp(service), port: ports[0]!.port }] };
     },
-    async (ctx) => [`${SLUG}/node-port-forwarding/${ctx.victim}`],
+    async (ctx) => [`${SLUG}/node-port-forwarding/${ctx.victim}`, `${SLUG}/cluster-ip-forwarding/${ctx.victim}`],
     undefined,
     'ip6',
   ),

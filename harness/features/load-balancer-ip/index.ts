@@ -17,12 +17,12 @@ export const loadBalancerIp: Feature = {
   untestable: (facts) => routedUntestable(facts) ?? localPolicyUntestable(facts.nodes, facts.replicas),
   steps: loadBalancerIpSteps,
   fault: nftFault(
-    'never sends connections to the load-balancer IPs to one of the endpoints',
+    "refuses connections to its load-balancer IP on the Cluster Service's port (its rules for it are missing), also once the source ranges admit the client",
     async (ctx) => {
-      const { endpoints, port } = await serviceFacts(ctx, LOAD_BALANCER_SERVICE);
+      const { port } = await serviceFacts(ctx, LOAD_BALANCER_SERVICE);
       const service = await ctx.kubectl.json<{ status?: { loadBalancer?: { ingress?: { ip: string }[] } } }>(['get', 'service', LOAD_BALANCER_SERVICE], { namespace: ctx.namespace });
-      return { kind: 'exclude-endpoint', excluded: endpoints[0]!, endpoints, matches: (service.status?.loadBalancer?.ingress ?? []).map((i) => ({ kind: 'address', address: i.ip, port })) };
+      return { kind: 'no-forwarding', matches: (service.status?.loadBalancer?.ingress ?? []).map((i) => ({ kind: 'address', address: i.ip, port })) };
     },
-    async (ctx) => [`${SLUG}/reach/${ctx.victim}/${(await serviceFacts(ctx, LOAD_BALANCER_SERVICE)).endpoints[0]!.pod}`],
+    async (ctx) => [`${SLUG}/forwarding/${ctx.victim}`, `${SLUG}/source-ranges-allowed/${ctx.victim}`],
   ),
 };

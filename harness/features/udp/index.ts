@@ -15,12 +15,20 @@ export const udp: Feature = {
   untestable: () => null,
   steps: udpSteps,
   fault: nftFault(
-    "pins every flow to its UDP nodePort to one endpoint, also once that endpoint is gone (a proxy that never clears the flow's conntrack entry)",
+    "pins every flow to its UDP nodePort and to the ClusterIP's UDP port to one endpoint, also once that endpoint is gone (a proxy that never clears the flow's conntrack entry)",
     async (ctx) => {
-      const { endpoints, nodePort } = await serviceFacts(ctx, UDP_SERVICE);
-      return { kind: 'skew', weights: [{ endpoint: endpoints[0]!, weight: 1 }], matches: [{ kind: 'node-port', port: nodePort!, protocol: 'udp' }] };
+      const { endpoints, nodePort, clusterIP, port } = await serviceFacts(ctx, UDP_SERVICE);
+      return {
+        kind: 'skew',
+        weights: [{ endpoint: endpoints[0]!, weight: 1 }],
+        matches: [{ kind: 'node-port', port: nodePort!, protocol: 'udp' }, { kind: 'address', address: clusterIP, port, protocol: 'udp' }],
+      };
     },
-    async (ctx) => [`${SLUG}/stale-flow/${ctx.victim}`],
+    // Every endpoint but the pinned one goes unreached through the victim, by either path.
+    async (ctx) => {
+      const unreached = (await serviceFacts(ctx, UDP_SERVICE)).endpoints[1]!.pod;
+      return [`${SLUG}/stale-flow/${ctx.victim}`, `${SLUG}/node-port-reach/${ctx.victim}/${unreached}`, `${SLUG}/cluster-ip-reach/${ctx.victim}/${unreached}`];
+    },
     UDP_PORT,
   ),
 };
