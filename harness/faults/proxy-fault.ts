@@ -24,6 +24,10 @@ export type FaultMatch = { kind: 'node-ports' } | { kind: 'node-port'; port: num
 type FaultProtocol = 'tcp' | 'udp';
 
 export const FAULT_TABLE = 'kpc_fault';
+/** A feature's own fault table, so that the faults of several features can stand on one node at once. */
+export const featureFaultTable = (slug: string): string => `${FAULT_TABLE}_${slug.replaceAll('-', '_')}`;
+/** True when a fault takes only the connections to the addresses and ports it names (not every NodePort of the node). */
+export const namesItsTraffic = (fault: ProxyFault): boolean => (fault.matches ?? []).length > 0 && fault.matches!.every((m) => m.kind !== 'node-ports');
 /** The nft family of a fault's table: IPv4 traffic, or IPv6 (a dual-stack cluster's other half). */
 export const FAULT_FAMILIES = ['ip', 'ip6'] as const;
 export type FaultFamily = (typeof FAULT_FAMILIES)[number];
@@ -45,9 +49,10 @@ function matchRule(match: FaultMatch, family: FaultFamily): string {
  * DNAT, while their destination is still the one matched) and masquerades them on the way out to
  * the endpoint kube-proxy picked, ahead of kube-proxy's own source NAT. Several faults (each with
  * its own matches) go into one table, their rules in the given order, with one masquerade for all.
- * The table's family says which traffic it sees: `ip` (IPv4) or `ip6` (IPv6).
+ * The table's family says which traffic it sees: `ip` (IPv4) or `ip6` (IPv6). Tables of other names
+ * (one per feature, featureFaultTable) stand beside it: faults that match disjoint traffic.
  */
-export function faultScript(faults: ProxyFault | readonly ProxyFault[], targetPort: number, family: FaultFamily = 'ip'): string {
+export function faultScript(faults: ProxyFault | readonly ProxyFault[], targetPort: number, family: FaultFamily = 'ip', table: string = FAULT_TABLE): string {
   const list: readonly ProxyFault[] = 'kind' in faults ? [faults] : faults;
   const refuse: string[] = [];
   const tag: string[] = [];
@@ -66,7 +71,7 @@ export function faultScript(faults: ProxyFault | readonly ProxyFault[], targetPo
       pick.push(...matches.map((m) => `    ${m} ct mark set ${FAULT_MARK} dnat to numgen random mod ${picks.length} map { ${map} } : ${targetPort}`));
     }
   }
-  const lines = [`table ${family} ${FAULT_TABLE} {`];
+  const lines = [`table ${family} ${table} {`];
   if (refuse.length > 0) lines.push('  chain refuse {', '    type filter hook prerouting priority dstnat - 10; policy accept;', ...refuse, '  }');
   if (tag.length > 0) lines.push('  chain tag {', '    type filter hook prerouting priority dstnat - 10; policy accept;', ...tag, '  }');
   if (pick.length > 0) lines.push('  chain pick {', '    type nat hook prerouting priority dstnat - 10; policy accept;', ...pick, '  }');

@@ -1,5 +1,6 @@
 import { test, expect } from '@playwright/test';
-import { describeFault, faultScript } from '../../harness/faults/proxy-fault.js';
+import { describeFault, faultScript, featureFaultTable, namesItsTraffic } from '../../harness/faults/proxy-fault.js';
+import { FEATURES } from '../../harness/features/registry.js';
 
 const endpoints = [
   { pod: 'hw-a', ip: '10.244.1.2', node: 'w1' },
@@ -80,4 +81,18 @@ test('a UDP fault on a ClusterIP matches its UDP port, and says so', () => {
   const fault = { kind: 'skew' as const, weights: [{ endpoint: endpoints[0]!, weight: 1 }], matches: [{ kind: 'address' as const, address: '10.96.0.20', port: 53, protocol: 'udp' as const }] };
   expect(faultScript(fault, 8080)).toContain('ip daddr 10.96.0.20 udp dport 53 ct mark set 0x6b7063 dnat to numgen random mod 1 map { 0 : 10.244.1.2 } : 8080');
   expect(describeFault(fault)).toBe('sends UDP to 10.96.0.20:53 with weights hw-a=1');
+});
+
+test("each feature's fault has a table of its own, so that several stand on one node", () => {
+  const tables = FEATURES.map((f) => featureFaultTable(f.slug));
+  expect(new Set(tables).size).toBe(FEATURES.length);
+  for (const table of tables) expect(table).toMatch(/^kpc_fault_[a-z0-9_]+$/);
+  expect(faultScript({ kind: 'drop', matches: [{ kind: 'node-port', port: 31000 }] }, 8080, 'ip', featureFaultTable('multi-port'))).toMatch(/^table ip kpc_fault_multi_port \{/);
+});
+
+test('a fault names its traffic only when every match is an address or one NodePort', () => {
+  expect(namesItsTraffic({ kind: 'drop' })).toBe(false);
+  expect(namesItsTraffic({ kind: 'drop', matches: [{ kind: 'node-ports' }] })).toBe(false);
+  expect(namesItsTraffic({ kind: 'drop', matches: [{ kind: 'node-port', port: 31000 }, { kind: 'node-ports' }] })).toBe(false);
+  expect(namesItsTraffic({ kind: 'masquerade', matches: [{ kind: 'node-port', port: 31000 }, { kind: 'address', address: '10.96.0.1', port: 80 }] })).toBe(true);
 });

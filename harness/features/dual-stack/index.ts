@@ -27,7 +27,6 @@ export const dualStack: Feature = {
       return { kind: 'no-forwarding', matches: [{ kind: 'address', address, port: nodePort }, { kind: 'address', address: await ipv6ClusterIp(service), port: ports[0]!.port }] };
     },
     async (ctx) => [`${SLUG}/node-port-forwarding/${ctx.victim}`, `${SLUG}/cluster-ip-forwarding/${ctx.victim}`],
-    undefined,
-    'ip6',
+    { family: 'ip6' },
   ),
 };

@@ -15,6 +15,7 @@ export const endpointChurn: Feature = {
   steps: endpointChurnSteps,
   fault: {
     describe: 'has a frozen proxy (kube-proxy stopped with SIGSTOP): its rules stay as they were',
+    exclusive: true,
     inject: async (ctx) => void (await dockerExec(ctx.victim, ['pkill', '-STOP', '-x', 'kube-proxy'])),
     clear: async (ctx) => void (await dockerExec(ctx.victim, ['pkill', '-CONT', '-x', 'kube-proxy'])),
     failing: async (ctx) => [`${SLUG}/converged/${ctx.victim}`],

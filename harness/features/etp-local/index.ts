@@ -18,8 +18,8 @@ export const externalTrafficPolicyLocal: Feature = {
   untestable: (facts) => localPolicyUntestable(facts.nodes, facts.replicas),
   steps: etpLocalSteps,
   fault: nftFault(
-    "masquerades connections to its NodePorts, so that the pods see the node's address instead of the client's",
-    async () => ({ kind: 'masquerade', matches: [{ kind: 'node-ports' }] }),
+    "masquerades connections to the Service's NodePort, so that the pods see the node's address instead of the client's",
+    async (ctx) => ({ kind: 'masquerade', matches: [{ kind: 'node-port', port: (await serviceFacts(ctx, ETP_LOCAL_SERVICE)).nodePort! }] }),
     async (ctx) => {
       const local = (await serviceFacts(ctx, ETP_LOCAL_SERVICE)).endpoints.filter((e) => e.node === ctx.victim);
       // Through a node without an endpoint nothing gets through to be masqueraded: the fault would not show.

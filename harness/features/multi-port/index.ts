@@ -23,7 +23,7 @@ export const multiPort: Feature = {
       return { kind: 'skew', weights: endpoints.map((endpoint) => ({ endpoint, weight: 1 })), matches: [{ kind: 'node-port', port: nodePort }] };
     },
     async (ctx) => [`${SLUG}/alt-target-port/${ctx.victim}`],
-    APP_PORT,
+    { targetPort: APP_PORT },
   ),
 };
 

@@ -15,10 +15,10 @@ export const noEndpoints: Feature = {
   untestable: () => null,
   steps: noEndpointsSteps,
   fault: nftFault(
-    'drops, instead of refusing, connections to its NodePorts and to the ClusterIP of the Service without endpoints',
+    'drops, instead of refusing, connections to the NodePort and to the ClusterIP of the Service without endpoints',
     async (ctx) => {
-      const { clusterIP } = await new ServiceUnderTest(ctx.kubectl, ctx.namespace, NO_ENDPOINTS_NAME).summary();
-      return { kind: 'drop', matches: [{ kind: 'node-ports' }, { kind: 'address', address: clusterIP, port: 8080 }] };
+      const { clusterIP, nodePort } = await new ServiceUnderTest(ctx.kubectl, ctx.namespace, NO_ENDPOINTS_NAME).summary();
+      return { kind: 'drop', matches: [{ kind: 'node-port', port: nodePort! }, { kind: 'address', address: clusterIP, port: 8080 }] };
     },
     async (ctx) => [`${SLUG}/node-port/${ctx.victim}`, `${SLUG}/cluster-ip/${ctx.victim}`],
   ),

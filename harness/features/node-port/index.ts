@@ -24,5 +24,7 @@ export const nodePort: Feature = {
       return { kind: 'exclude-endpoint', excluded: endpoints[0]!, endpoints };
     },
     async (ctx) => [`reach/${ctx.victim}/${(await serviceFacts(ctx, APP_NAME)).endpoints[0]!.pod}`],
+    // Each run makes the lab's Service anew, with a new NodePort: the fault takes every NodePort of the node.
+    { exclusive: true },
   ),
 };

@@ -20,5 +20,7 @@ export const typeChange: Feature = {
       return { kind: 'skew', weights: endpoints.map((endpoint) => ({ endpoint, weight: 1 })) };
     },
     async (ctx) => [`${SLUG}/close/${ctx.victim}`],
+    // The closed NodePort is allocated anew in each run: the fault takes every NodePort of the node.
+    { exclusive: true },
   ),
 };

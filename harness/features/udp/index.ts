@@ -29,6 +29,6 @@ export const udp: Feature = {
       const unreached = (await serviceFacts(ctx, UDP_SERVICE)).endpoints[1]!.pod;
       return [`${SLUG}/stale-flow/${ctx.victim}`, `${SLUG}/node-port-reach/${ctx.victim}/${unreached}`, `${SLUG}/cluster-ip-reach/${ctx.victim}/${unreached}`];
     },
-    UDP_PORT,
+    { targetPort: UDP_PORT },
   ),
 };
