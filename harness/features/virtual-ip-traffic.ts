@@ -1,12 +1,12 @@
 import { virtualIpsHeldOutside } from '../kube/service-virtual-ips.js';
 import type { Endpoint } from '../queries/types.js';
-import { requestsPerNodeFor, requestsPerSourceFor } from '../stats/requests-per-node.js';
+import { requestsPerSourceFor } from '../stats/requests-per-node.js';
 import type { ContainerTrafficClient } from '../traffic/container-client.js';
 import type { RequestRecord } from '../traffic/request-record.js';
 import { forgetUnansweredFlows, startRoutedClient, type VirtualIpRoute } from '../traffic/routed-client.js';
 import { hostPort, type TrafficTarget } from '../traffic/traffic-plan.js';
 import type { ClusterFacts, FeatureContext } from './feature.js';
-import { measureTraffic } from './measured-traffic.js';
+import { measureTraffic, sizedFor } from './measured-traffic.js';
 
 /** Each feature that routes virtual IPs takes its own block of them (traffic/virtual-ips.ts), so features side by side never share an address. */
 const BLOCKS = { 'external-ips': 0, 'load-balancer-ip': 1 } as const;
@@ -52,7 +52,7 @@ export async function measureRouted(
     // Each node spreads over the endpoints it may use (under a Local policy, its own): sized for the node with the most.
     sized: traffic.expected
       ? requestsPerSourceFor(ctx.options.requestsPerNode, routes.map((r) => expected(r.node).length), false, { familyAlpha: ctx.familyAlpha })
-      : requestsPerNodeFor(ctx.options.requestsPerNode, { nodes: routes.length, endpoints: endpoints.length }, { familyAlpha: ctx.familyAlpha }),
+      : sizedFor(ctx, routes.length, endpoints.length),
     what: 'nodes',
     sources: routes.map((r) => ({ node: r.node, target: hostPort(r.address, port), label: routedLabel(r, port) })),
     unreachable: ctx.cluster.discovery.unaddressed,

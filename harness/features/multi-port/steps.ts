@@ -4,13 +4,12 @@ import { APP_NAME, APP_SELECTOR } from '../../lab/helloworld-lab.js';
 import { ServiceUnderTest } from '../../lab/service-under-test.js';
 import { waitForRollout } from '../../kube/rollout.js';
 import type { Endpoint } from '../../queries/types.js';
-import { requestsPerNodeFor } from '../../stats/requests-per-node.js';
 import { awaitProgrammed } from '../../traffic/await-programmed.js';
 import { chooseClient } from '../../traffic/choose-client.js';
 import { hostPort } from '../../traffic/traffic-plan.js';
 import type { FeatureStep } from '../feature.js';
 import { featureFile } from '../feature-file.js';
-import { measureTraffic } from '../measured-traffic.js';
+import { measureTraffic, sizedFor } from '../measured-traffic.js';
 import { containerPortOf, targetPortCheck, type ServicePort } from './ports.js';
 
 export const SLUG = 'multi-port';
@@ -66,7 +65,7 @@ export function multiPortSteps(): FeatureStep[] {
           const targets = cluster.discovery.addressed.map((n) => ({ node: n.name, address: n.address, port: port.nodePort }));
           // Two measured traffics: each at half the feature's share of the run's alpha.
           const familyAlpha = ctx.familyAlpha / ports.length;
-          const sized = requestsPerNodeFor(options.requestsPerNode, { nodes: targets.length, endpoints: endpoints.length }, { familyAlpha });
+          const sized = sizedFor({ ...ctx, familyAlpha }, targets.length, endpoints.length);
           if (options.client !== 'pods') await awaitProgrammed(targets, 'world1');
           const client = await chooseClient(options.client, { runId: options.runId, appImage: cluster.appImage, dockerNetwork: cluster.dockerNetwork, targets });
           try {

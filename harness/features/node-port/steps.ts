@@ -2,12 +2,11 @@ import assert from 'node:assert/strict';
 import { APP_NAME, APP_PORT, type HelloworldLab } from '../../lab/helloworld-lab.js';
 import { JqRunner } from '../../queries/jq-runner.js';
 import type { Endpoint, NodeDiscovery } from '../../queries/types.js';
-import { requestsPerNodeFor } from '../../stats/requests-per-node.js';
 import { awaitProgrammed } from '../../traffic/await-programmed.js';
 import { chooseClient } from '../../traffic/choose-client.js';
 import { hostPort } from '../../traffic/traffic-plan.js';
 import type { FeatureStep } from '../feature.js';
-import { measureTraffic } from '../measured-traffic.js';
+import { measureTraffic, sizedFor } from '../measured-traffic.js';
 
 /** The lab's Service's nodePort once `change` made it a NodePort Service (asserted). */
 async function nodePortAfter(lab: HelloworldLab, change: string): Promise<number> {
@@ -105,9 +104,9 @@ export function nodePortSteps(): FeatureStep[] {
       title: "7. POST /api/messages through every node's NodePort, and judge every node",
       name: 'traffic',
       async run(ctx) {
-        const { options, cluster, familyAlpha } = ctx;
+        const { options, cluster } = ctx;
         const targets = discovery.addressed.map((n) => ({ node: n.name, address: n.address, port }));
-        const sized = requestsPerNodeFor(options.requestsPerNode, { nodes: targets.length, endpoints: endpoints.length }, { familyAlpha });
+        const sized = sizedFor(ctx, targets.length, endpoints.length);
         // "auto" takes the host client only if it reaches every node: the NodePort must answer first.
         if (options.client !== 'pods') await awaitProgrammed(targets, 'world1');
         const inCluster = { kubectl: ctx.kubectl, namespace: options.namespace };

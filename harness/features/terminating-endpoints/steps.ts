@@ -5,7 +5,6 @@ import { endpointsByNode } from '../../lab/local-endpoints.js';
 import { ServiceUnderTest } from '../../lab/service-under-test.js';
 import { waitForPodsSettled, waitForRollout } from '../../kube/rollout.js';
 import type { Endpoint, NodeAddress } from '../../queries/types.js';
-import { requestsPerNodeFor } from '../../stats/requests-per-node.js';
 import { TARGET_POWER } from '../../stats/defaults.js';
 import { probesToCatch, UNREACHED_PROBES } from '../../stats/unreached-probes.js';
 import { awaitEach } from '../../traffic/await-programmed.js';
@@ -15,7 +14,7 @@ import { DEFAULT_TIMEOUT_MS, hostPort, type TrafficTarget } from '../../traffic/
 import { notYet, waitFor } from '../../util/wait.js';
 import type { FeatureContext, FeatureStep } from '../feature.js';
 import { featureFile } from '../feature-file.js';
-import { measureTraffic } from '../measured-traffic.js';
+import { measureTraffic, sizedFor } from '../measured-traffic.js';
 import { conditionsOf, localFallbackCheck, noNewConnectionsCheck, SERVING_WHILE_TERMINATING_S } from './terminating.js';
 
 export const SLUG = 'terminating-endpoints';
@@ -133,7 +132,7 @@ export function terminatingEndpointsSteps(): FeatureStep[] {
           name: `NodePort ${nodePort} through every node, ${terminating.pod} terminating`,
           client,
           targets,
-          sized: requestsPerNodeFor(options.requestsPerNode, { nodes: targets.length, endpoints: ready.length }, { familyAlpha: ctx.familyAlpha }),
+          sized: sizedFor(ctx, targets.length, ready.length),
           what: 'nodes',
           sources: targets.map((t) => ({ node: t.node, target: hostPort(t.address, t.port), label: `node ${t.node} (${hostPort(t.address, t.port)})` })),
           unreachable: cluster.discovery.unaddressed,
