@@ -3,14 +3,14 @@ import { defineConfig, type Project } from '@playwright/test';
 import type { RunOptions } from './specs/support/fixtures.js';
 import type { RunConfig } from './harness/run/run-config.js';
 import { runEpoch } from './harness/util/log.js';
-import { EACH_MODE } from './specs/support/tags.js';
+import { EACH_MODE, OTHER_MODE } from './specs/support/tags.js';
 import { testRuns } from './specs/support/test-runs.js';
 import { CHROMIUM } from './specs/support/chromium.js';
 
 /**
- * `npm test`: "unit", "browser" and "cli" (no cluster); "byo-proxy" and "modes" (each test boots
- * a cluster of its own); "iptables:acceptance" (issue 7's acceptance tests on an iptables cluster
- * its worker owns); then the nftables chain setup -> features, cluster, faults, lifecycle ->
+ * `npm test`: "unit", "browser" and "cli" (no cluster); "byo-proxy" (each test boots a cluster of
+ * its own); "iptables:acceptance" (issue 7's acceptance tests and every feature, on an iptables
+ * cluster its worker owns); then the nftables chain setup -> features, cluster, faults, lifecycle ->
  * teardown, on one shared cluster. certify runs its features in its own process
  * (harness/run/feature-suite.ts), not through Playwright.
  */
@@ -29,14 +29,14 @@ function clusterProjects(run: RunConfig, otherDirs: string[]): Project<RunOption
 }
 
 /**
- * The tests tagged EACH_MODE (issue 7's acceptance: the refused --requests, the exclusion at the
- * minimum size, the dead node failed fast, the pod deleted during the traffic, --replicas 8) in
- * the mode the shared cluster does not run, on a cluster that the project's worker boots and
- * deletes. The other fault specs inject nft rules on a node, the same in either mode: they run
- * once, on the shared cluster.
+ * In the mode the shared cluster does not run, on a cluster that the project's worker boots and
+ * deletes: the tests tagged EACH_MODE (issue 7's acceptance: the refused --requests, the exclusion
+ * at the minimum size, the dead node failed fast, the pod deleted during the traffic, --replicas
+ * 8) and OTHER_MODE (`--profile all`, every feature). The other fault specs inject nft rules on a
+ * node, the same in either mode: they run once, on the shared cluster.
  */
 function acceptanceProject(run: RunConfig): Project<RunOptions> {
-  return { name: `${run.name}:acceptance`, testDir: 'specs', testMatch: ['cluster/*.spec.ts', 'faults/*.spec.ts'], grep: new RegExp(EACH_MODE), use: { run, ownCluster: true } };
+  return { name: `${run.name}:acceptance`, testDir: 'specs', testMatch: ['cluster/*.spec.ts', 'faults/*.spec.ts', 'modes/*.spec.ts'], grep: new RegExp(`${EACH_MODE}|${OTHER_MODE}`), use: { run, ownCluster: true } };
 }
 
 function sharedAndOtherMode(): Project<RunOptions>[] {
@@ -56,11 +56,10 @@ const projects: Project<RunOptions>[] = [
   { name: 'cli', testDir: 'specs/cli' },
   // The image builds in a new machine's order (Docker, and the runtime image .ci/run builds first).
   { name: 'images', testDir: 'specs/images' },
-  // Each test boots (and deletes) a kind cluster of its own: certify --proxy-manifest, and kind's
-  // kube-proxy in iptables mode with every feature. They run before the nftables cluster is
-  // up (projects without dependencies come first), so two clusters never share the 2 cores.
+  // Each test boots (and deletes) a kind cluster of its own: certify --proxy-manifest. It runs
+  // before the nftables cluster is up (projects without dependencies come first), so two
+  // clusters never share the 2 cores.
   { name: 'byo-proxy', testDir: 'specs/byo-proxy' },
-  { name: 'modes', testDir: 'specs/modes' },
   ...sharedAndOtherMode(),
 ];
 

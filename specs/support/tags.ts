@@ -4,3 +4,6 @@
  * (playwright.config.ts), on a cluster of its own.
  */
 export const EACH_MODE = '@each-mode';
+
+/** Tests only for the mode the shared cluster does not run (every feature in it): the acceptance project runs them too. */
+export const OTHER_MODE = '@other-mode';

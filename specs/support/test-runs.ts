@@ -10,8 +10,8 @@ export type TestMode = 'nftables' | 'iptables';
 /**
  * The clusters `npm test` boots itself: the one most specs share ('shared'), and the other mode's
  * that its acceptance project owns ('acceptance'). specs/cluster/certify-cli.spec.ts certifies
- * again with the other client. The shared cluster is dual-stack, so DualStack runs with every other
- * feature and its fault; the acceptance cluster keeps kind's default, IPv4 only.
+ * again with the other client. Both are dual-stack, so DualStack runs with every other feature (and
+ * on the shared one with its fault).
  */
 export function testRun(proxyMode: TestMode, purpose: 'shared' | 'acceptance'): RunConfig {
   const suffix = purpose === 'shared' ? '' : `-${purpose}`;
@@ -25,7 +25,7 @@ export function testRun(proxyMode: TestMode, purpose: 'shared' | 'acceptance'): 
     // Fixed: the runner and every worker load this, and they must agree on it.
     runId: `test-${proxyMode}${suffix}`,
     // KPC_KEEP=1 keeps the clusters after the run and attaches to them in the next one.
-    cluster: { kind: 'kind', name, proxyMode, ...(purpose === 'shared' ? { ipFamily: 'dual' as const } : {}), configFile: DEFAULT_KIND_CONFIG, kubeconfig: path.resolve('.kube', `${name}.kubeconfig`), reuse: process.env.KPC_KEEP === '1', leaseHolder: playwrightRunner() },
+    cluster: { kind: 'kind', name, proxyMode, ipFamily: 'dual', configFile: DEFAULT_KIND_CONFIG, kubeconfig: path.resolve('.kube', `${name}.kubeconfig`), reuse: process.env.KPC_KEEP === '1', leaseHolder: playwrightRunner() },
     keep: process.env.KPC_KEEP === '1',
     client: 'host',
     namespace: 'kpc-lab',
