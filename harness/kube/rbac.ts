@@ -86,6 +86,8 @@ export function reaperAccess(namespace: string, labNamespace: string, owns: 'nam
 }
 
 export const RBAC_NAME = 'kube-proxy-conformance';
+/** The ClusterRole of what the lab does in its namespaces, bound in each of them. */
+export const LAB_ROLE = `${RBAC_NAME}:lab`;
 
 export interface RbacPlan {
   /** Every namespace a run works in: the lab's first, then the features' own. */
@@ -115,12 +117,12 @@ export function rbacObjects(plan: RbacPlan): object[] {
     { apiVersion: rbac, kind: 'ClusterRoleBinding', metadata: meta(), roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name }, subjects: [subject] },
     { apiVersion: rbac, kind: 'Role', metadata: meta({ namespace: 'kube-system' }), rules: PROXY_CONFIG_RULES },
     { apiVersion: rbac, kind: 'RoleBinding', metadata: meta({ namespace: 'kube-system' }), roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name }, subjects: [subject] },
-    { apiVersion: rbac, kind: 'ClusterRole', metadata: { name: `${RBAC_NAME}:lab`, labels: plan.managedByLabel }, rules: LAB_RULES },
+    { apiVersion: rbac, kind: 'ClusterRole', metadata: { name: LAB_ROLE, labels: plan.managedByLabel }, rules: LAB_RULES },
     ...plan.namespaces.map((namespace) => ({
       apiVersion: rbac,
       kind: 'RoleBinding',
       metadata: meta({ namespace }),
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `${RBAC_NAME}:lab` },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: LAB_ROLE },
       subjects: [subject],
     })),
     ...plan.namespaces.flatMap((namespace) => reaperAccess(namespace, lab, 'objects', plan.managedByLabel)),

@@ -2,7 +2,7 @@ import { chmodSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test, expect } from '../support/fixtures.js';
 import { outcomeLines, runCli } from '../support/cli.js';
-import { RBAC_NAME } from '../../harness/kube/rbac.js';
+import { LAB_ROLE, RBAC_NAME } from '../../harness/kube/rbac.js';
 import { PROFILES } from '../../harness/features/registry.js';
 import { LeastPrivilegeAccount } from '../support/least-privilege-account.js';
 import { scratchDir } from '../support/scratch.js';
@@ -57,10 +57,10 @@ test.describe('certify with least privilege', () => {
   });
 
   test('with one permission taken away: exit 2 naming the verb and the resource, and nothing left', async ({ kubectl }) => {
-    const saved = JSON.parse(await kubectl.text(['get', 'clusterrole', account.role, '-o', 'json'])) as { rules: { resources: string[]; verbs: string[] }[] };
+    const saved = JSON.parse(await kubectl.text(['get', 'clusterrole', LAB_ROLE, '-o', 'json'])) as { rules: { resources: string[]; verbs: string[] }[] };
     const index = saved.rules.findIndex((r) => r.resources.includes('deployments'));
     const verbs = saved.rules[index]!.verbs.filter((v) => v !== 'create');
-    await kubectl.run(['patch', 'clusterrole', account.role, '--type', 'json', '-p', JSON.stringify([{ op: 'replace', path: `/rules/${index}/verbs`, value: verbs }])]);
+    await kubectl.run(['patch', 'clusterrole', LAB_ROLE, '--type', 'json', '-p', JSON.stringify([{ op: 'replace', path: `/rules/${index}/verbs`, value: verbs }])]);
     try {
       const kubeconfig = await account.kubeconfig(kubectl, dir, 'token');
       const result = await runCli('certify', ['--kubeconfig', kubeconfig, '--namespace', namespace, '--client', 'host', '--report-dir', path.join(dir, 'report')]);

@@ -25,10 +25,6 @@ export class LeastPrivilegeAccount {
     return runNamespaces({ namespace: this.namespace, features: [...this.features] });
   }
 
-  get role(): string {
-    return `${RBAC_NAME}:lab`;
-  }
-
   get tokenValue(): string {
     return this.token;
   }
