@@ -46,8 +46,8 @@ test.describe.serial('every feature fails when broken on one node', () => {
     await account.create(kubectl);
   });
 
+  // The namespaces are in the account's objects: they go with it.
   test.afterAll(async ({ kubectl }) => {
-    await kubectl.run(['delete', 'namespace', ...account.namespaces, '--ignore-not-found', '--wait=false'], { check: false });
     await account.delete(kubectl);
   });
 
@@ -70,21 +70,21 @@ test.describe.serial('every feature fails when broken on one node', () => {
 
   test(`the faults of ${together.map((f) => f.id).join(', ')} on one node at once: exit 1, no other node blamed`, async ({ state, kubectl, run, log }) => {
     test.setTimeout(20 * 60_000);
-    const testable = together.filter((f) => f.untestable(state.survey!.facts) === null);
+    const testable = together.filter((f) => f.untestable(state.survey!.facts) === null).map((feature) => ({ feature, ctx: faultContext(feature, { kubectl, run }) }));
     const failing = new Map<string, string[]>();
-    for (const feature of testable) failing.set(feature.id, await feature.fault.failing(faultContext(feature, { kubectl, run })));
+    for (const { feature, ctx } of testable) failing.set(feature.id, await feature.fault.failing(ctx));
     try {
-      for (const feature of testable) {
+      for (const { feature, ctx } of testable) {
         log.step(`breaking ${feature.id} on ${victim}: it ${feature.fault.describe}`);
-        await feature.fault.inject(faultContext(feature, { kubectl, run }));
+        await feature.fault.inject(ctx);
       }
-      const result = await certify(state.info.kubeconfig, ['--features', testable.map((f) => f.id).join(','), '--keep']);
+      const result = await certify(state.info.kubeconfig, ['--features', testable.map(({ feature }) => feature.id).join(','), '--keep']);
       expect(result.code, outcomeLines(result.stderr)).toBe(1);
       const report = readReportJson(result.reportDir);
       expect(othersBlamed(report), 'no other node is blamed').toEqual([]);
       joint = { report, failing };
     } finally {
-      for (const feature of testable) await feature.fault.clear(faultContext(feature, { kubectl, run }));
+      for (const { feature, ctx } of testable) await feature.fault.clear(ctx);
     }
   });
 
