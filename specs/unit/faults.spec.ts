@@ -1,6 +1,7 @@
 import { test, expect } from '@playwright/test';
 import { describeFault, faultScript, featureFaultTable, namesItsTraffic } from '../../harness/faults/proxy-fault.js';
 import { FEATURES } from '../../harness/features/registry.js';
+import { nftFault, type FaultContext } from '../../harness/faults/feature-fault.js';
 
 const endpoints = [
   { pod: 'hw-a', ip: '10.244.1.2', node: 'w1' },
@@ -95,4 +96,13 @@ test('a fault names its traffic only when every match is an address or one NodeP
   expect(namesItsTraffic({ kind: 'drop', matches: [{ kind: 'node-ports' }] })).toBe(false);
   expect(namesItsTraffic({ kind: 'drop', matches: [{ kind: 'node-port', port: 31000 }, { kind: 'node-ports' }] })).toBe(false);
   expect(namesItsTraffic({ kind: 'masquerade', matches: [{ kind: 'node-port', port: 31000 }, { kind: 'address', address: '10.96.0.1', port: 80 }] })).toBe(true);
+});
+
+test('a fault not marked exclusive that takes every NodePort is refused before anything is made on the node', async () => {
+  // No kubectl or node is reached: the refusal comes before the injector runs.
+  const ctx = { victim: 'no-such-node', table: 'kpc_fault_x' } as FaultContext;
+  const everyNodePort = nftFault('drops every NodePort', async () => ({ kind: 'drop' }), async () => []);
+  await expect(everyNodePort.inject(ctx)).rejects.toThrow(/takes every NodePort of no-such-node: it must name its Services' addresses and ports, or be exclusive/);
+  const oneOfSeveral = nftFault('drops two ways', async () => [{ kind: 'drop', matches: [{ kind: 'node-port', port: 31000 }] }, { kind: 'drop', matches: [{ kind: 'node-ports' }] }], async () => []);
+  await expect(oneOfSeveral.inject(ctx)).rejects.toThrow(/takes every NodePort/);
 });
