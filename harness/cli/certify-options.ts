@@ -57,7 +57,7 @@ export function certifyCommand(): Command {
     .option('--name <name>', 'name of the kind cluster to boot', 'kpc-certify')
     .option('--config <file>', 'kind cluster config', pathArg('--config'), DEFAULT_KIND_CONFIG)
     .option('--keep', 'keep the cluster and the lab namespace afterwards')
-    .option('--reuse', 'attach to a kind cluster of that name if it exists')
+    .option('--reuse', 'attach to a kind cluster of that name if it exists (with --proxy-manifest: one booted with --proxy-mode none; the proxy is removed after the run)')
     .option('--client <kind>', `where outside traffic comes from: ${CLIENT_KINDS.join(', ')} (pods: a client pod on every node sends its share of the NodePort lab's requests through every node)`, oneOf('client', CLIENT_KINDS), 'auto')
     .option('--namespace <ns>', 'namespace for the lab objects (new, or one this harness made)', 'kpc-lab')
     .option('--report-dir <dir>', 'where report.json, junit.xml, records and the HTML report go', pathArg('--report-dir'), 'reports')

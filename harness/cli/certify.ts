@@ -28,7 +28,8 @@ import { REPORT_FILES, writeReportFiles } from '../report/write-report.js';
 import { compileReportSchemas } from '../report/report-validator.js';
 import { deleteKindClusterIfThere, tearDownRun } from '../run/tear-down.js';
 import { assertImagesLocal, bootWithProxy, preflightProxyManifest } from '../run/proxy-boot.js';
-import type { ProxyManifests } from '../cluster/proxy-manifest.js';
+import { CNI_CONFIG_DIR, podNetworkDaemonSets, type ProxyManifests } from '../cluster/proxy-manifest.js';
+import { removeProxy } from '../cluster/proxy-installer.js';
 import { setUpCluster } from '../run/cluster-setup.js';
 import { RunGuard } from '../run/run-guard.js';
 import { TrafficLane } from '../traffic/traffic-lane.js';
@@ -84,6 +85,13 @@ async function prepare(asked: RunConfig, manifests: ProxyManifests | undefined, 
     // tearDownRun deletes it once the setup has recorded it; this covers the moments before.
     cleanup.push(`delete kind cluster "${cluster.name}" if still there`, () => deleteKindClusterIfThere(cluster, log));
   }
+  // A proxy installed into a cluster attached to (--reuse) goes once the run's own objects have gone.
+  let installed: { kubectl: Kubectl; manifests: ProxyManifests } | undefined;
+  if (manifests && !createsCluster && !config.keep) {
+    cleanup.push(`remove the proxy installed from ${manifests.source}`, async () => {
+      if (installed) await removeProxy(installed.kubectl, installed.manifests, log);
+    }, { quiet: true });
+  }
   mkdirSync(config.reportDir, { recursive: true });
   const startedAt = new Date().toISOString();
   rmSync(path.join(config.reportDir, REPORT_FILES.report), { force: true });
@@ -96,9 +104,8 @@ async function prepare(asked: RunConfig, manifests: ProxyManifests | undefined, 
   // Registered after the teardown, so it runs first: no renewal races the Lease's deletion.
   if (guard) cleanup.push("stop renewing the run's Lease", async () => guard.stop(), { quiet: true });
 
-  if (manifests && !createsCluster) throw new UsageError(`--proxy-manifest needs a cluster of its own, but "${options.name}" exists`, 'pick another --name, or delete it with `npm run cluster:down`');
   try {
-    if (manifests) config = (await bootWithProxy(config, manifests, log, signal)).run;
+    if (manifests) config = (await bootWithProxy(config, manifests, log, signal, (kubectl, applied) => (installed = { kubectl, manifests: applied }))).run;
     return { config, startedAt, state: await setUpCluster(config, log, signal, api, guard) };
   } catch (error) {
     // No verdict without a cluster: exit 2, never the proxy's failure (1).
@@ -122,7 +129,9 @@ async function preflight(config: RunConfig, manifests: ProxyManifests | undefine
   const provider = providerFor(config.cluster, tools, log);
   if (config.cluster.kind === 'kind') {
     await provider.preflight?.();
-    return (await nodeContainers(config.cluster.name)).length === 0;
+    const creates = (await nodeContainers(config.cluster.name)).length === 0;
+    if (manifests && !creates) assertProxyInstallable(config.cluster, manifests);
+    return creates;
   }
   const kubectl = await api.attach(new Kubectl(tools.kubectl ?? (await resolveKubectl(log)).path, config.cluster.kubeconfig));
   await kubectl.assertReachable();
@@ -150,4 +159,15 @@ async function preflight(config: RunConfig, manifests: ProxyManifests | undefine
   for (const namespace of runNamespaces(config)) await claimNamespace(kubectl, namespace, { dryRun: true });
   if (config.client === 'container') await assertDockerReachable(log);
   return false;
+}
+
+/** --proxy-manifest into a kind cluster that exists (--reuse; the provider refuses it without): only a proxy that is not the pod network, since kind's CNI runs there. */
+function assertProxyInstallable(cluster: Extract<RunConfig['cluster'], { kind: 'kind' }>, manifests: ProxyManifests): void {
+  const cni = podNetworkDaemonSets(manifests);
+  if (cni.length > 0) {
+    throw new UsageError(
+      `${manifests.source} is the pod network too (DaemonSet ${cni.map((d) => `${d.namespace}/${d.name}`).join(', ')} mounts ${CNI_CONFIG_DIR}), and "${cluster.name}" runs kind's`,
+      'drop --reuse and pick a --name that is free: certify then boots a cluster without a pod network for it',
+    );
+  }
 }

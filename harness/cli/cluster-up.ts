@@ -64,7 +64,7 @@ await runCli('cluster:up', async ({ log, cleanup, signal }) => {
   log.step(`cluster "${info.name}" ready in ${((Date.now() - started) / 1000).toFixed(0)} s: Kubernetes ${info.kubernetesVersion}, proxy mode ${info.proxyMode}`);
   if (info.proxyMode === 'none') {
     const api = await readApiServerService(new Kubectl((await resolveKubectl(log)).path, info.kubeconfig));
-    for (const line of proxylessNextSteps(info.kubeconfig, api)) log.info(line);
+    for (const line of proxylessNextSteps(info.name, info.kubeconfig, api)) log.info(line);
   }
   process.stdout.write(`${info.kubeconfig}\n`);
 });

@@ -73,6 +73,26 @@ export async function applyManifests(kubectl: Kubectl, manifests: ProxyManifests
   }
 }
 
+/**
+ * Pods of a DaemonSet end within their grace period (30 s unless the manifest says otherwise); the
+ * delete waits for them (foreground), with room for a loaded node's kubelet.
+ */
+const REMOVE_TIMEOUT_S = 120;
+
+/**
+ * Deletes what applyManifests made, last applied first, and waits until the proxy's pods are gone,
+ * so that the next proxy installed on the same cluster starts alone. Rules the proxy programmed on
+ * the nodes stay until the next proxy replaces them (kube-proxy clears the other modes' on start).
+ */
+export async function removeProxy(kubectl: Kubectl, manifests: ProxyManifests, log: Logger): Promise<void> {
+  log.step(`removing the proxy installed from ${manifests.source}`);
+  const input = [...manifests.objects].reverse().map((o) => yaml().stringify(o.object)).join('---\n');
+  await kubectl.run(['delete', '-f', '-', '--ignore-not-found', '--cascade=foreground', '--wait', `--timeout=${REMOVE_TIMEOUT_S}s`], {
+    input,
+    timeoutMs: (REMOVE_TIMEOUT_S + 15) * 1000,
+  });
+}
+
 /** Waits until each DaemonSet is ready on every node it targets; fails fast on a crashing pod. */
 export async function waitForDaemonSets(
   kubectl: Kubectl,

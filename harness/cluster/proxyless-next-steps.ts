@@ -22,7 +22,7 @@ export async function readApiServerService(kubectl: Kubectl): Promise<ApiServerS
  * What `cluster:up --proxy-mode none` tells the user once the cluster is up: what their proxy must
  * do, and how to install and certify it.
  */
-export function proxylessNextSteps(kubeconfig: string, api: ApiServerService): string[] {
+export function proxylessNextSteps(cluster: string, kubeconfig: string, api: ApiServerService): string[] {
   return [
     'no service proxy runs: Services (ClusterIP and NodePort) do not forward yet, and CoreDNS waits for one',
     'your proxy must:',
@@ -30,7 +30,9 @@ export function proxylessNextSteps(kubeconfig: string, api: ApiServerService): s
     '  - reach the API server without a ClusterIP: no Service forwards until it runs; e.g. the server of /etc/kubernetes/kubelet.conf on each node, resolved with dnsPolicy: Default',
     `  - program the kubernetes Service first (${api.clusterIP}:${api.port} -> ${api.endpoints.join(', ') || 'the API server'}): CoreDNS and every in-cluster client need it`,
     '  - program every Service: ClusterIPs and NodePorts on every node, to every ready endpoint',
-    'then:',
+    'then, installed by certify and removed after the run:',
+    `  npm run certify -- --name ${cluster} --reuse --proxy-manifest your-proxy.yaml`,
+    'or installed by you:',
     `  kubectl --kubeconfig ${kubeconfig} apply -f your-proxy.yaml`,
     `  npm run certify -- --kubeconfig ${kubeconfig}`,
     'an example to start from: examples/kube-proxy-v1.33/ (its image: npm run build:example-proxies)',

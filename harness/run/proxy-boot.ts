@@ -3,6 +3,7 @@ import path from 'node:path';
 import { imageExists, nodeContainers } from '../cluster/docker.js';
 import { describeImplementation, implementationInputsFromManifests, probeProxyModeEndpoints, reportedProxyMode, type ImplementationDescription } from '../cluster/implementation.js';
 import { installProxy } from '../cluster/proxy-installer.js';
+import { proxyDaemonSets } from '../cluster/implementation-survey.js';
 import { bindApiServer, CNI_CONFIG_DIR, neverPulledImages, podNetworkDaemonSets, readProxyManifests, type ProxyManifests } from '../cluster/proxy-manifest.js';
 import { KindClusterProvider } from '../cluster/kind-cluster-provider.js';
 import { changesOnly, waitForClusterReady, waitForNodes } from '../kube/cluster-readiness.js';
@@ -47,12 +48,14 @@ export function preflightProxyManifest(source: KindSource): ProxyManifests | und
 
 /**
  * certify --proxy-manifest: boots the kind cluster with no kube-proxy (and without kind's CNI when
- * the proxy is also the pod network), installs the proxy from the manifests, waits until its
- * DaemonSets are ready on every node and the cluster's own pods (CoreDNS) are ready through it,
- * and names the implementation. Returns the run configuration for the lab, which attaches to that
- * cluster (the caller deletes it afterwards unless --keep).
+ * the proxy is also the pod network), or attaches to one booted so (--reuse), installs the proxy
+ * from the manifests, waits until its DaemonSets are ready on every node and the cluster's own
+ * pods (CoreDNS) are ready through it, and names the implementation. `onApply` hears, just before
+ * the manifests are applied to a cluster attached to, what to remove afterwards. Returns the run
+ * configuration for the lab, which attaches to that cluster (the caller deletes a cluster booted
+ * here afterwards unless --keep).
  */
-export async function bootWithProxy(run: RunConfig, manifests: ProxyManifests, log: Logger, signal: AbortSignal): Promise<{ run: RunConfig; implementation: ImplementationDescription }> {
+export async function bootWithProxy(run: RunConfig, manifests: ProxyManifests, log: Logger, signal: AbortSignal, onApply?: (kubectl: Kubectl, applied: ProxyManifests) => void): Promise<{ run: RunConfig; implementation: ImplementationDescription }> {
   if (run.cluster.kind !== 'kind') throw new Error('--proxy-manifest needs a kind cluster of its own');
   const cni = podNetworkDaemonSets(manifests);
   if (cni.length > 0) {
@@ -64,8 +67,13 @@ export async function bootWithProxy(run: RunConfig, manifests: ProxyManifests, l
   const info = await provider.up(signal);
   const booted = Date.now();
   const kubectl = new Kubectl((await resolveKubectl(log)).path, info.kubeconfig, { signal });
-  log.step(`installing the proxy from ${manifests.source}`);
   const bound = bindApiServer(manifests, await provider.internalApiServer());
+  if (!provider.createdHere) {
+    await assertNoOtherProxy(kubectl, manifests, source.name);
+    // Without the run's signal: the removal runs in the clean-up after Ctrl-C too.
+    onApply?.(new Kubectl(kubectl.binary, kubectl.kubeconfig), bound);
+  }
+  log.step(`installing the proxy from ${manifests.source}`);
   const installed = await installProxy(bound, { kubectl, log, signal, loadImage: (ref, s) => provider.loadImage(ref, s) });
   const nodes = await nodeContainers(source.name);
   log.step(cni.length > 0 ? "waiting for the nodes to be Ready on the proxy's pod network, and for CoreDNS" : 'waiting for the kube-system pods that need a service proxy (CoreDNS)');
@@ -99,4 +107,15 @@ export async function bootWithProxy(run: RunConfig, manifests: ProxyManifests, l
     run: { ...run, cluster: { ...source, reuse: true, reportedMode: mode } },
     implementation,
   };
+}
+
+/** A cluster attached to (--reuse) must have no proxy but this one: two would both program the nodes. */
+async function assertNoOtherProxy(kubectl: Kubectl, manifests: ProxyManifests, cluster: string): Promise<void> {
+  const ours = new Set(manifests.daemonSets.map((d) => `${d.namespace}/${d.name}`));
+  const others = (await proxyDaemonSets(kubectl)).map((d) => `${d.namespace}/${d.name}`).filter((d) => !ours.has(d));
+  if (others.length === 0) return;
+  throw new UsageError(
+    `kind cluster "${cluster}" already runs a service proxy (DaemonSet ${others.join(', ')}), and --proxy-manifest installs another`,
+    `boot one with no proxy (npm run cluster:up -- --name ${cluster} --proxy-mode none), or drop --reuse and pick a --name that is free: certify then boots one`,
+  );
 }
