@@ -8,8 +8,8 @@ import { testRuns } from './specs/support/test-runs.js';
 import { CHROMIUM } from './specs/support/chromium.js';
 
 /**
- * `npm test`: "unit", "browser" and "cli" (no cluster); "byo-proxy" (each test boots a cluster of
- * its own); "iptables:acceptance" (issue 7's acceptance tests and every feature, on an iptables
+ * `npm test`: "unit", "browser" and "cli" (no cluster); "byo-proxy" (proxies installed into one
+ * proxyless cluster in turn, and one cluster certify boots); "iptables:acceptance" (issue 7's acceptance tests and every feature, on an iptables
  * cluster its worker owns); then the nftables chain setup -> features, cluster, faults, lifecycle ->
  * teardown, on one shared cluster. certify runs its features in its own process
  * (harness/run/feature-suite.ts), not through Playwright.
@@ -56,7 +56,7 @@ const projects: Project<RunOptions>[] = [
   { name: 'cli', testDir: 'specs/cli' },
   // The image builds in a new machine's order (Docker, and the runtime image .ci/run builds first).
   { name: 'images', testDir: 'specs/images' },
-  // Each test boots (and deletes) a kind cluster of its own: certify --proxy-manifest. It runs
+  // certify --proxy-manifest on kind clusters of its own, one at a time. It runs
   // before the nftables cluster is up (projects without dependencies come first), so two
   // clusters never share the 2 cores.
   { name: 'byo-proxy', testDir: 'specs/byo-proxy' },

@@ -56,7 +56,7 @@ const readImplementation = (dir: string) => JSON.parse(readFileSync(path.join(di
 /** After a --reuse run: the cluster is still there, and neither the proxy's namespace nor any of the run's is. */
 async function expectProxyRemoved(proxyNamespace: string): Promise<void> {
   expect((await nodeContainers(SHARED)).length, `the nodes of ${SHARED}`).toBeGreaterThan(0);
-  const namespaces = (await kubectl.text(['get', 'namespaces', '-o', 'jsonpath={.items[*].metadata.name}'])).split(' ');
+  const namespaces = (await kubectl.text(['get', 'namespaces', '-o', 'jsonpath={.items[*].metadata.name}'])).trim().split(/\s+/);
   expect(namespaces, 'the proxy removed with its namespace').not.toContain(proxyNamespace);
   expect(namespaces.filter((n) => n.startsWith('kpc-lab')), "the run's namespaces").toEqual([]);
 }
@@ -97,7 +97,7 @@ test.describe('refused before anything is installed: exit 2, one line, the clust
       // Found once attached, after the progress lines of the attach: the last line says it.
       expect(result.code, outcomeLines(result.stderr)).toBe(2);
       expect(lastLine(result.stderr)).toMatch(/^error: kind cluster "kpc-byo" already runs a service proxy \(DaemonSet default\/other-proxy\), and --proxy-manifest installs another: boot one with no proxy/);
-      expect(await kubectl.text(['get', 'daemonset', 'other-proxy', '-n', 'default', '-o', 'name'])).toBe('daemonset.apps/other-proxy');
+      expect((await kubectl.text(['get', 'daemonset', 'other-proxy', '-n', 'default', '-o', 'name'])).trim()).toBe('daemonset.apps/other-proxy');
       await expectProxyRemoved('kube-proxy-v1-33');
     } finally {
       await kubectl.run(['delete', 'daemonset', 'other-proxy', '-n', 'default', '--ignore-not-found']);
