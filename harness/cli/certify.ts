@@ -85,9 +85,10 @@ async function prepare(asked: RunConfig, manifests: ProxyManifests | undefined, 
     // tearDownRun deletes it once the setup has recorded it; this covers the moments before.
     cleanup.push(`delete kind cluster "${cluster.name}" if still there`, () => deleteKindClusterIfThere(cluster, log));
   }
-  // A proxy installed into a cluster attached to (--reuse) goes once the run's own objects have gone.
+  // A proxy installed into a cluster attached to (--reuse; bootWithProxy says so through onApply)
+  // goes once the run's own objects have gone.
   let installed: { kubectl: Kubectl; manifests: ProxyManifests } | undefined;
-  if (manifests && !createsCluster && !config.keep) {
+  if (manifests && !config.keep) {
     cleanup.push(`remove the proxy installed from ${manifests.source}`, async () => {
       if (installed) await removeProxy(installed.kubectl, installed.manifests, log);
     }, { quiet: true });

@@ -35,7 +35,6 @@ export function imageVersion(image: string): string | null {
  * The DaemonSets that look like a service proxy: kube-system/kube-proxy as kubeadm deploys it, or
  * any named like one; else a known replacement's (KNOWN_REPLACEMENTS).
  */
-/** The cluster's DaemonSets that look like a service proxy (by name, or a known replacement's). */
 export async function proxyDaemonSets(kubectl: Kubectl): Promise<ImplementationDaemonSet[]> {
   const list = await kubectl.jsonIfAny<DaemonSetList>(['get', 'daemonsets', '--all-namespaces']);
   const items = list?.items ?? [];
